@@ -1,0 +1,17 @@
+//===- InitAll.cpp - Register the project's dialects and passes -----------===//
+
+#include "RaspDialect/InitAll.h"
+#include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/DialectRegistry.h"
+
+void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<rasp::RASPDialect, arith::ArithDialect, func::FuncDialect,
+                  math::MathDialect, scf::SCFDialect>();
+}
+
+void mlir::rasp::registerAllPasses() {}

@@ -1,0 +1,29 @@
+# -*- Python -*-
+# lit configuration of the RASP compiler's regression tests.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "RASP"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".rasp", ".test"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.rasp_obj_root, "test")
+
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
+config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+
+tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "mlir-opt", "mlir-runner"]
+llvm_config.add_tool_substitutions(
+    [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
+    tool_dirs)

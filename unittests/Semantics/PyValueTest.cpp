@@ -1,0 +1,162 @@
+//===- PyValueTest.cpp - Python value semantics ---------------------------===//
+
+#include "RaspDialect/Semantics/PyValue.h"
+
+#include "gtest/gtest.h"
+
+using namespace mlir;
+using namespace mlir::rasp;
+
+namespace {
+
+PyValue I(int64_t v) { return PyValue::integer(v); }
+PyValue F(double v) { return PyValue::real(v); }
+PyValue B(bool v) { return PyValue::boolean(v); }
+PyValue S(const char *v) { return PyValue::str(v); }
+
+/// Evaluates a binary op, returning the repr or "error: <message>".
+std::string bin(BinaryKind k, const PyValue &a, const PyValue &b) {
+  llvm::Expected<PyValue> r = py::binary(k, a, b);
+  if (!r)
+    return "error: " + llvm::toString(r.takeError());
+  return r->repr();
+}
+
+std::string un(UnaryKind k, const PyValue &a) {
+  llvm::Expected<PyValue> r = py::unary(k, a);
+  if (!r)
+    return "error: " + llvm::toString(r.takeError());
+  return r->repr();
+}
+
+TEST(PyValue, Repr) {
+  EXPECT_EQ(PyValue::none().repr(), "None");
+  EXPECT_EQ(B(true).repr(), "True");
+  EXPECT_EQ(I(-3).repr(), "-3");
+  EXPECT_EQ(F(1.0).repr(), "1.0");
+  EXPECT_EQ(F(0.1).repr(), "0.1");
+  EXPECT_EQ(F(2.0 / 3.0).repr(), "0.6666666666666666");
+  EXPECT_EQ(F(1e-5).repr(), "1e-05");
+  EXPECT_EQ(S("a'b").repr(), "'a\\'b'");
+}
+
+TEST(PyValue, JSON) {
+  EXPECT_EQ(PyValue::none().toJSON(), "null");
+  EXPECT_EQ(B(false).toJSON(), "false");
+  EXPECT_EQ(I(7).toJSON(), "7");
+  EXPECT_EQ(F(0.5).toJSON(), "0.5");
+  EXPECT_EQ(F(2.0).toJSON(), "2.0");
+  EXPECT_EQ(S("x\"y").toJSON(), "\"x\\\"y\"");
+}
+
+TEST(PyValue, EqualityAcrossNumericTypes) {
+  EXPECT_TRUE(I(1).equals(F(1.0)));
+  EXPECT_TRUE(B(true).equals(I(1)));
+  EXPECT_FALSE(S("1").equals(I(1)));
+  EXPECT_TRUE(PyValue::none().equals(PyValue::none()));
+  EXPECT_FALSE(PyValue::none().equals(I(0)));
+  EXPECT_EQ(hash_value(I(2)), hash_value(F(2.0)));
+  EXPECT_FALSE(I(1).identical(F(1.0)));
+}
+
+TEST(PyValue, ValueSetOrder) {
+  ValueSet set = {S("b"), I(3),   F(0.5),  PyValue::none(),
+                  S("a"), F(3.0), B(false)};
+  canonicalizeValueSet(set);
+  std::vector<std::string> reprs;
+  for (const PyValue &v : set)
+    reprs.push_back(v.repr());
+  EXPECT_EQ(reprs, (std::vector<std::string>{"None", "False", "0.5", "3", "'a'",
+                                             "'b'"}));
+}
+
+TEST(PyOps, Arithmetic) {
+  EXPECT_EQ(bin(BinaryKind::Add, B(true), I(1)), "2");
+  EXPECT_EQ(bin(BinaryKind::Add, I(1), F(0.5)), "1.5");
+  EXPECT_EQ(bin(BinaryKind::TrueDiv, I(1), I(2)), "0.5");
+  EXPECT_EQ(bin(BinaryKind::TrueDiv, I(4), I(2)), "2.0");
+  EXPECT_EQ(bin(BinaryKind::FloorDiv, I(-7), I(2)), "-4");
+  EXPECT_EQ(bin(BinaryKind::Mod, I(-7), I(2)), "1");
+  EXPECT_EQ(bin(BinaryKind::Mod, I(7), I(-2)), "-1");
+  EXPECT_EQ(bin(BinaryKind::FloorDiv, F(-7.5), I(2)), "-4.0");
+  EXPECT_EQ(bin(BinaryKind::Mod, F(-7.5), I(2)), "0.5");
+  EXPECT_EQ(bin(BinaryKind::Mod, F(1.0), F(-0.0)),
+            "error: ZeroDivisionError: float modulo");
+  EXPECT_EQ(bin(BinaryKind::Pow, I(2), I(10)), "1024");
+  EXPECT_EQ(bin(BinaryKind::Pow, I(2), I(-1)), "0.5");
+  EXPECT_EQ(bin(BinaryKind::Add, S("a"), S("b")), "'ab'");
+  EXPECT_EQ(bin(BinaryKind::Mul, I(2), S("ab")), "'abab'");
+}
+
+TEST(PyOps, Errors) {
+  EXPECT_EQ(bin(BinaryKind::TrueDiv, I(1), I(0)),
+            "error: ZeroDivisionError: division by zero");
+  EXPECT_EQ(bin(BinaryKind::Add, I(1), S("a")),
+            "error: TypeError: unsupported operand type(s) for +: 'int' and "
+            "'str'");
+  EXPECT_EQ(bin(BinaryKind::Lt, S("a"), I(1)),
+            "error: TypeError: '<' not supported between instances of 'str' "
+            "and 'int'");
+  EXPECT_EQ(bin(BinaryKind::Add, I(INT64_MAX), I(1)),
+            "error: OverflowError: result does not fit in a 64-bit int");
+  EXPECT_EQ(bin(BinaryKind::Add, PyValue::none(), I(1)),
+            "error: TypeError: unsupported operand type(s) for +: 'NoneType' "
+            "and 'int'");
+}
+
+TEST(PyOps, Comparisons) {
+  EXPECT_EQ(bin(BinaryKind::Eq, S("a"), I(1)), "False");
+  EXPECT_EQ(bin(BinaryKind::Ne, S("a"), I(1)), "True");
+  EXPECT_EQ(bin(BinaryKind::Lt, S("ab"), S("b")), "True");
+  EXPECT_EQ(bin(BinaryKind::Le, I(2), F(2.0)), "True");
+  EXPECT_EQ(bin(BinaryKind::Lt, B(false), F(0.5)), "True");
+  EXPECT_EQ(bin(BinaryKind::Min, I(1), F(1.0)), "1");
+  EXPECT_EQ(bin(BinaryKind::Max, F(1.0), I(1)), "1.0");
+  EXPECT_EQ(bin(BinaryKind::Max, I(1), I(3)), "3");
+  // Exact int/float comparison beyond 2^53.
+  EXPECT_EQ(bin(BinaryKind::Lt, I((1LL << 53) + 1), F(9007199254740992.0)),
+            "False");
+  EXPECT_EQ(bin(BinaryKind::Gt, I((1LL << 53) + 1), F(9007199254740992.0)),
+            "True");
+}
+
+TEST(PyOps, Unary) {
+  EXPECT_EQ(un(UnaryKind::Neg, B(true)), "-1");
+  EXPECT_EQ(un(UnaryKind::Not, I(0)), "True");
+  EXPECT_EQ(un(UnaryKind::Abs, F(-2.5)), "2.5");
+  EXPECT_EQ(un(UnaryKind::Int, F(-2.7)), "-2");
+  EXPECT_EQ(un(UnaryKind::Round, F(2.5)), "2");
+  EXPECT_EQ(un(UnaryKind::Round, F(3.5)), "4");
+  EXPECT_EQ(un(UnaryKind::Round, F(-0.5)), "0");
+  EXPECT_EQ(un(UnaryKind::Float, I(3)), "3.0");
+  EXPECT_EQ(un(UnaryKind::Bool, S("")), "False");
+  EXPECT_EQ(un(UnaryKind::Indicator, S("x")), "1");
+  EXPECT_EQ(un(UnaryKind::Int, S(" 12 ")), "12");
+  EXPECT_EQ(un(UnaryKind::Neg, S("a")),
+            "error: TypeError: bad operand type for unary -: 'str'");
+}
+
+TEST(PyOps, SelectComparisons) {
+  llvm::Expected<bool> r = py::compare(Comparison::Lt, I(1), I(2));
+  ASSERT_TRUE(static_cast<bool>(r));
+  EXPECT_TRUE(*r);
+  llvm::Expected<bool> none =
+      py::compare(Comparison::Eq, PyValue::none(), I(2));
+  ASSERT_FALSE(static_cast<bool>(none));
+  EXPECT_EQ(llvm::toString(none.takeError()), "ValueError: key is None!");
+  llvm::Expected<bool> t = py::compare(Comparison::True, S("a"), I(2));
+  ASSERT_TRUE(static_cast<bool>(t));
+  EXPECT_TRUE(*t);
+}
+
+TEST(PyOps, VocabItems) {
+  EXPECT_EQ(py::parseVocabItem("12").repr(), "12");
+  EXPECT_EQ(py::parseVocabItem("-3").repr(), "-3");
+  EXPECT_EQ(py::parseVocabItem("1.5").repr(), "1.5");
+  EXPECT_EQ(py::parseVocabItem("a").repr(), "'a'");
+  EXPECT_EQ(py::parseVocabItem("(").repr(), "'('");
+  EXPECT_EQ(py::parseVocabItem("inf").repr(), "'inf'");
+  EXPECT_EQ(py::parseVocabItem("nan").repr(), "'nan'");
+}
+
+} // namespace
