@@ -53,6 +53,34 @@ static LogicalResult verifyBody(Operation *op, Region &body, TypeRange argTypes,
   return success();
 }
 
+/// Names an op's result after the variable it is bound to, if known.
+static void nameResult(Operation *op, OpAsmSetValueNameFn setNameFn,
+                       StringRef fallback = {}) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    setNameFn(op->getResult(0), name.getName().getValue());
+  else if (!fallback.empty())
+    setNameFn(op->getResult(0), fallback);
+}
+
+#define RASP_NAME_RESULT(OP, FALLBACK)                                         \
+  void OP::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {                  \
+    nameResult(*this, setNameFn, FALLBACK);                                    \
+  }
+RASP_NAME_RESULT(TokensOp, "tokens")
+RASP_NAME_RESULT(IndicesOp, "indices")
+RASP_NAME_RESULT(FullOp, "full")
+RASP_NAME_RESULT(MapOp, "map")
+RASP_NAME_RESULT(SequenceMapOp, "sequence_map")
+RASP_NAME_RESULT(LinearSequenceMapOp, "linear_sequence_map")
+RASP_NAME_RESULT(AggregateOp, "aggregate")
+RASP_NAME_RESULT(SelectorWidthOp, "selector_width")
+RASP_NAME_RESULT(SelectOp, "select")
+RASP_NAME_RESULT(SelectWhereOp, "select")
+RASP_NAME_RESULT(SelectorAndOp, "selector_and")
+RASP_NAME_RESULT(SelectorOrOp, "selector_or")
+RASP_NAME_RESULT(SelectorNotOp, "selector_not")
+#undef RASP_NAME_RESULT
+
 //===----------------------------------------------------------------------===//
 // ProgramOp
 //===----------------------------------------------------------------------===//

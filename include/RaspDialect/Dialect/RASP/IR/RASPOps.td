@@ -4,6 +4,7 @@
 #define RASPDIALECT_DIALECT_RASP_IR_RASPOPS_TD
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/RegionKindInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -13,14 +14,18 @@ include "RaspDialect/Dialect/RASP/IR/RASPEnums.td"
 include "RaspDialect/Dialect/RASP/IR/RASPTypes.td"
 
 /// An SOp-producing op. `values` holds the value set once basis inference ran.
+/// Results are named after the variable they are bound to (a NameLoc from the
+/// frontend), so printed IR reads like the source program.
 class RASP_SOpOp<string mnemonic, list<Trait> traits = []>
-    : RASP_Op<mnemonic, !listconcat(traits, [Pure])> {
+    : RASP_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>])> {
   let results = (outs RASP_AnySOp:$result);
 }
 
 /// A selector-producing op.
 class RASP_SelectorOp<string mnemonic, list<Trait> traits = []>
-    : RASP_Op<mnemonic, !listconcat(traits, [Pure])> {
+    : RASP_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmResultNames"]>])> {
   let results = (outs RASP_SelectorType:$result);
 }
 

@@ -70,7 +70,11 @@ def RASP_SOpType : RASP_Type<"SOp", "sop"> {
 }
 
 def RASP_SelectorType : RASP_Type<"Selector", "selector"> {
-  let summary = "a selection matrix over (query, key) positions";
+  let summary = "a selector";
+  let description = [{
+    A boolean selection matrix over (query, key) positions: entry [q][k] says
+    whether query position q attends to key position k.
+  }];
 }
 
 def RASP_AnySOp : Type<CPred<"::llvm::isa<::mlir::rasp::SOpType>($_self)">,
