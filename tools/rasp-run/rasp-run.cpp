@@ -132,6 +132,8 @@ static LogicalResult runInterpreter(ProgramOp program, Value output,
     std::string where = "input line " + std::to_string(index + 1) + ": ";
     llvm::Expected<llvm::SmallVector<unsigned>> ids = encoder.encode(line);
     if (!ids) {
+      // Keep errors in order with the output lines printed before them.
+      llvm::outs().flush();
       reportError(where + llvm::toString(ids.takeError()));
       allSucceeded = false;
       continue;
@@ -143,6 +145,7 @@ static LogicalResult runInterpreter(ProgramOp program, Value output,
     FailureOr<std::vector<PyValue>> values =
         interpreter->run(tokens, config.causal, &error);
     if (failed(values)) {
+      llvm::outs().flush();
       emitError(error.loc) << where << error.message;
       allSucceeded = false;
       continue;
