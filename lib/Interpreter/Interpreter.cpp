@@ -21,15 +21,16 @@ unsigned Selection::countSelected(unsigned query) const {
 
 llvm::ArrayRef<PyValue> Trace::getValues(Value sop) const {
   auto it = program->slots.find(sop);
-  assert(it != program->slots.end() && isa<SOpType>(sop.getType()) &&
-         "not an SOp of the traced program");
+  if (it == program->slots.end() || !isa<SOpType>(sop.getType()))
+    return {};
   return sops[it->second];
 }
 
 const Selection &Trace::getSelection(Value selector) const {
+  static const Selection empty;
   auto it = program->slots.find(selector);
-  assert(it != program->slots.end() && isa<SelectorType>(selector.getType()) &&
-         "not a selector of the traced program");
+  if (it == program->slots.end() || !isa<SelectorType>(selector.getType()))
+    return empty;
   return selections[it->second];
 }
 

@@ -131,6 +131,9 @@ TEST_F(InterpreterTest, TraceHoldsEverySOpAndSelector) {
   EXPECT_EQ(json(trace->getValues(find<SequenceMapOp>(program))), "2 1 0");
   EXPECT_EQ(json(trace->getValues(find<MapOp>(program))), "1 1 1");
   EXPECT_EQ(json(trace->getOutput()), "\"b\" \"a\" \"a\"");
+  // Values of the wrong kind have nothing recorded.
+  EXPECT_TRUE(trace->getValues(find<SelectOp>(program)).empty());
+  EXPECT_EQ(trace->getSelection(find<TokensOp>(program)).size(), 0u);
   const Selection &flip = trace->getSelection(find<SelectOp>(program, 1));
   ASSERT_EQ(flip.size(), 3u);
   for (unsigned q = 0; q < 3; ++q)

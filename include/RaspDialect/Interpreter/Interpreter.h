@@ -60,9 +60,11 @@ class Evaluator;
 /// The values every SOp and selector of a program took on one input.
 class Trace {
 public:
-  /// The per-position values of `sop`, a result of an op of the program.
+  /// The per-position values of `sop`, a result of an op of the program
+  /// (empty for any other value).
   llvm::ArrayRef<PyValue> getValues(Value sop) const;
-  /// The selection matrix of `selector`, a result of an op of the program.
+  /// The selection matrix of `selector`, a result of an op of the program
+  /// (an empty matrix for any other value).
   const Selection &getSelection(Value selector) const;
   /// The values of the interpreter's output SOp.
   llvm::ArrayRef<PyValue> getOutput() const;
