@@ -70,29 +70,42 @@ llvm::StringRef PyValue::typeName() const {
   llvm_unreachable("unknown kind");
 }
 
-/// Shortest decimal form of `d` that parses back to the same double.
-static std::string shortestDouble(double d) {
-  char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*g", precision, d);
-    if (std::strtod(buf, nullptr) == d)
-      break;
-  }
-  return buf;
-}
-
-/// Python's float repr: shortest round-trip digits, always with a '.', an
-/// exponent, or a special name.
+/// Python's float repr: the shortest digits that parse back to `d`, in fixed
+/// notation when the decimal exponent is in [-4, 16) and in scientific
+/// notation otherwise (CPython's float_repr_style 'short').
 static std::string floatRepr(double d) {
   if (std::isnan(d))
     return "nan";
   if (std::isinf(d))
     return d > 0 ? "inf" : "-inf";
-  std::string text = shortestDouble(d);
-  // %g writes e.g. "1e-05"; Python writes "1e-05" as well, and "1.0" for 1.
-  if (text.find_first_of(".en") == std::string::npos)
-    text += ".0";
-  return text;
+  // "%.*e" with the fewest digits that round-trip: "-d.ddde+XX".
+  char buf[40];
+  for (int precision = 0; precision <= 16; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*e", precision, d);
+    if (std::strtod(buf, nullptr) == d)
+      break;
+  }
+  llvm::StringRef text(buf);
+  std::string sign = text.consume_front("-") ? "-" : "";
+  auto [mantissa, exponentText] = text.split('e');
+  std::string digits = mantissa.str();
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  int exponent = std::atoi(exponentText.str().c_str());
+  if (exponent < -4 || exponent >= 16) {
+    std::string out = sign + digits.substr(0, 1);
+    if (digits.size() > 1)
+      out += "." + digits.substr(1);
+    char exp[16];
+    std::snprintf(exp, sizeof(exp), "e%c%02d", exponent < 0 ? '-' : '+',
+                  std::abs(exponent));
+    return out + exp;
+  }
+  int point = exponent + 1; // digits before the decimal point
+  if (point <= 0)
+    return sign + "0." + std::string(-point, '0') + digits;
+  if (point >= int(digits.size()))
+    return sign + digits + std::string(point - digits.size(), '0') + ".0";
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
 }
 
 static std::string quote(const std::string &s, char q) {

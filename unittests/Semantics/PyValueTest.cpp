@@ -37,6 +37,20 @@ TEST(PyValue, Repr) {
   EXPECT_EQ(F(0.1).repr(), "0.1");
   EXPECT_EQ(F(2.0 / 3.0).repr(), "0.6666666666666666");
   EXPECT_EQ(F(1e-5).repr(), "1e-05");
+  // CPython switches to scientific notation below 1e-4 and from 1e16 on.
+  EXPECT_EQ(F(2000.0).repr(), "2000.0");
+  EXPECT_EQ(F(100.0).repr(), "100.0");
+  EXPECT_EQ(F(0.0001).repr(), "0.0001");
+  EXPECT_EQ(F(0.00012345).repr(), "0.00012345");
+  EXPECT_EQ(F(1e15).repr(), "1000000000000000.0");
+  EXPECT_EQ(F(1e16).repr(), "1e+16");
+  EXPECT_EQ(F(1.5e20).repr(), "1.5e+20");
+  EXPECT_EQ(F(-2.5e-7).repr(), "-2.5e-07");
+  EXPECT_EQ(F(1e100).repr(), "1e+100");
+  EXPECT_EQ(F(123456.789).repr(), "123456.789");
+  EXPECT_EQ(F(0.1 + 0.2).repr(), "0.30000000000000004");
+  EXPECT_EQ(F(-0.0).repr(), "-0.0");
+  EXPECT_EQ(F(0.0).repr(), "0.0");
   EXPECT_EQ(S("a'b").repr(), "'a\\'b'");
 }
 

@@ -1,0 +1,64 @@
+// Tracr lib.detect_pattern(tokens, "abc"): true where "abc" ends; the first
+// two positions are None.
+// RUN: rasp-run --interpret %s < %S/Inputs/detect_pattern_abc.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/detect_pattern_abc.expected
+// Causal: Tracr's CausalEvaluator on the same inputs.
+// RUN: rasp-run --interpret --causal %s < %S/Inputs/detect_pattern_abc.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/detect_pattern_abc.causal.expected
+// Every input up to a length (the recorded vectors are nearly all false).
+// RUN: rasp-run --interpret %s < %S/Inputs/detect_pattern_abc.extra.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/detect_pattern_abc.extra.expected
+
+!str = !rasp.sop<categorical, !rasp.str>
+!int = !rasp.sop<categorical, i64>
+!bool = !rasp.sop<categorical, i1>
+
+rasp.program @detect_pattern_abc attributes {vocab = ["a", "b", "c"], max_seq_len = 6 : i64} {
+  %indices = rasp.indices : !int
+  %select_off_by_2 = rasp.select_where %indices, %indices : !int, !int {
+  ^bb0(%k: i64, %q: i64):
+    %offset = arith.constant 2 : i64
+    %shifted = arith.addi %k, %offset : i64
+    %eq = arith.cmpi eq, %q, %shifted : i64
+    rasp.yield %eq : i1
+  }
+  %tokens = rasp.tokens : !str
+  %is_a = rasp.map %tokens : !str -> !bool {
+  ^bb0(%x: !rasp.str):
+    %a = rasp.constant("a") : !rasp.str
+    %eq = rasp.binary eq %x, %a : !rasp.str, !rasp.str -> i1
+    rasp.yield %eq : i1
+  }
+  %shift_by_2 = rasp.aggregate %select_off_by_2, %is_a : !bool -> !bool
+  %select_off_by_1 = rasp.select_where %indices, %indices : !int, !int {
+  ^bb0(%k: i64, %q: i64):
+    %offset = arith.constant 1 : i64
+    %shifted = arith.addi %k, %offset : i64
+    %eq = arith.cmpi eq, %q, %shifted : i64
+    rasp.yield %eq : i1
+  }
+  %is_b = rasp.map %tokens : !str -> !bool {
+  ^bb0(%x: !rasp.str):
+    %b = rasp.constant("b") : !rasp.str
+    %eq = rasp.binary eq %x, %b : !rasp.str, !rasp.str -> i1
+    rasp.yield %eq : i1
+  }
+  %shift_by_1 = rasp.aggregate %select_off_by_1, %is_b : !bool -> !bool
+  %ab = rasp.sequence_map %shift_by_2, %shift_by_1 : !bool, !bool -> !bool {
+  ^bb0(%x: i1, %y: i1):
+    %and = arith.andi %x, %y : i1
+    rasp.yield %and : i1
+  }
+  %is_c = rasp.map %tokens : !str -> !bool {
+  ^bb0(%x: !rasp.str):
+    %c = rasp.constant("c") : !rasp.str
+    %eq = rasp.binary eq %x, %c : !rasp.str, !rasp.str -> i1
+    rasp.yield %eq : i1
+  }
+  %detect_pattern = rasp.sequence_map %ab, %is_c : !bool, !bool -> !bool {
+  ^bb0(%x: i1, %y: i1):
+    %and = arith.andi %x, %y : i1
+    rasp.yield %and : i1
+  }
+  rasp.output %detect_pattern : !bool
+}

@@ -1,0 +1,16 @@
+// Tracr lib.make_length(): the sequence length at every position.
+// RUN: rasp-run --interpret %s < %S/Inputs/length.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/length.expected
+// Causal: Tracr's CausalEvaluator on the same inputs.
+// RUN: rasp-run --interpret --causal %s < %S/Inputs/length.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/length.causal.expected
+
+!str = !rasp.sop<categorical, !rasp.str>
+!int = !rasp.sop<categorical, i64>
+
+rasp.program @length attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 5 : i64} {
+  %tokens = rasp.tokens : !str
+  %all_true_selector = rasp.select %tokens, %tokens, true : !str, !str
+  %length = rasp.selector_width %all_true_selector : !int
+  rasp.output %length : !int
+}

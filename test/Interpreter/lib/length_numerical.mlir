@@ -1,0 +1,16 @@
+// Tracr rasp.numerical(lib.make_length()): the length as a numerical SOp.
+// RUN: rasp-run --interpret %s < %S/Inputs/length_numerical.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --numerical %S/Inputs/length_numerical.expected
+// Causal: Tracr's CausalEvaluator on the same inputs.
+// RUN: rasp-run --interpret --causal %s < %S/Inputs/length_numerical.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --numerical %S/Inputs/length_numerical.causal.expected
+
+!str = !rasp.sop<categorical, !rasp.str>
+!num_int = !rasp.sop<numerical, i64>
+
+rasp.program @length_numerical attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 5 : i64} {
+  %tokens = rasp.tokens : !str
+  %all_true_selector = rasp.select %tokens, %tokens, true : !str, !str
+  %length = rasp.selector_width %all_true_selector : !num_int
+  rasp.output %length : !num_int
+}

@@ -1,0 +1,24 @@
+// Tracr lib.shift_by(2, tokens): position i holds token i - 2; positions 0, 1
+// select nothing and are None.
+// RUN: rasp-run --interpret %s < %S/Inputs/shift_by_2.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/shift_by_2.expected
+// Causal: Tracr's CausalEvaluator on the same inputs.
+// RUN: rasp-run --interpret --causal %s < %S/Inputs/shift_by_2.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/shift_by_2.causal.expected
+
+!str = !rasp.sop<categorical, !rasp.str>
+!int = !rasp.sop<categorical, i64>
+
+rasp.program @shift_by_2 attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 5 : i64} {
+  %indices = rasp.indices : !int
+  %select_off_by_offset = rasp.select_where %indices, %indices : !int, !int {
+  ^bb0(%k: i64, %q: i64):
+    %offset = arith.constant 2 : i64
+    %shifted = arith.addi %k, %offset : i64
+    %eq = arith.cmpi eq, %q, %shifted : i64
+    rasp.yield %eq : i1
+  }
+  %tokens = rasp.tokens : !str
+  %shift_by = rasp.aggregate %select_off_by_offset, %tokens : !str -> !str
+  rasp.output %shift_by : !str
+}
