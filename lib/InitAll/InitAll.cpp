@@ -2,6 +2,7 @@
 
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
+#include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -14,4 +15,4 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
                   math::MathDialect, scf::SCFDialect>();
 }
 
-void mlir::rasp::registerAllPasses() {}
+void mlir::rasp::registerAllPasses() { registerRASPPasses(); }

@@ -137,22 +137,12 @@ LogicalResult Evaluator::evalSequenceMap(const Step &step) {
 LogicalResult Evaluator::evalLinearSequenceMap(const Step &step) {
   const std::vector<PyValue> &lhs = sop(step.operands[0]);
   const std::vector<PyValue> &rhs = sop(step.operands[1]);
-  // Through py::binary so mixing bools, ints and floats is Python's.
-  auto combine = [&](const PyValue &x,
-                     const PyValue &y) -> llvm::Expected<PyValue> {
-    llvm::Expected<PyValue> a = py::binary(BinaryKind::Mul, step.lhsCoeff, x);
-    if (!a)
-      return a.takeError();
-    llvm::Expected<PyValue> b = py::binary(BinaryKind::Mul, step.rhsCoeff, y);
-    if (!b)
-      return b.takeError();
-    return py::binary(BinaryKind::Add, *a, *b);
-  };
   std::vector<PyValue> out(length);
   for (unsigned i = 0; i < length; ++i) {
     if (lhs[i].isNone() || rhs[i].isNone())
       continue;
-    llvm::Expected<PyValue> sum = combine(lhs[i], rhs[i]);
+    llvm::Expected<PyValue> sum =
+        py::linearCombination(step.lhsCoeff, lhs[i], step.rhsCoeff, rhs[i]);
     if (!sum)
       return fail(step.op->getLoc(),
                   "evaluation failed at position " + llvm::Twine(i) + ": " +

@@ -698,6 +698,19 @@ llvm::Expected<bool> py::compare(Comparison predicate, const PyValue &key,
   return r->getBool();
 }
 
+llvm::Expected<PyValue> py::linearCombination(const PyValue &a,
+                                              const PyValue &x,
+                                              const PyValue &b,
+                                              const PyValue &y) {
+  llvm::Expected<PyValue> ax = binary(BinaryKind::Mul, a, x);
+  if (!ax)
+    return ax.takeError();
+  llvm::Expected<PyValue> by = binary(BinaryKind::Mul, b, y);
+  if (!by)
+    return by.takeError();
+  return binary(BinaryKind::Add, *ax, *by);
+}
+
 PyValue py::parseVocabItem(llvm::StringRef text) {
   int64_t n;
   if (!text.getAsInteger(10, n))

@@ -113,6 +113,11 @@ llvm::Expected<PyValue> binary(BinaryKind kind, const PyValue &lhs,
 /// `<op> v` or a scalar helper (`abs`, `int`, `round`, ...).
 llvm::Expected<PyValue> unary(UnaryKind kind, const PyValue &v);
 
+/// `a * x + b * y`: the value of Tracr's LinearSequenceMap (and of
+/// `rasp.linear_sequence_map`) at a position holding `x` and `y`.
+llvm::Expected<PyValue> linearCombination(const PyValue &a, const PyValue &x,
+                                          const PyValue &b, const PyValue &y);
+
 /// A built-in select predicate applied as `predicate(key, query)`.
 llvm::Expected<bool> compare(Comparison predicate, const PyValue &key,
                              const PyValue &query);
