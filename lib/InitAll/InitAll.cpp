@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register the project's dialects and passes -----------===//
 
 #include "RaspDialect/InitAll.h"
+#include "RaspDialect/Conversion/Passes.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 
@@ -15,4 +16,4 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
                   func::FuncDialect, math::MathDialect, scf::SCFDialect>();
 }
 
-void mlir::rasp::registerAllPasses() {}
+void mlir::rasp::registerAllPasses() { rasp::registerRASPConversionPasses(); }
