@@ -4,12 +4,12 @@
 // load a program, pick the parameters, then for each input line print the
 // output sequence as JSON. Everything but the plumbing lives in libraries:
 // RunConfig/SequenceIO (selection, parameters, encoding, printing) and the
-// Interpreter; the compiled mode will plug in next to `runInterpreter`.
+// Executors (interpreter, craft evaluator, compiled model).
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/InitAll.h"
-#include "RaspDialect/Interpreter/Interpreter.h"
+#include "RaspDialect/Tools/RaspRun/Executor.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 #include "RaspDialect/Tools/RaspRun/SequenceIO.h"
 
@@ -59,6 +59,17 @@ static cl::opt<bool>
     interpretOpt("interpret",
                  cl::desc("Evaluate with the reference RASP interpreter"),
                  cl::cat(runCategory));
+enum class Mode { Interpret, Craft, Compiled };
+static cl::opt<Mode> modeOpt(
+    "mode", cl::desc("How to evaluate the program"),
+    cl::values(clEnumValN(Mode::Interpret, "interpret",
+                          "the reference interpreter (same as --interpret)"),
+               clEnumValN(Mode::Craft, "craft",
+                          "the synthesised weights, applied by the craft "
+                          "evaluator in float32"),
+               clEnumValN(Mode::Compiled, "compiled",
+                          "the JIT-compiled transformer (default)")),
+    cl::init(Mode::Compiled), cl::cat(runCategory));
 static cl::list<std::string>
     inputOpts("input",
               cl::desc("An input sequence of whitespace-separated tokens "
@@ -116,41 +127,46 @@ static FailureOr<std::vector<std::string>> readInputs() {
   return splitInputLines((*stdinBuffer)->getBuffer());
 }
 
-/// Runs every input through the interpreter; prints one JSON line each.
-/// Returns failure if any input failed (the others still run).
-static LogicalResult runInterpreter(ProgramOp program, Value output,
-                                    const RunConfig &config,
-                                    llvm::ArrayRef<std::string> inputs) {
-  FailureOr<Interpreter> interpreter = Interpreter::get(program, output);
-  if (failed(interpreter))
-    return failure();
+/// Runs every input with `executor` and prints one JSON line per input in
+/// order; an input that cannot be encoded or run gets one error naming its
+/// line instead. Returns failure if any input failed (the others still run).
+static LogicalResult runInputs(Executor &executor, const RunConfig &config,
+                               bool numerical,
+                               llvm::ArrayRef<std::string> inputs) {
+  std::vector<TokenIds> encoded;
+  std::vector<std::optional<std::string>> encodeErrors(inputs.size());
   TokenEncoder encoder(config);
-  bool numerical = cast<SOpType>(output.getType()).isNumerical();
-  bool allSucceeded = true;
-  std::vector<PyValue> tokens;
-  for (auto [index, line] : llvm::enumerate(inputs)) {
-    std::string where = "input line " + std::to_string(index + 1) + ": ";
+  for (auto [line, error] : llvm::zip(inputs, encodeErrors)) {
     llvm::Expected<llvm::SmallVector<unsigned>> ids = encoder.encode(line);
-    if (!ids) {
-      // Keep errors in order with the output lines printed before them.
+    if (ids)
+      encoded.push_back(std::move(*ids));
+    else
+      error = llvm::toString(ids.takeError());
+  }
+  std::vector<RunResult> results = executor.run(encoded);
+
+  bool allSucceeded = true;
+  auto next = results.begin();
+  for (auto [index, encodeError] : llvm::enumerate(encodeErrors)) {
+    std::string where = "input line " + std::to_string(index + 1) + ": ";
+    // Errors go to stderr in order with the output lines printed before them.
+    if (encodeError) {
       llvm::outs().flush();
-      reportError(where + llvm::toString(ids.takeError()));
+      reportError(where + *encodeError);
       allSucceeded = false;
       continue;
     }
-    tokens.clear();
-    for (unsigned id : *ids)
-      tokens.push_back(config.vocab[id]);
-    InterpretError error{program.getLoc(), ""};
-    FailureOr<std::vector<PyValue>> values =
-        interpreter->run(tokens, config.causal, &error);
-    if (failed(values)) {
+    RunResult &result = *next++;
+    if (!result.succeeded) {
       llvm::outs().flush();
-      emitError(error.loc) << where << error.message;
+      if (result.errorLoc)
+        emitError(*result.errorLoc) << where << result.error;
+      else
+        reportError(where + result.error);
       allSucceeded = false;
       continue;
     }
-    printJSONSequence(llvm::outs(), *values, numerical);
+    printJSONSequence(llvm::outs(), result.values, numerical);
     llvm::outs() << "\n";
   }
   return success(allSucceeded);
@@ -201,14 +217,26 @@ int main(int argc, char **argv) {
   if (failed(config))
     return 1;
 
-  if (!interpretOpt) {
+  Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
+  FailureOr<std::unique_ptr<Executor>> executor = failure();
+  switch (mode) {
+  case Mode::Interpret:
+    executor = createInterpreterExecutor(*program, output, *config);
+    break;
+  case Mode::Craft:
+    executor = createCraftExecutor(*program, output, *config);
+    break;
+  case Mode::Compiled:
     reportError("the compiled mode is not implemented yet; pass --interpret "
                 "to run the reference interpreter");
     return 1;
   }
+  if (failed(executor))
+    return 1;
 
   FailureOr<std::vector<std::string>> inputs = readInputs();
   if (failed(inputs))
     return 1;
-  return failed(runInterpreter(*program, output, *config, *inputs)) ? 1 : 0;
+  bool numerical = cast<SOpType>(output.getType()).isNumerical();
+  return failed(runInputs(**executor, *config, numerical, *inputs)) ? 1 : 0;
 }

@@ -8,6 +8,13 @@
 // Every input up to a length (the recorded vectors are nearly all false).
 // RUN: rasp-run --interpret %s < %S/Inputs/detect_pattern_abc.extra.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/detect_pattern_abc.extra.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/detect_pattern_abc.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_abc.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/detect_pattern_abc.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_abc.causal.expected
+// RUN: rasp-run --mode=craft %s < %S/Inputs/detect_pattern_abc.extra.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_abc.extra.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

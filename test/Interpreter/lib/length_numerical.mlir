@@ -4,6 +4,11 @@
 // Causal: Tracr's CausalEvaluator on the same inputs.
 // RUN: rasp-run --interpret --causal %s < %S/Inputs/length_numerical.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --numerical %S/Inputs/length_numerical.causal.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/length_numerical.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 --numerical %S/Inputs/length_numerical.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/length_numerical.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 --numerical %S/Inputs/length_numerical.causal.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !num_int = !rasp.sop<numerical, i64>

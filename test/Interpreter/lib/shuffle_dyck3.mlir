@@ -8,6 +8,13 @@
 // Every input up to a length (the recorded vectors are nearly all false).
 // RUN: rasp-run --interpret %s < %S/Inputs/shuffle_dyck3.extra.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/shuffle_dyck3.extra.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/shuffle_dyck3.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/shuffle_dyck3.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/shuffle_dyck3.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/shuffle_dyck3.causal.expected
+// RUN: rasp-run --mode=craft %s < %S/Inputs/shuffle_dyck3.extra.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/shuffle_dyck3.extra.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

@@ -6,6 +6,11 @@
 // Causal: Tracr's CausalEvaluator on the same inputs.
 // RUN: rasp-run --interpret --causal %s < %S/Inputs/sort.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/sort.causal.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/sort.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/sort.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort.causal.expected
 
 !int = !rasp.sop<categorical, i64>
 !float = !rasp.sop<categorical, f64>

@@ -5,6 +5,11 @@
 // Causal: Tracr's CausalEvaluator on the same inputs.
 // RUN: rasp-run --interpret --causal %s < %S/Inputs/sort_freq.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/sort_freq.causal.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/sort_freq.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_freq.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/sort_freq.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_freq.causal.expected
 
 !int = !rasp.sop<categorical, i64>
 !float = !rasp.sop<categorical, f64>

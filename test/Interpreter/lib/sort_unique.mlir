@@ -5,6 +5,11 @@
 // Causal: Tracr's CausalEvaluator on the same inputs.
 // RUN: rasp-run --interpret --causal %s < %S/Inputs/sort_unique.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py %S/Inputs/sort_unique.causal.expected
+// Craft evaluator (float32) on the synthesised weights: the same vectors.
+// RUN: rasp-run --mode=craft %s < %S/Inputs/sort_unique.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique.expected
+// RUN: rasp-run --mode=craft --causal %s < %S/Inputs/sort_unique.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique.causal.expected
 
 !int = !rasp.sop<categorical, i64>
 

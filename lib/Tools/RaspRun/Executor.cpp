@@ -1,0 +1,130 @@
+//===- Executor.cpp - Interpreter and craft-evaluator modes ---------------===//
+
+#include "RaspDialect/Tools/RaspRun/Executor.h"
+#include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
+#include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
+#include "RaspDialect/Interpreter/Interpreter.h"
+#include "RaspDialect/Tools/RaspRun/CompileProgram.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::rasp;
+
+Executor::~Executor() = default;
+
+PyValue mlir::rasp::float32Value(float value) {
+  char buf[32];
+  for (int precision = 1; precision <= 9; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision,
+                  static_cast<double>(value));
+    if (std::strtof(buf, nullptr) == value)
+      break;
+  }
+  return PyValue::real(std::strtod(buf, nullptr));
+}
+
+/// The token values of an input.
+static std::vector<PyValue> tokenValues(const TokenIds &ids,
+                                        const RunConfig &config) {
+  std::vector<PyValue> tokens;
+  tokens.reserve(ids.size());
+  for (unsigned id : ids)
+    tokens.push_back(config.vocab[id]);
+  return tokens;
+}
+
+namespace {
+class InterpreterExecutor : public Executor {
+public:
+  InterpreterExecutor(Interpreter interpreter, ProgramOp program,
+                      const RunConfig &config)
+      : interpreter(std::move(interpreter)), program(program), config(config) {}
+
+  std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
+    std::vector<RunResult> results(inputs.size());
+    for (auto [ids, result] : llvm::zip(inputs, results)) {
+      InterpretError error{program.getLoc(), ""};
+      FailureOr<std::vector<PyValue>> values =
+          interpreter.run(tokenValues(ids, config), config.causal, &error);
+      if (failed(values)) {
+        result.errorLoc = error.loc;
+        result.error = error.message;
+        continue;
+      }
+      result.values = std::move(*values);
+      result.succeeded = true;
+    }
+    return results;
+  }
+
+private:
+  Interpreter interpreter;
+  ProgramOp program;
+  RunConfig config;
+};
+
+class CraftExecutor : public Executor {
+public:
+  CraftExecutor(OwningOpRef<ModuleOp> module, craft::ProgramEvaluator evaluator,
+                const RunConfig &config, bool numerical)
+      : module(std::move(module)), evaluator(std::move(evaluator)),
+        config(config), numerical(numerical) {}
+
+  std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
+    std::vector<RunResult> results(inputs.size());
+    for (auto [ids, result] : llvm::zip(inputs, results)) {
+      llvm::Expected<std::vector<PyValue>> values =
+          evaluator.runAndDecode<float>(tokenValues(ids, config));
+      if (!values) {
+        result.error = llvm::toString(values.takeError());
+        continue;
+      }
+      // A numerical output is the model's float; a categorical one decodes
+      // to an exact value of the output's value set.
+      if (numerical)
+        for (PyValue &v : *values)
+          if (v.isFloat())
+            v = float32Value(static_cast<float>(v.getFloat()));
+      result.values = std::move(*values);
+      result.succeeded = true;
+    }
+    return results;
+  }
+
+private:
+  OwningOpRef<ModuleOp> module;
+  craft::ProgramEvaluator evaluator;
+  RunConfig config;
+  bool numerical;
+};
+} // namespace
+
+FailureOr<std::unique_ptr<Executor>>
+mlir::rasp::createInterpreterExecutor(ProgramOp program, Value output,
+                                      const RunConfig &config) {
+  FailureOr<Interpreter> interpreter = Interpreter::get(program, output);
+  if (failed(interpreter))
+    return failure();
+  return std::unique_ptr<Executor>(
+      new InterpreterExecutor(std::move(*interpreter), program, config));
+}
+
+FailureOr<std::unique_ptr<Executor>>
+mlir::rasp::createCraftExecutor(ProgramOp program, Value output,
+                                const RunConfig &config) {
+  OwningOpRef<ModuleOp> module = extractProgram(program, output, config);
+  if (failed(compileToCraft(*module)))
+    return failure();
+  auto crafts = module->getOps<craft::ProgramOp>();
+  if (crafts.empty())
+    return emitError(program.getLoc(), "compilation produced no craft.program");
+  FailureOr<craft::ProgramEvaluator> evaluator =
+      craft::ProgramEvaluator::get(*crafts.begin());
+  if (failed(evaluator))
+    return failure();
+  return std::unique_ptr<Executor>(
+      new CraftExecutor(std::move(module), std::move(*evaluator), config,
+                        cast<SOpType>(output.getType()).isNumerical()));
+}
