@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register the project's dialects and passes -----------===//
 
 #include "RaspDialect/InitAll.h"
+#include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
 
@@ -11,8 +12,8 @@
 #include "mlir/IR/DialectRegistry.h"
 
 void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<rasp::RASPDialect, arith::ArithDialect, func::FuncDialect,
-                  math::MathDialect, scf::SCFDialect>();
+  registry.insert<rasp::RASPDialect, craft::CraftDialect, arith::ArithDialect,
+                  func::FuncDialect, math::MathDialect, scf::SCFDialect>();
 }
 
 void mlir::rasp::registerAllPasses() { registerRASPPasses(); }

@@ -1,0 +1,79 @@
+//===- NumericalMLP.h - MLPs on numerical inputs ----------------*- C++ -*-===//
+//
+// Weight synthesis for MLPs that read a numerical direction: the
+// discretising MLP for numerical `map`s (numerical or categorical output) and
+// for decoding a selector width, the affine fast path, and linear
+// combinations. docs/exactness.md, section 3, derives the constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASPDIALECT_CONVERSION_RASPTOCRAFT_SYNTHESIS_NUMERICALMLP_H
+#define RASPDIALECT_CONVERSION_RASPTOCRAFT_SYNTHESIS_NUMERICALMLP_H
+
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/Exactness.h"
+#include "RaspDialect/Dialect/Craft/Evaluator/Blocks.h"
+#include "RaspDialect/Semantics/PyValue.h"
+
+#include "llvm/Support/Error.h"
+
+namespace mlir::craft::synth {
+
+/// A sparse output vector: (index, value) pairs sorted by index.
+using SparseVector = llvm::SmallVector<std::pair<int64_t, double>, 1>;
+
+/// The discretising MLP. The input x takes the sorted, distinct values `xs`;
+/// at xs[k] the output must be `outputs[k]` (a vector of dimension `outDim`).
+/// For every k where the output changes, two units form a step that is
+/// exactly 0 below and 1 above the midpoint of (xs[k-1], xs[k]), with a ramp
+/// of width rampSlope(gap) centred on it; each step is oriented so that its
+/// units are active on the shorter side of the input range, which bounds the
+/// activations and hence float32 rounding. A base unit carries the output at
+/// the end of the range the down-steps start from.
+///
+/// At BOS (one = bos = 1) every unit is switched off by its `bos` weight
+/// provided x lies in `bosRange` there: (0, 0) for a clean SOp.
+///
+/// Operands: [x, one, bos].
+MLPBlock discretise(llvm::ArrayRef<double> xs,
+                    llvm::ArrayRef<SparseVector> outputs, int64_t outDim,
+                    std::pair<double, double> bosRange,
+                    const SynthesisOptions &options);
+
+/// Numerical `map`: f given by `outputs[i]` = f(inputs[i]). Uses two units
+/// and a base unit when f is affine on the value set, the discretising MLP
+/// otherwise; negative outputs are kept (Tracr clips them, issue #24).
+/// Operands: [x, one, bos].
+llvm::Expected<MLPBlock>
+mapNumericalToNumerical(const rasp::ValueSet &inputs,
+                        llvm::ArrayRef<rasp::PyValue> outputs,
+                        const SynthesisOptions &options);
+
+/// Numerical input, categorical output over `outputSpace`; None outputs are
+/// the zero vector. Operands: [x, one, bos].
+llvm::Expected<MLPBlock> mapNumericalToCategorical(
+    const rasp::ValueSet &inputs, llvm::ArrayRef<rasp::PyValue> outputs,
+    const rasp::ValueSet &outputSpace, const SynthesisOptions &options);
+
+/// `lhsCoeff * x + rhsCoeff * y` as ReLU(x), ReLU(-x), ReLU(y), ReLU(-y).
+/// Operands: [x, y].
+MLPBlock linearSequenceMap(double lhsCoeff, double rhsCoeff);
+
+/// `coeff * x` as ReLU(x), ReLU(-x). Operands: [x].
+MLPBlock linearMap(double coeff);
+
+/// Decodes a selector width from its attention output 1 / (w + 1), for the
+/// widths `widths` (sorted, non-negative). `outputSpace` (categorical
+/// output) or a numerical output (`outputSpace` null). The attention output
+/// is about 1 at BOS, so `bosRange` is (0, 1) there.
+/// Operands: [attention output, one, bos].
+llvm::Expected<MLPBlock> selectorWidthDecoder(const rasp::ValueSet &widths,
+                                              const rasp::ValueSet *outputSpace,
+                                              const SynthesisOptions &options);
+
+/// The numeric values of a numerical SOp's value set, in order; an error for
+/// None, strings and non-finite numbers.
+llvm::Expected<std::vector<double>> numericValues(const rasp::ValueSet &set);
+
+} // namespace mlir::craft::synth
+
+#endif // RASPDIALECT_CONVERSION_RASPTOCRAFT_SYNTHESIS_NUMERICALMLP_H

@@ -1,0 +1,17 @@
+//===- CraftOps.h - Craft operations ----------------------------*- C++ -*-===//
+
+#ifndef RASPDIALECT_DIALECT_CRAFT_IR_CRAFTOPS_H
+#define RASPDIALECT_DIALECT_CRAFT_IR_CRAFTOPS_H
+
+#include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "RaspDialect/Dialect/Craft/IR/Craft.h.inc"
+
+#endif // RASPDIALECT_DIALECT_CRAFT_IR_CRAFTOPS_H

@@ -1,0 +1,256 @@
+//===- NumericalMLP.cpp - MLPs on numerical inputs ------------------------===//
+//
+// Derivations: docs/exactness.md, section 3.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::craft;
+using namespace mlir::craft::synth;
+using rasp::PyValue;
+using rasp::ValueSet;
+
+/// a + sign * b for sparse vectors.
+static SparseVector combine(const SparseVector &a, const SparseVector &b,
+                            double sign) {
+  SparseVector out;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
+      out.push_back(a[i++]);
+    } else if (i == a.size() || b[j].first < a[i].first) {
+      out.push_back({b[j].first, sign * b[j].second});
+      ++j;
+    } else {
+      double v = a[i].second + sign * b[j].second;
+      if (v != 0)
+        out.push_back({a[i].first, v});
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
+namespace {
+/// A hidden unit ReLU(wx * x + wone * one + wbos * bos) and its output row.
+struct Unit {
+  double wx, wone;
+  SparseVector out;
+};
+} // namespace
+
+/// Builds the MLP [x, one, bos] -> outDim from `units`, adding to every unit
+/// the bos weight that keeps it off at BOS for x in `bosRange`.
+static MLPBlock buildUnits(llvm::ArrayRef<Unit> units, int64_t outDim,
+                           std::pair<double, double> bosRange) {
+  std::vector<Triplet> w1, w2;
+  for (auto [index, unit] : llvm::enumerate(units)) {
+    int64_t u = static_cast<int64_t>(index);
+    if (unit.wx != 0)
+      w1.push_back({0, u, unit.wx});
+    if (unit.wone != 0)
+      w1.push_back({1, u, unit.wone});
+    // docs/exactness.md (1.2): the largest pre-activation at BOS, lowered to
+    // at most -1 so the unit is off with margin.
+    double maxAtBos = unit.wone + std::max(unit.wx * bosRange.first,
+                                           unit.wx * bosRange.second);
+    if (maxAtBos > -1)
+      w1.push_back({2, u, -(maxAtBos + 1)});
+    for (auto [col, value] : unit.out)
+      w2.push_back({u, col, value});
+  }
+  int64_t hidden = units.size();
+  MLPBlock block;
+  block.inputDims = {1, 1, 1};
+  block.outputDims = {outDim};
+  block.w1 = Matrix::fromTriplets(3, hidden, std::move(w1));
+  block.w2 = Matrix::fromTriplets(hidden, outDim, std::move(w2));
+  return block;
+}
+
+MLPBlock mlir::craft::synth::discretise(llvm::ArrayRef<double> xs,
+                                        llvm::ArrayRef<SparseVector> outputs,
+                                        int64_t outDim,
+                                        std::pair<double, double> bosRange,
+                                        const SynthesisOptions &options) {
+  size_t n = xs.size();
+  std::vector<Unit> steps;
+  SparseVector base = n ? outputs[0] : SparseVector();
+  for (size_t k = 1; k < n; ++k) {
+    if (outputs[k] == outputs[k - 1])
+      continue;
+    SparseVector delta = combine(outputs[k], outputs[k - 1], -1.0);
+    double gap = xs[k] - xs[k - 1];
+    double t = xs[k - 1] + gap / 2;
+    double a = rampSlope(options, gap);
+    // step(x) = ReLU(a(x - t) + 1/2) - ReLU(a(x - t) - 1/2) is 0 for
+    // x <= t - 1/(2a) and 1 for x >= t + 1/(2a). Its units are active above
+    // the ramp; the mirrored step 1 - step(x) has units active below it.
+    // Use the side with the smaller largest activation (section 3.2).
+    bool down = (t - xs.front()) < (xs.back() - t);
+    SparseVector minusDelta = combine({}, delta, -1.0);
+    if (!down) {
+      steps.push_back({a, -a * t + 0.5, delta});
+      steps.push_back({a, -a * t - 0.5, minusDelta});
+    } else {
+      steps.push_back({-a, a * t + 0.5, minusDelta});
+      steps.push_back({-a, a * t - 0.5, delta});
+      base = combine(base, delta, 1.0);
+    }
+  }
+  std::vector<Unit> units;
+  if (!base.empty())
+    units.push_back({0.0, 1.0, base});
+  units.insert(units.end(), steps.begin(), steps.end());
+  return buildUnits(units, outDim, bosRange);
+}
+
+llvm::Expected<std::vector<double>>
+mlir::craft::synth::numericValues(const ValueSet &set) {
+  std::vector<double> xs;
+  for (const PyValue &v : set) {
+    if (!v.isNumber() || !std::isfinite(v.toDouble()))
+      return llvm::createStringError("numerical SOp takes the value " +
+                                     v.repr() +
+                                     ", which is not a finite number");
+    xs.push_back(v.toDouble());
+  }
+  return xs;
+}
+
+/// True if `ys[k] == alpha * xs[k] + beta` for all k, to 1e-12 relative.
+static bool isAffine(llvm::ArrayRef<double> xs, llvm::ArrayRef<double> ys,
+                     double &alpha, double &beta) {
+  if (xs.size() < 2)
+    return false;
+  alpha = (ys[1] - ys[0]) / (xs[1] - xs[0]);
+  beta = ys[0] - alpha * xs[0];
+  for (size_t k = 0; k < xs.size(); ++k)
+    if (std::abs(alpha * xs[k] + beta - ys[k]) >
+        1e-12 * std::max(1.0, std::abs(ys[k])))
+      return false;
+  return true;
+}
+
+llvm::Expected<MLPBlock>
+mlir::craft::synth::mapNumericalToNumerical(const ValueSet &inputs,
+                                            llvm::ArrayRef<PyValue> outputs,
+                                            const SynthesisOptions &options) {
+  llvm::Expected<std::vector<double>> xs = numericValues(inputs);
+  if (!xs)
+    return xs.takeError();
+  std::vector<double> ys;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    llvm::Expected<double> y =
+        toNumber(outputs[i], "the value for input " + inputs[i].repr());
+    if (!y)
+      return y.takeError();
+    ys.push_back(*y);
+  }
+  double alpha, beta;
+  if (isAffine(*xs, ys, alpha, beta)) {
+    // alpha * x + beta, exact for every x, not only the value set.
+    std::vector<Unit> units;
+    if (beta != 0)
+      units.push_back({0.0, 1.0, {{0, beta}}});
+    if (alpha != 0) {
+      units.push_back({1.0, 0.0, {{0, alpha}}});
+      units.push_back({-1.0, 0.0, {{0, -alpha}}});
+    }
+    return buildUnits(units, 1, {0.0, 0.0});
+  }
+  std::vector<SparseVector> outs;
+  for (double y : ys)
+    outs.push_back(y == 0 ? SparseVector() : SparseVector{{0, y}});
+  return discretise(*xs, outs, 1, {0.0, 0.0}, options);
+}
+
+llvm::Expected<MLPBlock> mlir::craft::synth::mapNumericalToCategorical(
+    const ValueSet &inputs, llvm::ArrayRef<PyValue> outputs,
+    const ValueSet &outputSpace, const SynthesisOptions &options) {
+  llvm::Expected<std::vector<double>> xs = numericValues(inputs);
+  if (!xs)
+    return xs.takeError();
+  std::vector<SparseVector> outs;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (outputs[i].isNone()) {
+      outs.push_back({});
+      continue;
+    }
+    int64_t o = indexIn(outputSpace, outputs[i]);
+    if (o < 0)
+      return llvm::createStringError(
+          "the function yields " + outputs[i].repr() + " for input " +
+          inputs[i].repr() + ", which is not in the output value set");
+    outs.push_back({{o, 1.0}});
+  }
+  return discretise(*xs, outs, outputSpace.size(), {0.0, 0.0}, options);
+}
+
+MLPBlock mlir::craft::synth::linearSequenceMap(double lhsCoeff,
+                                               double rhsCoeff) {
+  std::vector<Triplet> w1, w2;
+  int64_t u = 0;
+  for (auto [row, coeff] : {std::pair<int64_t, double>{0, lhsCoeff},
+                            std::pair<int64_t, double>{1, rhsCoeff}}) {
+    if (coeff == 0)
+      continue;
+    w1.push_back({row, u, 1.0});
+    w2.push_back({u++, 0, coeff});
+    w1.push_back({row, u, -1.0});
+    w2.push_back({u++, 0, -coeff});
+  }
+  MLPBlock block;
+  block.inputDims = {1, 1};
+  block.outputDims = {1};
+  block.w1 = Matrix::fromTriplets(2, u, std::move(w1));
+  block.w2 = Matrix::fromTriplets(u, 1, std::move(w2));
+  return block;
+}
+
+MLPBlock mlir::craft::synth::linearMap(double coeff) {
+  MLPBlock block = linearSequenceMap(coeff, 0.0);
+  std::vector<Triplet> w1;
+  block.w1.forEachNonZero([&](int64_t r, int64_t c, double v) {
+    w1.push_back({r, c, v});
+  });
+  block.inputDims = {1};
+  block.w1 = Matrix::fromTriplets(1, block.w1.getCols(), std::move(w1));
+  return block;
+}
+
+llvm::Expected<MLPBlock>
+mlir::craft::synth::selectorWidthDecoder(const ValueSet &widths,
+                                         const ValueSet *outputSpace,
+                                         const SynthesisOptions &options) {
+  // Inputs 1/(w+1) in increasing order are the widths in decreasing order.
+  std::vector<double> xs;
+  std::vector<SparseVector> outs;
+  for (auto it = widths.rbegin(); it != widths.rend(); ++it) {
+    if (!it->isInt() && !it->isBool())
+      return llvm::createStringError("selector width value " + it->repr() +
+                                     " is not an integer");
+    int64_t w = it->getInt();
+    if (w < 0)
+      return llvm::createStringError("selector width value " + it->repr() +
+                                     " is negative");
+    xs.push_back(1.0 / static_cast<double>(w + 1));
+    if (!outputSpace) {
+      outs.push_back(w == 0 ? SparseVector() : SparseVector{{0, double(w)}});
+      continue;
+    }
+    int64_t o = indexIn(*outputSpace, *it);
+    if (o < 0)
+      return llvm::createStringError("selector width value " + it->repr() +
+                                     " is not in the output value set");
+    outs.push_back({{o, 1.0}});
+  }
+  return discretise(xs, outs, outputSpace ? outputSpace->size() : 1, {0.0, 1.0},
+                    options);
+}
