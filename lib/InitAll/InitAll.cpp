@@ -2,8 +2,10 @@
 
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
+#include "RaspDialect/Dialect/Craft/Transforms/Passes.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+#include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,4 +18,8 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
                   func::FuncDialect, math::MathDialect, scf::SCFDialect>();
 }
 
-void mlir::rasp::registerAllPasses() { registerRASPPasses(); }
+void mlir::rasp::registerAllPasses() {
+  registerRASPPasses();
+  craft::registerCraftPasses();
+  registerPipelines();
+}
