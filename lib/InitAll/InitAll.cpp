@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register the project's dialects and passes -----------===//
 
 #include "RaspDialect/InitAll.h"
+#include "RaspDialect/Conversion/Passes.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
 #include "RaspDialect/Dialect/Craft/Transforms/Passes.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
@@ -20,6 +21,7 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
 
 void mlir::rasp::registerAllPasses() {
   registerRASPPasses();
+  registerRASPConversionPasses();
   craft::registerCraftPasses();
   registerPipelines();
 }

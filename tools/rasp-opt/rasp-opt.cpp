@@ -14,9 +14,14 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::rasp::test {
+void registerTestPasses();
+} // namespace mlir::rasp::test
+
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::rasp::registerAllPasses();
+  mlir::rasp::test::registerTestPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

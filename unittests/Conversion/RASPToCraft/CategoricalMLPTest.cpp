@@ -190,3 +190,61 @@ TEST(CategoricalMLPTest, ConstantsAreZeroAtBos) {
 }
 
 } // namespace
+
+namespace {
+
+/// Adds +-`noise` to every entry of rows 1.. of `a` (a one-hot that a
+/// discretising MLP wrote with rounding noise).
+void addNoise(Activation<float> &a, float noise) {
+  for (int64_t p = 1; p < a.numPositions; ++p)
+    for (int64_t i = 0; i < a.dim; ++i)
+      a.at(p, i) += (p + i) % 2 ? noise : -noise;
+}
+
+TEST(CleanMLPTest, LookupsRemoveInputNoise) {
+  ValueSet in = ints(0, 5), out = ints(0, 1);
+  std::vector<PyValue> f, g;
+  for (const PyValue &x : in) {
+    f.push_back(PyValue::integer(x.getInt() % 2));
+    g.push_back(PyValue::real(0.25 * x.getInt() - 1));
+  }
+  MLPBlock cat = unwrap(cleanLookup(in, f, &out));
+  MLPBlock num = unwrap(cleanLookup(in, g, nullptr));
+  std::vector<int64_t> index = {-1};
+  for (int64_t i = 0; i < 6; ++i)
+    index.push_back(i);
+  Activation<float> x = oneHot<float>(index, 6), one = ones<float>(7);
+  addNoise(x, 0.12f);
+  Activation<float> c = apply<float>(cat, {&x, &one});
+  Activation<float> v = apply<float>(num, {&x, &one});
+  EXPECT_TRUE(rowIsZero(c, 0));
+  EXPECT_EQ(v.at(0, 0), 0.0f);
+  for (int64_t i = 0; i < 6; ++i) {
+    EXPECT_LE(oneHotError(c, i + 1, i % 2), 1e-6) << "input " << i;
+    EXPECT_NEAR(v.at(i + 1, 0), 0.25 * i - 1, 1e-6) << "input " << i;
+  }
+}
+
+TEST(CleanMLPTest, SequenceMapsAndTuplesRemoveInputNoise) {
+  ValueSet xs = ints(1, 3), ys = ints(0, 4), out = ints(1, 7);
+  std::vector<PyValue> table;
+  for (const PyValue &x : xs)
+    for (const PyValue &y : ys)
+      table.push_back(PyValue::integer(x.getInt() + y.getInt()));
+  MLPBlock block = unwrap(cleanSequenceMap(xs, ys, table, &out));
+  PairInputs in(3, 5);
+  addNoise(in.x, 0.12f);
+  addNoise(in.y, -0.12f);
+  Activation<float> r = apply<float>(block, {&in.x, &in.y, &in.one});
+  EXPECT_TRUE(rowIsZero(r, 0));
+  for (int64_t k = 0; k < 15; ++k)
+    EXPECT_LE(oneHotError(r, k + 1, indexIn(out, table[k])), 1e-6);
+
+  MLPBlock tuple = cleanTupleFeature({3, 5});
+  Activation<float> t = apply<float>(tuple, {&in.x, &in.y, &in.one});
+  EXPECT_TRUE(rowIsZero(t, 0));
+  for (int64_t k = 0; k < 15; ++k)
+    EXPECT_LE(oneHotError(t, k + 1, k), 1e-6);
+}
+
+} // namespace

@@ -34,7 +34,8 @@ public:
       auto [q, k] = pair;
       // A single table is kept as is (it may be a large bit matrix).
       if (contributions.size() == 1 && contributions[0].second == 1.0) {
-        blocks.push_back({q, k, *contributions[0].first});
+        if (contributions[0].first->getNumNonZeros())
+          blocks.push_back({q, k, *contributions[0].first});
         continue;
       }
       std::vector<Triplet> entries;

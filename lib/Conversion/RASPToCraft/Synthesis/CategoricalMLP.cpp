@@ -231,3 +231,120 @@ MLPBlock mlir::craft::synth::constantNumerical(double value) {
   block.w2 = Matrix::fromTriplets(1, 1, {{0, 0, value}});
   return block;
 }
+
+//===----------------------------------------------------------------------===//
+// Cleaning variants
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Builds an MLP of clamp-unit pairs: unit pair k reads `rows[k]` with
+/// weight 2 each and bias `-(2 |rows[k]| - 3/2)` (resp. `- 1/2`) from the
+/// `one` row, and writes `outputs[k]` (+ for the first, - for the second).
+struct ClampBuilder {
+  int64_t oneRow;
+  std::vector<Triplet> w1, w2;
+  int64_t hidden = 0;
+
+  void add(llvm::ArrayRef<int64_t> rows,
+           llvm::ArrayRef<std::pair<int64_t, double>> outputs) {
+    double n = static_cast<double>(rows.size());
+    for (int unit = 0; unit < 2; ++unit) {
+      for (int64_t r : rows)
+        w1.push_back({r, hidden, 2.0});
+      // clamp(2 s - 2 n + 3/2): all inputs 1 gives 3/2 and 1/2, one input
+      // 0 gives at most -1/2 (section 3.4).
+      w1.push_back({oneRow, hidden, -(2 * n - 1.5) - unit});
+      for (auto [col, value] : outputs)
+        w2.push_back({hidden, col, unit ? -value : value});
+      ++hidden;
+    }
+  }
+
+  MLPBlock build(llvm::ArrayRef<int64_t> inputDims, int64_t outDim) {
+    MLPBlock block;
+    block.inputDims.assign(inputDims.begin(), inputDims.end());
+    block.outputDims = {outDim};
+    block.w1 = Matrix::fromTriplets(oneRow + 1, hidden, std::move(w1));
+    block.w2 = Matrix::fromTriplets(hidden, outDim, std::move(w2));
+    return block;
+  }
+};
+} // namespace
+
+/// The output row of `value`: its one-hot direction, or the number itself.
+static llvm::Expected<std::vector<std::pair<int64_t, double>>>
+outputRow(const PyValue &value, const ValueSet *outputSpace,
+          llvm::StringRef input) {
+  if (!outputSpace) {
+    llvm::Expected<double> v =
+        toNumber(value, ("the value for " + input).str());
+    if (!v)
+      return v.takeError();
+    if (*v == 0)
+      return std::vector<std::pair<int64_t, double>>();
+    return std::vector<std::pair<int64_t, double>>{{0, *v}};
+  }
+  if (value.isNone())
+    return std::vector<std::pair<int64_t, double>>();
+  int64_t o = indexIn(*outputSpace, value);
+  if (o < 0)
+    return notInOutputSet(value, input);
+  return std::vector<std::pair<int64_t, double>>{{o, 1.0}};
+}
+
+llvm::Expected<MLPBlock>
+mlir::craft::synth::cleanLookup(const ValueSet &inputs,
+                                llvm::ArrayRef<PyValue> outputs,
+                                const ValueSet *outputSpace) {
+  int64_t n = inputs.size();
+  ClampBuilder b{n, {}, {}, 0};
+  for (int64_t i = 0; i < n; ++i) {
+    auto row = outputRow(outputs[i], outputSpace, "input " + inputs[i].repr());
+    if (!row)
+      return row.takeError();
+    if (!row->empty())
+      b.add({i}, *row);
+  }
+  return b.build({n, 1}, outputSpace ? outputSpace->size() : 1);
+}
+
+llvm::Expected<MLPBlock>
+mlir::craft::synth::cleanSequenceMap(const ValueSet &xs, const ValueSet &ys,
+                                     llvm::ArrayRef<PyValue> table,
+                                     const ValueSet *outputSpace) {
+  int64_t nx = xs.size(), ny = ys.size();
+  ClampBuilder b{nx + ny, {}, {}, 0};
+  for (int64_t i = 0; i < nx; ++i)
+    for (int64_t j = 0; j < ny; ++j) {
+      auto row =
+          outputRow(table[i * ny + j], outputSpace,
+                    "inputs (" + xs[i].repr() + ", " + ys[j].repr() + ")");
+      if (!row)
+        return row.takeError();
+      if (!row->empty())
+        b.add({i, nx + j}, *row);
+    }
+  return b.build({nx, ny, 1}, outputSpace ? outputSpace->size() : 1);
+}
+
+MLPBlock mlir::craft::synth::cleanTupleFeature(llvm::ArrayRef<int64_t> dims) {
+  int64_t n = dims.size();
+  std::vector<int64_t> offsets(n, 0);
+  for (int64_t i = 1; i < n; ++i)
+    offsets[i] = offsets[i - 1] + dims[i - 1];
+  int64_t total = std::accumulate(dims.begin(), dims.end(), int64_t(1),
+                                  std::multiplies<int64_t>());
+  ClampBuilder b{offsets.back() + dims.back(), {}, {}, 0};
+  llvm::SmallVector<int64_t> rows(n);
+  for (int64_t t = 0; t < total; ++t) {
+    int64_t rest = t;
+    for (int64_t i = n - 1; i >= 0; --i) {
+      rows[i] = offsets[i] + rest % dims[i];
+      rest /= dims[i];
+    }
+    b.add(rows, {{t, 1.0}});
+  }
+  llvm::SmallVector<int64_t> inputDims(dims.begin(), dims.end());
+  inputDims.push_back(1);
+  return b.build(inputDims, total);
+}

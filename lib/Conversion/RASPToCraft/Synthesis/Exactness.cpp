@@ -16,8 +16,9 @@ double mlir::craft::synth::softmaxScale(const SynthesisOptions &options,
     return options.softmaxScale;
   // docs/exactness.md (2.1): n * exp(-s * gap) <= tau  <=>  s >= ln(n / tau) /
   // gap.
+  // Rounded to float32 so both precisions run the same model.
   double competing = static_cast<double>(options.maxSeqLen) + 1.0;
-  return std::log(competing / kAttentionLeak) / gap;
+  return static_cast<float>(std::log(competing / kAttentionLeak) / gap);
 }
 
 double mlir::craft::synth::rampSlope(const SynthesisOptions &options,

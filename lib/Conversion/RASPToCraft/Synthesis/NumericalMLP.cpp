@@ -74,11 +74,13 @@ static MLPBlock buildUnits(llvm::ArrayRef<Unit> units, int64_t outDim,
   return block;
 }
 
-MLPBlock mlir::craft::synth::discretise(llvm::ArrayRef<double> xs,
-                                        llvm::ArrayRef<SparseVector> outputs,
-                                        int64_t outDim,
-                                        std::pair<double, double> bosRange,
-                                        const SynthesisOptions &options) {
+/// `v` rounded to the nearest float32.
+static double toFloat32(double v) { return static_cast<float>(v); }
+
+llvm::Expected<MLPBlock> mlir::craft::synth::discretise(
+    llvm::ArrayRef<double> xs, llvm::ArrayRef<SparseVector> outputs,
+    int64_t outDim, std::pair<double, double> bosRange,
+    const SynthesisOptions &options) {
   size_t n = xs.size();
   std::vector<Unit> steps;
   SparseVector base = n ? outputs[0] : SparseVector();
@@ -87,8 +89,19 @@ MLPBlock mlir::craft::synth::discretise(llvm::ArrayRef<double> xs,
       continue;
     SparseVector delta = combine(outputs[k], outputs[k - 1], -1.0);
     double gap = xs[k] - xs[k - 1];
+    // docs/exactness.md (3.3): float32 must resolve the two values.
+    double magnitude = std::max(std::abs(xs[k - 1]), std::abs(xs[k]));
+    if (gap < std::ldexp(magnitude, -20))
+      return llvm::createStringError(
+          "the values " + PyValue::real(xs[k - 1]).repr() + " and " +
+          PyValue::real(xs[k]).repr() +
+          " must map to different outputs but are too close to be told "
+          "apart in float32");
     double t = xs[k - 1] + gap / 2;
-    double a = rampSlope(options, gap);
+    // Weights are float32 numbers, so float32 and double evaluation use the
+    // same model. Rounding changes the ramp width by a factor 1 +- 2^-24
+    // and moves it by at most 2^-24 |t| <= gap / 32 (section 3.3).
+    double a = toFloat32(rampSlope(options, gap));
     // step(x) = ReLU(a(x - t) + 1/2) - ReLU(a(x - t) - 1/2) is 0 for
     // x <= t - 1/(2a) and 1 for x >= t + 1/(2a). Its units are active above
     // the ramp; the mirrored step 1 - step(x) has units active below it.
@@ -96,11 +109,11 @@ MLPBlock mlir::craft::synth::discretise(llvm::ArrayRef<double> xs,
     bool down = (t - xs.front()) < (xs.back() - t);
     SparseVector minusDelta = combine({}, delta, -1.0);
     if (!down) {
-      steps.push_back({a, -a * t + 0.5, delta});
-      steps.push_back({a, -a * t - 0.5, minusDelta});
+      steps.push_back({a, toFloat32(-a * t + 0.5), delta});
+      steps.push_back({a, toFloat32(-a * t - 0.5), minusDelta});
     } else {
-      steps.push_back({-a, a * t + 0.5, minusDelta});
-      steps.push_back({-a, a * t - 0.5, delta});
+      steps.push_back({-a, toFloat32(a * t + 0.5), minusDelta});
+      steps.push_back({-a, toFloat32(a * t - 0.5), delta});
       base = combine(base, delta, 1.0);
     }
   }

@@ -68,6 +68,36 @@ MLPBlock constantCategorical(int64_t dim, int64_t index);
 /// A numerical constant at every position but BOS. Operands: [one, bos].
 MLPBlock constantNumerical(double value);
 
+//===----------------------------------------------------------------------===//
+// Cleaning variants
+//===----------------------------------------------------------------------===//
+//
+// A discretising MLP writes its one-hot with float32 rounding noise that
+// grows with its slopes (docs/exactness.md, section 3.4). The variants below
+// read such inputs through clamp units
+//   clamp(2 s - 1/2) = ReLU(2 s - 1/2) - ReLU(2 s - 3/2),
+// exactly 0 for s <= 1/4 and exactly 1 for s >= 3/4, so their outputs are
+// exact again for any input noise below 1/8. They take `one` as their last
+// operand for the biases; at BOS every unit is off.
+
+/// A lookup reading a noisy one-hot: two clamp units per input value whose
+/// output is not None, written to the output one-hot (`outputSpace`) or
+/// number (`outputSpace` null). Operands: [x, one].
+llvm::Expected<MLPBlock> cleanLookup(const rasp::ValueSet &inputs,
+                                     llvm::ArrayRef<rasp::PyValue> outputs,
+                                     const rasp::ValueSet *outputSpace);
+
+/// A sequence_map of noisy one-hots: two clamp units per pair,
+/// clamp(2 x_i + 2 y_j - 5/2). Operands: [x, y, one].
+llvm::Expected<MLPBlock> cleanSequenceMap(const rasp::ValueSet &xs,
+                                          const rasp::ValueSet &ys,
+                                          llvm::ArrayRef<rasp::PyValue> table,
+                                          const rasp::ValueSet *outputSpace);
+
+/// The tuple feature of noisy one-hots: two clamp units per tuple,
+/// clamp(2 sum - 2 n + 3/2). Operands: [x_1, ..., x_n, one].
+MLPBlock cleanTupleFeature(llvm::ArrayRef<int64_t> dims);
+
 } // namespace mlir::craft::synth
 
 #endif // RASPDIALECT_CONVERSION_RASPTOCRAFT_SYNTHESIS_CATEGORICALMLP_H

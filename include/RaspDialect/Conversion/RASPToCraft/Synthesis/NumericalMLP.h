@@ -31,13 +31,15 @@ using SparseVector = llvm::SmallVector<std::pair<int64_t, double>, 1>;
 /// the end of the range the down-steps start from.
 ///
 /// At BOS (one = bos = 1) every unit is switched off by its `bos` weight
-/// provided x lies in `bosRange` there: (0, 0) for a clean SOp.
+/// provided x lies in `bosRange` there: (0, 0) for a clean SOp. Fails if two
+/// values with different outputs are too close for float32 to separate.
 ///
 /// Operands: [x, one, bos].
-MLPBlock discretise(llvm::ArrayRef<double> xs,
-                    llvm::ArrayRef<SparseVector> outputs, int64_t outDim,
-                    std::pair<double, double> bosRange,
-                    const SynthesisOptions &options);
+llvm::Expected<MLPBlock> discretise(llvm::ArrayRef<double> xs,
+                                    llvm::ArrayRef<SparseVector> outputs,
+                                    int64_t outDim,
+                                    std::pair<double, double> bosRange,
+                                    const SynthesisOptions &options);
 
 /// Numerical `map`: f given by `outputs[i]` = f(inputs[i]). Uses two units
 /// and a base unit when f is affine on the value set, the discretising MLP

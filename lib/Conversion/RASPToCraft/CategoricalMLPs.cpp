@@ -1,0 +1,143 @@
+//===- CategoricalMLPs.cpp - Lowering maps of categorical inputs ----------===//
+//
+// Lookup tables for functions of one categorical SOp, the product hidden
+// layer for rasp.sequence_map, and rasp.full constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
+
+using namespace mlir;
+using namespace mlir::rasp;
+using namespace mlir::rasp::lowering;
+namespace synth = mlir::craft::synth;
+
+static bool isNumericalResult(Operation *op) {
+  return cast<SOpType>(op->getResult(0).getType()).isNumerical();
+}
+
+LogicalResult mlir::rasp::lowering::lowerCategoricalFunction(
+    Lowering &l, Operation *op, Value input, ArrayRef<PyValue> outputs) {
+  SOpInfo &in = l.info(input);
+  FailureOr<ValueSet> values = l.valuesOf(op);
+  if (failed(values))
+    return failure();
+  bool numerical = isNumericalResult(op);
+
+  // An identity on the same value set (an encoding-preserving copy) reuses
+  // the input's subspace.
+  bool identity =
+      !numerical && values->size() == in.values.size() &&
+      llvm::all_of(llvm::zip(in.values, outputs, *values), [](auto t) {
+        return std::get<0>(t).identical(std::get<1>(t)) &&
+               std::get<0>(t).identical(std::get<2>(t));
+      });
+  if (identity) {
+    l.define(op->getResult(0),
+             {l.materialize(input), *values, false, std::nullopt, in.label});
+    return success();
+  }
+
+  // A noisy input is read through clamp units, which makes the output exact.
+  Value x = l.materialize(input);
+  bool noisy = l.isNoisy(x);
+  llvm::Expected<craft::MLPBlock> block =
+      noisy ? synth::cleanLookup(in.values, outputs,
+                                 numerical ? nullptr : &*values)
+      : numerical
+          ? synth::mapCategoricalToNumerical(in.values, outputs)
+          : synth::mapCategoricalToCategorical(in.values, outputs, *values);
+  if (!block)
+    return l.fail(op, block.takeError());
+  std::string label = l.labelFor(op);
+  SmallVector<Value> inputs = {x};
+  if (noisy)
+    inputs.push_back(l.one);
+  Value result = l.buildMLP(op->getLoc(), *block, inputs,
+                            l.spaceFor(label, numerical ? nullptr : &*values));
+  l.define(op->getResult(0), {result, *values, numerical, std::nullopt, label});
+  return success();
+}
+
+LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
+                                                     SequenceMapOp op) {
+  FailureOr<ElementFunction> fn = ElementFunction::get(op.getBody());
+  if (failed(fn))
+    return failure();
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  SOpInfo &x = l.info(lhs), &y = l.info(rhs);
+  auto f = [&](const PyValue &a, const PyValue &b) {
+    return l.call(op, *fn, {a, b});
+  };
+
+  // A None constant operand makes the result None everywhere; another
+  // constant or a repeated operand leaves a function of one SOp.
+  bool noneX = x.constant && x.constant->isNone();
+  bool noneY = y.constant && y.constant->isNone();
+  if (noneX || noneY)
+    return lowerUnary(l, op, noneX ? lhs : rhs,
+                      [](const PyValue &) { return PyValue(); });
+  if (y.constant) {
+    PyValue c = *y.constant;
+    return lowerUnary(l, op, lhs, [&](const PyValue &a) { return f(a, c); });
+  }
+  if (x.constant) {
+    PyValue c = *x.constant;
+    return lowerUnary(l, op, rhs, [&](const PyValue &b) { return f(c, b); });
+  }
+  if (lhs == rhs || (x.space && x.space == y.space))
+    return lowerUnary(l, op, lhs, [&](const PyValue &a) { return f(a, a); });
+
+  // The product hidden layer over one-hot views of both operands.
+  FailureOr<ValueSet> values = l.valuesOf(op);
+  if (failed(values))
+    return failure();
+  std::vector<PyValue> table;
+  table.reserve(x.values.size() * y.values.size());
+  for (const PyValue &a : x.values)
+    for (const PyValue &b : y.values) {
+      FailureOr<PyValue> out = f(a, b);
+      if (failed(out))
+        return failure();
+      table.push_back(*out);
+    }
+  bool numerical = isNumericalResult(op);
+  FailureOr<Value> xv = l.categoricalView(op, lhs);
+  FailureOr<Value> yv = l.categoricalView(op, rhs);
+  if (failed(xv) || failed(yv))
+    return failure();
+  bool noisy = l.isNoisy(*xv) || l.isNoisy(*yv);
+  llvm::Expected<craft::MLPBlock> block =
+      noisy ? synth::cleanSequenceMap(x.values, y.values, table,
+                                      numerical ? nullptr : &*values)
+      : numerical
+          ? synth::sequenceMapToNumerical(x.values, y.values, table)
+          : synth::sequenceMapToCategorical(x.values, y.values, table, *values);
+  if (!block)
+    return l.fail(op, block.takeError());
+  std::string label = l.labelFor(op);
+  Value result = l.buildMLP(op.getLoc(), *block, {*xv, *yv, l.one},
+                            l.spaceFor(label, numerical ? nullptr : &*values));
+  l.define(op.getResult(), {result, *values, numerical, std::nullopt, label});
+  return success();
+}
+
+LogicalResult mlir::rasp::lowering::lowerFull(Lowering &l, FullOp op) {
+  FailureOr<PyValue> fill = fromAttr(op.getFill());
+  if (failed(fill))
+    return op.emitOpError("cannot be lowered to craft: unsupported fill ")
+           << op.getFill();
+  bool numerical = isNumericalResult(op);
+  if (numerical && !fill->isNumber())
+    return op.emitOpError("cannot be lowered to craft: a numerical constant "
+                          "must be a number, got ")
+           << fill->repr();
+  ValueSet values;
+  if (!fill->isNone())
+    values.push_back(*fill);
+  // Materialised only if some component must read it as a subspace.
+  l.define(op.getResult(), {Value(), values, numerical, *fill, l.labelFor(op)});
+  return success();
+}

@@ -1,0 +1,183 @@
+//===- Selectors.cpp - Lowering selectors to attention logits -------------===//
+//
+// A selector (select, select_where and boolean combinations of them) becomes
+// a selector tree over the craft subspaces it reads, then a conjunction of
+// tables; factors that read several SOps on a side get a tuple feature
+// (docs/Craft.md, "Composite selectors").
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/Selectors.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::rasp;
+using namespace mlir::rasp::lowering;
+namespace synth = mlir::craft::synth;
+using synth::SelectorTree;
+
+namespace {
+/// Builds the selector tree of one aggregate or selector width.
+struct TreeBuilder {
+  Lowering &l;
+  Operation *user;
+  /// Subspace of every operand id.
+  SmallVector<Value> operands;
+
+  unsigned idOf(Value space) {
+    auto it = llvm::find(operands, space);
+    if (it != operands.end())
+      return it - operands.begin();
+    operands.push_back(space);
+    return operands.size() - 1;
+  }
+
+  /// One side of a select: its values and operand (none for a constant).
+  LogicalResult side(Value sop, ValueSet &values,
+                     std::optional<unsigned> &operand) {
+    SOpInfo &info = l.info(sop);
+    if (info.constant) {
+      values = {*info.constant};
+      return success();
+    }
+    FailureOr<Value> view = l.categoricalView(user, sop);
+    if (failed(view))
+      return failure();
+    values = info.values;
+    operand = idOf(*view);
+    return success();
+  }
+
+  using TableFn = llvm::function_ref<llvm::Expected<craft::Matrix>(
+      const ValueSet &keys, const ValueSet &queries)>;
+
+  FailureOr<SelectorTree> leaf(Operation *select, Value keys, Value queries,
+                               TableFn table) {
+    ValueSet keyValues, queryValues;
+    std::optional<unsigned> key, query;
+    if (failed(side(keys, keyValues, key)) ||
+        failed(side(queries, queryValues, query)))
+      return failure();
+    llvm::Expected<craft::Matrix> m = table(keyValues, queryValues);
+    if (!m)
+      return l.fail(select, m.takeError());
+    return SelectorTree::leaf(key, query, std::move(*m));
+  }
+
+  FailureOr<SelectorTree> build(Value selector) {
+    Operation *def = selector.getDefiningOp();
+    if (!def)
+      return user->emitOpError("cannot be lowered to craft: its selector is "
+                               "not defined by a selector op");
+    using Kind = SelectorTree::Kind;
+    auto combine = [&](Kind kind, ValueRange parts) -> FailureOr<SelectorTree> {
+      std::vector<SelectorTree> children;
+      for (Value part : parts) {
+        FailureOr<SelectorTree> child = build(part);
+        if (failed(child))
+          return failure();
+        children.push_back(std::move(*child));
+      }
+      return SelectorTree::combine(kind, std::move(children));
+    };
+    return llvm::TypeSwitch<Operation *, FailureOr<SelectorTree>>(def)
+        .Case<SelectOp>([&](SelectOp op) {
+          return leaf(op, op.getKeys(), op.getQueries(),
+                      [&](const ValueSet &k, const ValueSet &q) {
+                        return synth::comparisonTable(op.getPredicate(), k, q);
+                      });
+        })
+        .Case<SelectWhereOp>([&](SelectWhereOp op) -> FailureOr<SelectorTree> {
+          FailureOr<ElementFunction> fn = ElementFunction::get(op.getBody());
+          if (failed(fn))
+            return failure();
+          auto pred = [&](const PyValue &k,
+                          const PyValue &q) -> llvm::Expected<bool> {
+            EvalError error{op.getLoc(), ""};
+            FailureOr<PyValue> r = (*fn)({k, q}, &error);
+            if (failed(r))
+              return llvm::createStringError(error.message);
+            return py::truthy(*r);
+          };
+          return leaf(op, op.getKeys(), op.getQueries(),
+                      [&](const ValueSet &k, const ValueSet &q) {
+                        return synth::predicateTable(pred, k, q);
+                      });
+        })
+        .Case<SelectorAndOp>([&](SelectorAndOp op) {
+          return combine(Kind::And, {op.getLhs(), op.getRhs()});
+        })
+        .Case<SelectorOrOp>([&](SelectorOrOp op) {
+          return combine(Kind::Or, {op.getLhs(), op.getRhs()});
+        })
+        .Case<SelectorNotOp>([&](SelectorNotOp op) {
+          return combine(Kind::Not, {op.getInput()});
+        })
+        .Default([&](Operation *op) -> FailureOr<SelectorTree> {
+          return user->emitOpError("cannot be lowered to craft: unsupported "
+                                   "selector op '")
+                 << op->getName() << "'";
+        });
+  }
+};
+} // namespace
+
+FailureOr<LoweredSelector>
+mlir::rasp::lowering::lowerSelector(Lowering &l, Operation *user,
+                                    Value selector, synth::HeadKind kind,
+                                    craft::Matrix wov, StringRef label) {
+  TreeBuilder builder{l, user, {}};
+  FailureOr<SelectorTree> tree = builder.build(selector);
+  if (failed(tree))
+    return failure();
+  auto dimOf = [&](unsigned id) -> int64_t {
+    return craft::getSpace(builder.operands[id]).getDim();
+  };
+  llvm::Expected<synth::SelectorPlan> plan =
+      synth::planSelector(*tree, dimOf, l.options.maxTableEntries);
+  if (!plan)
+    return l.fail(user, plan.takeError());
+
+  // A factor reading several SOps on one side reads their tuple instead.
+  auto sideOperand = [&](ArrayRef<unsigned> ids,
+                         StringRef suffix) -> std::optional<unsigned> {
+    if (ids.empty())
+      return std::nullopt;
+    if (ids.size() == 1)
+      return ids.front();
+    SmallVector<Value> spaces;
+    for (unsigned id : ids)
+      spaces.push_back(builder.operands[id]);
+    return builder.idOf(l.tupleFeature(spaces, (label + suffix).str()));
+  };
+  std::vector<synth::SelectorTerm> terms;
+  for (synth::Conjunct &c : plan->conjuncts)
+    terms.push_back({sideOperand(c.queryOperands, "_query_tuple"),
+                     sideOperand(c.keyOperands, "_key_tuple"),
+                     std::move(c.table)});
+
+  synth::SelectorHead head =
+      synth::selectorHead(terms, dimOf, kind, std::move(wov), l.synthesis);
+  LoweredSelector lowered;
+  lowered.block = std::move(head.block);
+  // A selector width or a numerical mean needs the selected keys' logits to
+  // be equal, not only above BOS: noisy one-hots are cleaned first
+  // (docs/exactness.md, 3.4).
+  bool uniform = kind == synth::HeadKind::SelectorWidth ||
+                 cast<SOpType>(user->getResult(0).getType()).isNumerical();
+  auto valueOf = [&](unsigned id) {
+    if (id == synth::kOneOperand)
+      return l.one;
+    if (id == synth::kBosOperand)
+      return l.bos;
+    return uniform ? l.clean(builder.operands[id]) : builder.operands[id];
+  };
+  for (unsigned id : head.queries)
+    lowered.queries.push_back(valueOf(id));
+  for (unsigned id : head.keys)
+    lowered.keys.push_back(valueOf(id));
+  return lowered;
+}
