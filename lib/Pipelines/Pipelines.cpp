@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - Registered pass pipelines --------------------------===//
 
 #include "RaspDialect/Pipelines/Pipelines.h"
+#include "RaspDialect/Conversion/Passes.h"
 #include "RaspDialect/Dialect/Craft/Transforms/Passes.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
 
@@ -18,6 +19,7 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   bases.causal = options.causal;
   pm.addPass(createInferBasesPass(bases));
   pm.addPass(createValidatePass());
+  pm.addPass(createLowerToCraftPass());
   pm.addPass(craft::createAllocateLayersPass());
 }
 

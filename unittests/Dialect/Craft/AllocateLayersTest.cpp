@@ -78,44 +78,6 @@ craft.program @p attributes {max_seq_len = 3 : i64, causal} {
 }
 )mlir";
 
-/// The model as a craft.program: per layer, its heads in a craft.multi_head,
-/// then its MLP.
-ProgramOp flatten(ModelOp model) {
-  OpBuilder b(model.getContext());
-  b.setInsertionPointAfter(model);
-  Location loc = model.getLoc();
-  auto program = ProgramOp::create(
-      b, loc, b.getStringAttr("flat"), model.getVocabAttr(),
-      model.getMaxSeqLenAttr(), model.getBosAttr(), model.getCausalAttr());
-  b.createBlock(&program.getBody());
-  IRMapping map;
-  b.clone(*model.getEmbedOp(), map);
-  for (LayerOp layer : model.getLayers()) {
-    SmallVector<AttentionHeadOp> heads(layer.getHeads());
-    if (!heads.empty()) {
-      SmallVector<Type> types;
-      for (AttentionHeadOp head : heads)
-        types.push_back(head.getType());
-      auto group = MultiHeadOp::create(b, loc, types);
-      OpBuilder inner(model.getContext());
-      inner.createBlock(&group.getBody());
-      SmallVector<Value> results;
-      for (AttentionHeadOp head : heads)
-        results.push_back(inner.clone(*head, map)->getResult(0));
-      YieldOp::create(inner, loc, results);
-      for (auto [head, result] : llvm::zip(heads, group.getResults()))
-        map.map(head.getResult(), result);
-    }
-    if (MLPOp mlp = layer.getMLP())
-      b.clone(*mlp, map);
-    for (auto [result, yielded] :
-         llvm::zip(layer.getResults(), layer.getYieldOp().getValues()))
-      map.map(result, map.lookup(yielded));
-  }
-  OutputOp::create(b, loc, map.lookup(model.getOutput()));
-  return program;
-}
-
 /// The value of every subspace of `program` (as the evaluator records it:
 /// group results, not the heads inside), by label.
 std::map<std::string, Value> subspaces(ProgramOp program) {
@@ -197,7 +159,7 @@ TEST_F(AllocateLayersTest, ModelComputesWhatTheProgramComputes) {
   EXPECT_EQ(layers[0].getMLP().getNumResults(), 3u);
   EXPECT_EQ(layers[0].getMLP().getHiddenSize(), 1 + 2 + 2);
   EXPECT_EQ(llvm::range_size(layers[1].getHeads()), 1u);
-  ProgramOp flat = flatten(*model);
+  ProgramOp flat = flattenModel(*model);
   ASSERT_TRUE(succeeded(verify(flat)));
   compare<double>(flat, 1e-12);
   compare<float>(flat, 1e-6);

@@ -21,6 +21,12 @@ namespace mlir::craft {
 /// and fails if the program holds an op that is not a component.
 FailureOr<ModelOp> allocateLayers(ProgramOp program);
 
+/// Builds, right after `model`, the `craft.program` that computes the same
+/// as the model: per layer, its heads grouped in a `craft.multi_head` (they
+/// read the stream before the layer), then its MLP. The program has the
+/// model's name; tools use it to run models with the craft evaluator.
+ProgramOp flattenModel(ModelOp model);
+
 /// Builds one MLP equivalent to `mlps` running side by side: its inputs are
 /// the union of theirs (looked up in `mapping`), in order of first use; its
 /// hidden units and results are theirs, concatenated in order. The MLPs must
