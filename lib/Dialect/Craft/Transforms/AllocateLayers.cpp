@@ -75,9 +75,16 @@ void LayerBuilder::buildLayer(OpBuilder &builder, unsigned index) {
   SmallVector<Type> types;
   for (Value v : written)
     types.push_back(v.getType());
+  // Diagnostics about a layer point at the source of its components.
+  SmallVector<Location> locs;
+  for (Operation *op : heads)
+    locs.push_back(op->getLoc());
+  for (MLPOp mlp : mlps)
+    locs.push_back(mlp.getLoc());
+  Location loc = locs.empty() ? program.getLoc() : builder.getFusedLoc(locs);
 
-  auto layer = LayerOp::create(builder, program.getLoc(), types,
-                               builder.getI64IntegerAttr(index));
+  auto layer =
+      LayerOp::create(builder, loc, types, builder.getI64IntegerAttr(index));
   OpBuilder::InsertionGuard guard(builder);
   builder.createBlock(&layer.getBody());
   // Heads read the stream before the layer; the MLP also sees their results.
@@ -98,13 +105,14 @@ void LayerBuilder::buildLayer(OpBuilder &builder, unsigned index) {
            mlp->getResults());
     llvm::append_range(yielded, mlp->getResults());
   }
-  YieldOp::create(builder, program.getLoc(), yielded);
+  YieldOp::create(builder, loc, yielded);
 
   // Later layers read what this one writes through its results.
   for (auto [old, result] : llvm::zip(written, layer.getResults()))
     map(old, result);
 }
 
+// The same order as getResidualOrder(ModelOp), on the program's values.
 SmallVector<Value> LayerBuilder::residualOrder() {
   EmbedOp embed = program.getEmbedOp();
   SmallVector<Value> order = {embed.getTokens(), embed.getBos(), embed.getOne(),
