@@ -213,9 +213,16 @@ Value Lowering::clean(Value space) {
     return cached;
   craft::SpaceAttr basis = craft::getSpace(space);
   FailureOr<ValueSet> values = craft::spaceValues(basis);
-  // The identity on its own value set, read through clamp units.
+  if (failed(values))
+    return space; // Only value spaces are marked noisy.
+  // The identity on its own value set, read through clamp units; it cannot
+  // fail, every output being an input value.
   llvm::Expected<craft::MLPBlock> block =
       synth::cleanLookup(*values, *values, &*values);
+  if (!block) {
+    llvm::consumeError(block.takeError());
+    return space;
+  }
   Value copy = buildMLP(
       space.getLoc(), *block, {space, one},
       spaceFor(uniqueLabel(basis.getLabel().str() + "_clean"), &*values));
@@ -252,10 +259,10 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         if (type.isNumerical())
           return op->emitOpError("cannot be lowered to craft: ")
                  << (isTokens ? "tokens" : "indices") << " must be categorical";
-        Value space = isTokens ? tokens : indices;
-        FailureOr<ValueSet> values = craft::spaceValues(craft::getSpace(space));
-        define(primitive.getResult(), {space, *values, false, std::nullopt,
-                                       isTokens ? "tokens" : "indices"});
+        define(primitive.getResult(),
+               {isTokens ? tokens : indices,
+                isTokens ? tokenValues : indexValues, false, std::nullopt,
+                isTokens ? "tokens" : "indices"});
         return success();
       })
       .Case<FullOp>([&](FullOp full) { return lowerFull(*this, full); })
@@ -330,6 +337,8 @@ LogicalResult Lowering::run() {
           builder.getArrayAttr(builder.getStringAttr(source.getBosName()))));
   tokens = embed.getTokens();
   indices = embed.getIndices();
+  tokenValues = *vocab;
+  indexValues = *positions;
   one = embed.getOne();
   bos = embed.getBos();
 

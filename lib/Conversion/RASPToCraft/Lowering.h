@@ -102,6 +102,7 @@ public:
   const LowerToCraftOptions &options;
   ProgramOp source;
   Value tokens, indices, one, bos;
+  ValueSet tokenValues, indexValues;
 
 private:
   LogicalResult lowerOp(Operation *op);

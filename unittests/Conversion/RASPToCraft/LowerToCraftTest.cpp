@@ -433,4 +433,77 @@ TEST_F(LowerToCraftTest, ShuffleDyckChainAtLength32) {
   }
 }
 
+constexpr const char *kCountLessFreq = R"mlir(
+rasp.program @count_less_freq attributes {vocab = VOCAB, max_seq_len = MAXLEN : i64} {
+  %t = rasp.tokens : !rasp.sop<categorical, !rasp.str>
+  %same = rasp.select %t, %t, eq : !rasp.sop<categorical, !rasp.str>, !rasp.sop<categorical, !rasp.str>
+  %hist = rasp.selector_width %same : !rasp.sop<categorical, i64>
+  %rare = rasp.select_where %hist, %hist : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64> {
+  ^bb0(%k: i64, %q: i64):
+    %c2 = arith.constant 2 : i64
+    %le = arith.cmpi sle, %k, %c2 : i64
+    rasp.yield %le : i1
+  }
+  %out = rasp.selector_width %rare : !rasp.sop<categorical, i64>
+  rasp.output %out : !rasp.sop<categorical, i64>
+}
+)mlir";
+
+TEST_F(LowerToCraftTest, CountLessFreqAtLength64) {
+  // A selector width whose keys are another selector width's output.
+  ValueSet vocab = strs({"a", "b", "c", "d", "e", "f", "g", "h"});
+  craft::ProgramEvaluator e = lower(
+      kCountLessFreq, R"(["a", "b", "c", "d", "e", "f", "g", "h"])", kMaxLen);
+  for (const std::vector<PyValue> &in : inputs(vocab, kMaxLen, 20)) {
+    int64_t rare = 0;
+    for (const PyValue &t : in)
+      rare += llvm::count(in, t) <= 2;
+    std::vector<PyValue> want(in.size(), PyValue::integer(rare));
+    ASSERT_EQ(show(run(e, in)), show(want)) << "input " << show(in);
+  }
+}
+
+constexpr const char *kSortFreq = R"mlir(
+rasp.program @sort_freq attributes {vocab = VOCAB, max_seq_len = MAXLEN : i64} {
+  %t = rasp.tokens : !rasp.sop<categorical, i64>
+  %i = rasp.indices : !rasp.sop<categorical, i64>
+  %same = rasp.select %t, %t, eq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %hist = rasp.selector_width %same : !rasp.sop<categorical, i64>
+  %keys = rasp.sequence_map %hist, %i : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64> -> !rasp.sop<categorical, f64> {
+  ^bb0(%h: i64, %j: i64):
+    %hf = arith.sitofp %h : i64 to f64
+    %jf = arith.sitofp %j : i64 to f64
+    %n = arith.constant MAXLEN.0 : f64
+    %d = arith.divf %jf, %n : f64
+    %neg = arith.negf %hf : f64
+    %k = arith.addf %neg, %d : f64
+    rasp.yield %k : f64
+  }
+  %smaller = rasp.select %keys, %keys, lt : !rasp.sop<categorical, f64>, !rasp.sop<categorical, f64>
+  %pos = rasp.selector_width %smaller : !rasp.sop<categorical, i64>
+  %sel = rasp.select %pos, %i, eq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %out = rasp.aggregate %sel, %t : !rasp.sop<categorical, i64> -> !rasp.sop<categorical, i64>
+  rasp.output %out : !rasp.sop<categorical, i64>
+}
+)mlir";
+
+TEST_F(LowerToCraftTest, SortFreqAtLength64) {
+  // Tokens by decreasing frequency, ties by position: 4 160 distinct keys.
+  ValueSet vocab = {PyValue::integer(1), PyValue::integer(2),
+                    PyValue::integer(3), PyValue::integer(4)};
+  craft::ProgramEvaluator e = lower(kSortFreq, "[1, 2, 3, 4]", kMaxLen);
+  for (const std::vector<PyValue> &in : inputs(vocab, kMaxLen, 10)) {
+    std::vector<size_t> order(in.size());
+    for (size_t i = 0; i < in.size(); ++i)
+      order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return llvm::count(in, in[a]) > llvm::count(in, in[b]);
+    });
+    std::vector<PyValue> want;
+    for (size_t i : order)
+      want.push_back(in[i]);
+    ASSERT_EQ(show(run(e, in)), show(want)) << "input " << show(in);
+  }
+}
+
 } // namespace

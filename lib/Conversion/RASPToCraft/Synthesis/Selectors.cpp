@@ -284,18 +284,18 @@ mlir::craft::synth::planSelector(const SelectorTree &tree,
       return p;
     };
     int64_t rows = product(qDims), cols = product(kDims);
-    if (rows && cols > maxEntries / rows)
-      return llvm::createStringError(
-          "a factor of this selector needs a table over " +
-          std::to_string(rows) + " query tuples and " + std::to_string(cols) +
-          " key tuples, more than the limit of " + std::to_string(maxEntries) +
-          " entries");
-
     Matrix table;
     const SelectorTree *only = group.size() == 1 ? group.front() : nullptr;
     if (only && only->kind == SelectorTree::Kind::Leaf) {
+      // A plain select: its table exists already, whatever its size.
       table = only->table;
     } else {
+      if (rows && cols > maxEntries / rows)
+        return llvm::createStringError(
+            "a factor of this selector needs a table over " +
+            std::to_string(rows) + " query tuples and " + std::to_string(cols) +
+            " key tuples, more than the limit of " +
+            std::to_string(maxEntries) + " entries");
       TupleEvaluator eval{key.first, key.second, {}, {}};
       table = Matrix::fromPredicate(rows, cols, [&](int64_t r, int64_t c) {
         digits(r, qDims, eval.queryIndex);

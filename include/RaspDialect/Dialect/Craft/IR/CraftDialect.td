@@ -62,7 +62,8 @@ def Craft_Dialect : Dialect {
     (`sparse<...>`) or `dense_resource`. Large 0/1 tables are stored as
     bit-packed `i1`, permutation-like matrices as `sparse`. Rows and columns
     follow the concatenation of the operand (or result) bases in operand
-    order. `craft/IR/CraftWeights.h` iterates any of these forms.
+    order. `RaspDialect/Dialect/Craft/IR/CraftWeights.h` iterates any of these
+    forms.
   }];
   let cppNamespace = "::mlir::craft";
   let useDefaultAttributePrinterParser = 1;
