@@ -3,8 +3,10 @@
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Conversion/Passes.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftDialect.h"
+#include "RaspDialect/Dialect/Craft/Transforms/Passes.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+#include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,4 +22,6 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
 void mlir::rasp::registerAllPasses() {
   registerRASPPasses();
   registerRASPConversionPasses();
+  craft::registerCraftPasses();
+  registerPipelines();
 }

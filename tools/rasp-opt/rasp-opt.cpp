@@ -16,12 +16,14 @@
 
 namespace mlir::rasp::test {
 void registerTestPasses();
+void registerLayerTestPasses();
 } // namespace mlir::rasp::test
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::rasp::registerAllPasses();
   mlir::rasp::test::registerTestPasses();
+  mlir::rasp::test::registerLayerTestPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

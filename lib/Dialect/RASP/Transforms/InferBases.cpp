@@ -57,6 +57,8 @@ struct InferBases : rasp::impl::InferBasesPassBase<InferBases> {
       program.setMaxSeqLenAttr(b.getI64IntegerAttr(maxSeqLen));
     if (!bos.empty())
       program.setBosAttr(b.getStringAttr(bos));
+    if (causal)
+      program.setCausal(true);
     if (std::optional<ArrayAttr> items = program.getVocab())
       for (Attribute item : *items)
         if (auto s = dyn_cast<StringAttr>(item);

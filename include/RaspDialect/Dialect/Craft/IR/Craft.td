@@ -7,5 +7,6 @@ include "RaspDialect/Dialect/Craft/IR/CraftDialect.td"
 include "RaspDialect/Dialect/Craft/IR/CraftAttrs.td"
 include "RaspDialect/Dialect/Craft/IR/CraftInterfaces.td"
 include "RaspDialect/Dialect/Craft/IR/CraftOps.td"
+include "RaspDialect/Dialect/Craft/IR/CraftModelOps.td"
 
 #endif // RASPDIALECT_DIALECT_CRAFT_IR_CRAFT_TD

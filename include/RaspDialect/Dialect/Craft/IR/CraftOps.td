@@ -60,8 +60,9 @@ def Craft_ProgramOp : Craft_Op<"program", [
   }];
 }
 
-def Craft_OutputOp : Craft_Op<"output", [Terminator, HasParent<"ProgramOp">]> {
-  let summary = "names the output subspace of a program";
+def Craft_OutputOp : Craft_Op<"output", [
+    Terminator, ParentOneOf<["ProgramOp", "ModelOp"]>]> {
+  let summary = "names the output subspace of a program or model";
   let description = [{
     The model's output is read from this subspace at every position but
     the first (BOS): categorical outputs by argmax, numerical ones as the
@@ -218,8 +219,8 @@ def Craft_MultiHeadOp : Craft_Op<"multi_head", [
 }
 
 def Craft_YieldOp : Craft_Op<"yield", [
-    Pure, Terminator, HasParent<"MultiHeadOp">]> {
-  let summary = "returns the results of a multi-head group";
+    Pure, Terminator, ParentOneOf<["MultiHeadOp", "LayerOp"]>]> {
+  let summary = "returns the results of a multi-head group or a layer";
   let arguments = (ins Variadic<Craft_Vec>:$values);
   let assemblyFormat = "($values^ `:` qualified(type($values)))? attr-dict";
 }

@@ -15,8 +15,8 @@ def InferBasesPass : Pass<"infer-bases", "::mlir::ModuleOp"> {
     reported at the op with the offending values.
 
     The options override the program's `vocab`, `max_seq_len` and `bos`
-    attributes and are written back to them, so the output is
-    self-contained. Vocabulary items are parsed like `--vocab` of the tools:
+    attributes (and `causal`, which the option can only set) and are
+    written back to them, so the output is self-contained. Vocabulary items are parsed like `--vocab` of the tools:
     an int if they parse as one, else a float, else a string.
 
     ```mlir
@@ -33,6 +33,8 @@ def InferBasesPass : Pass<"infer-bases", "::mlir::ModuleOp"> {
            "longest input without BOS (overrides 'max_seq_len'; 0: keep)">,
     Option<"bos", "bos", "std::string", /*default=*/"\"\"",
            "beginning-of-sequence token (overrides 'bos'; empty: keep)">,
+    Option<"causal", "causal", "bool", /*default=*/"false",
+           "compile with causal attention masks (sets 'causal'; false: keep)">,
     Option<"maxValues", "max-values", "int64_t", /*default=*/"100000",
            "largest value set inference may build before it gives up">
   ];

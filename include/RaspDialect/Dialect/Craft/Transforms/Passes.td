@@ -1,0 +1,80 @@
+//===- Passes.td - Craft dialect passes --------------------*- tablegen -*-===//
+
+#ifndef RASPDIALECT_DIALECT_CRAFT_TRANSFORMS_PASSES_TD
+#define RASPDIALECT_DIALECT_CRAFT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def AllocateLayersPass : Pass<"allocate-layers", "::mlir::ModuleOp"> {
+  let summary = "arrange the components of craft programs as transformer layers";
+  let description = [{
+    Replaces every `craft.program` with a `craft.model` of the same name
+    (see `craft.model`, `craft.layer`):
+
+    - **Placement.** Each attention head and MLP goes in the earliest
+      sublayer of its kind after all the components whose results it reads
+      (`LayerSchedule`; sublayers alternate attention, MLP, attention, ...).
+      This as-soon-as-possible schedule needs the fewest layers of any
+      placement that respects the dependencies, so never more than Tracr's
+      allocation of the same components.
+    - **Sublayers.** The heads of an attention sublayer stay separate heads
+      of one layer (grouping by `craft.multi_head` is dissolved); the MLPs
+      of an MLP sublayer are combined into one `craft.mlp` that reads the
+      union of their inputs and concatenates their hidden units and results.
+    - **Residual layout.** One ordered residual basis: the token embedding
+      (`tokens`, BOS, `one`), the positions (`indices`), then what each
+      layer writes, in order. Every subspace is kept, also those nothing
+      reads. Labels are the directions' `label:value` names; the labels of
+      subspaces come from `--lower-to-craft` (NameLocs of the source ops,
+      else generated names). Where two subspaces would share a residual
+      label, the later one is renamed after the NameLoc of its op, or gets
+      a `_2`, `_3`, ... suffix.
+
+    ```mlir
+    // Before
+    craft.program @p {
+      %tokens, %indices, %one, %bos = craft.embed ...
+      %a = craft.mlp(%tokens ...) ... -> [#craft.space<"a", [0, 1]>]
+      %b = craft.attention_head query(%a ...) key(%indices ...) value(%tokens ...) ...
+      %c = craft.mlp(%indices ...) ... -> [#craft.space<"c">]
+      craft.output %b : !craft.vec<2>
+    }
+    // After: %c joins %a in the MLP sublayer of layer 0
+    craft.model @p attributes {labels = [...], residual = [...]} {
+      %tokens, %indices, %one, %bos = craft.embed ...
+      %a, %c = craft.layer 0 {
+        %0:2 = craft.mlp(%tokens, %indices ...) ... -> [#craft.space<"a", [0, 1]>, #craft.space<"c">]
+        craft.yield %0#0, %0#1 : !craft.vec<2>, !craft.vec<1>
+      } : !craft.vec<2>, !craft.vec<1>
+      %b = craft.layer 1 {
+        %h = craft.attention_head query(%a ...) ...
+        craft.yield %h : !craft.vec<2>
+      } : !craft.vec<2>
+      craft.output %b : !craft.vec<2>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::craft::CraftDialect"];
+}
+
+def CraftModelStatsPass : Pass<"craft-model-stats", "::mlir::ModuleOp"> {
+  let summary = "print the size of every craft.model";
+  let description = [{
+    Prints, for every `craft.model` in the module, to standard output:
+    layers, heads per layer, MLP hidden width per layer, residual width, the
+    dimensions and parameter count of every head and MLP, the total number
+    of block parameters (entries of W_QK, W_OV, W1 and W2 on their own
+    subspaces, like Tracr's craft parameter count) and how many are
+    non-zero, and the parameter count of the same model in Tracr's dense
+    layout (every layer padded to the most heads, the widest head and the
+    widest MLP, with embeddings and biases). With `json`, one JSON document
+    of schema `rasp-craft-model-stats/1` (docs/LayerAllocation.md). The IR
+    is not changed.
+  }];
+  let options = [
+    Option<"json", "json", "bool", /*default=*/"false",
+           "print JSON instead of text">
+  ];
+}
+
+#endif // RASPDIALECT_DIALECT_CRAFT_TRANSFORMS_PASSES_TD

@@ -1,0 +1,114 @@
+//===- ResidualLayout.cpp - Ordering and labelling the residual -----------===//
+//
+// The residual of a model lists the token embedding's range first (tokens,
+// BOS, one: what a token row writes), then the positions, then what each
+// layer writes, so reading it left to right follows the computation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+#include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
+
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+using namespace mlir::craft;
+
+SmallVector<Value> mlir::craft::getResidualOrder(ModelOp model) {
+  EmbedOp embed = model.getEmbedOp();
+  SmallVector<Value> order = {embed.getTokens(), embed.getBos(), embed.getOne(),
+                              embed.getIndices()};
+  for (LayerOp layer : model.getLayers())
+    llvm::append_range(order, layer.getResults());
+  return order;
+}
+
+void mlir::craft::setResidualLayout(ModelOp model) {
+  SmallVector<SpaceAttr> spaces;
+  for (Value value : getResidualOrder(model))
+    spaces.push_back(getSpace(value));
+  Builder b(model.getContext());
+  SmallVector<Attribute> spaceAttrs(spaces.begin(), spaces.end());
+  SmallVector<StringRef> labelRefs;
+  SmallVector<std::string> labels = residualLabels(spaces);
+  for (const std::string &label : labels)
+    labelRefs.push_back(label);
+  model.setResidualAttr(b.getArrayAttr(spaceAttrs));
+  model.setLabelsAttr(b.getStrArrayAttr(labelRefs));
+}
+
+/// The first name in a location, if any.
+static std::optional<StringRef> nameOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> n = nameOf(inner))
+        return n;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return nameOf(callSite.getCallee());
+  return std::nullopt;
+}
+
+static SpaceAttr withLabel(SpaceAttr space, StringRef label) {
+  MLIRContext *context = space.getContext();
+  return SpaceAttr::get(context, StringAttr::get(context, label),
+                        space.getValues());
+}
+
+FailureOr<llvm::DenseMap<Value, SpaceAttr>>
+mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
+  llvm::DenseMap<Value, SpaceAttr> renamed;
+  llvm::StringSet<> taken;
+  auto isFree = [&](SpaceAttr space) {
+    return llvm::none_of(residualLabels(space), [&](const std::string &l) {
+      return taken.contains(l);
+    });
+  };
+  for (Value value : subspaces) {
+    SpaceAttr space = getSpace(value);
+    SmallVector<std::string> labels = residualLabels(space);
+    llvm::StringSet<> own;
+    for (const std::string &label : labels)
+      if (!own.insert(label).second)
+        return value.getDefiningOp()->emitOpError("subspace ")
+               << space << " has two directions labelled '" << label << "'";
+    if (!isFree(space)) {
+      StringRef base = space.getLabel().getValue();
+      SpaceAttr candidate;
+      if (std::optional<StringRef> name = nameOf(value.getLoc()))
+        candidate = withLabel(space, *name);
+      for (unsigned n = 2; !candidate || !isFree(candidate); ++n)
+        candidate = withLabel(space, (base + "_" + Twine(n)).str());
+      space = candidate;
+      renamed[value] = space;
+    }
+    for (const std::string &label : residualLabels(space))
+      taken.insert(label);
+  }
+  return renamed;
+}
+
+void mlir::craft::setResultSpace(OpResult result, SpaceAttr space) {
+  Operation *op = result.getOwner();
+  unsigned index = result.getResultNumber();
+  if (auto head = dyn_cast<AttentionHeadOp>(op)) {
+    head.setSpaceAttr(space);
+  } else if (auto mlp = dyn_cast<MLPOp>(op)) {
+    SmallVector<Attribute> spaces(mlp.getSpaces().begin(),
+                                  mlp.getSpaces().end());
+    spaces[index] = space;
+    mlp.setSpacesAttr(ArrayAttr::get(op->getContext(), spaces));
+  } else if (auto embed = dyn_cast<EmbedOp>(op)) {
+    if (result == embed.getTokens())
+      embed.setTokensSpaceAttr(space);
+    else if (result == embed.getIndices())
+      embed.setIndicesSpaceAttr(space);
+    else if (result == embed.getOne())
+      embed.setOneSpaceAttr(space);
+    else
+      embed.setBosSpaceAttr(space);
+  } else {
+    llvm_unreachable("not a subspace-producing op");
+  }
+}

@@ -1,0 +1,32 @@
+//===- Pipelines.cpp - Registered pass pipelines --------------------------===//
+
+#include "RaspDialect/Pipelines/Pipelines.h"
+#include "RaspDialect/Conversion/Passes.h"
+#include "RaspDialect/Dialect/Craft/Transforms/Passes.h"
+#include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+using namespace mlir::rasp;
+
+void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &pm, const RASPToCraftModelOptions &options) {
+  InferBasesPassOptions bases;
+  bases.vocab.assign(options.vocab.begin(), options.vocab.end());
+  bases.maxSeqLen = options.maxSeqLen;
+  bases.bos = options.bos;
+  bases.causal = options.causal;
+  pm.addPass(createInferBasesPass(bases));
+  pm.addPass(createValidatePass());
+  pm.addPass(createLowerToCraftPass());
+  pm.addPass(craft::createAllocateLayersPass());
+}
+
+void mlir::rasp::registerPipelines() {
+  PassPipelineRegistration<RASPToCraftModelOptions>(
+      "rasp-to-craft-model",
+      "compile rasp programs to layered craft models (infer bases, validate, "
+      "lower to craft, allocate layers)",
+      populateRASPToCraftModelPipeline);
+}
