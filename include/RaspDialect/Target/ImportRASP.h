@@ -1,7 +1,7 @@
 //===- ImportRASP.h - .rasp source to the rasp dialect ----------*- C++ -*-===//
 //
 // The frontend of the RASP compiler: parses a `.rasp` program (the language
-// contract in docs/RASPLanguage.md), expands `def`s and `load`s, infers
+// contract in docs/rasp-language.md), expands `def`s and `load`s, infers
 // static value types, fuses elementwise expressions into maps, and emits one
 // `rasp.program`. docs/Frontend.md describes the design.
 //

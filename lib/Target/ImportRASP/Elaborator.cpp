@@ -345,6 +345,10 @@ LogicalResult Elaborator::execLoad(const LoadStmt &stmt) {
   }
   if (loaded.contains(realPath))
     return success(); // A file runs once, like a Python import.
+  // Devices and directories are not programs (and /dev/zero never ends).
+  if (!llvm::sys::fs::is_regular_file(realPath))
+    return emitError(stmt.getLoc(),
+                     "cannot load '" + stmt.path + "': not a regular file");
 
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/true);

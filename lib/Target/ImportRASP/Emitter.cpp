@@ -26,12 +26,13 @@ struct LinearForm {
   }
   void add(const LinearForm &other, double factor) {
     constant += factor * other.constant;
-    for (auto [leaf, coefficient] : other.terms) {
-      auto it = llvm::find_if(terms, [&](auto &t) { return t.first == leaf; });
+    for (const auto &term : other.terms) {
+      auto it = llvm::find_if(
+          terms, [&](const auto &t) { return t.first == term.first; });
       if (it == terms.end())
-        terms.push_back({leaf, factor * coefficient});
+        terms.push_back({term.first, factor * term.second});
       else
-        it->second += factor * coefficient;
+        it->second += factor * term.second;
     }
   }
   double coefficient(SOpNode *leaf) const {

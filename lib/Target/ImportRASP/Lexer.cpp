@@ -26,6 +26,8 @@ Lexer::Lexer(const llvm::SourceMgr &sourceMgr, unsigned bufferID,
              MLIRContext *context)
     : sourceMgr(sourceMgr), context(context) {
   llvm::StringRef buffer = sourceMgr.getMemoryBuffer(bufferID)->getBuffer();
+  // Skip a UTF-8 byte order mark, as Python does.
+  buffer.consume_front("\xEF\xBB\xBF");
   curPtr = buffer.begin();
   bufferEnd = buffer.end();
 }
