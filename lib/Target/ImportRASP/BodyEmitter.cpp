@@ -32,6 +32,10 @@ Value BodyEmitter::emit(ScalarExpr *expr, Context context) {
     if (Value known = scope.lookup(key))
       return known;
 
+  // Past the budget, stand-in constants end the recursion quickly.
+  if (++emitted > kMaxBodyOps)
+    return constant(PyValue::integer(0), expr->type, expr->loc);
+
   Value value;
   switch (expr->kind) {
   case ScalarExpr::Kind::Constant:

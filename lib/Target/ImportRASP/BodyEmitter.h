@@ -31,6 +31,15 @@ public:
   /// converted to i1 by Python truthiness.
   Value emitPredicate(ScalarExpr *fn, Value key, Value query);
 
+  /// True if the body outgrew kMaxBodyOps; the ops emitted are then
+  /// incomplete and the caller must report an error.
+  bool overflowed() const { return emitted > kMaxBodyOps; }
+
+  /// Most ops in one body. A value shared by both branches of an `if` is
+  /// emitted in each (it must stay lazy), so nested conditionals can
+  /// duplicate exponentially; the budget bounds that.
+  static constexpr unsigned kMaxBodyOps = 20000;
+
 private:
   /// Where Param(i) of an expression comes from: an elementwise node's
   /// input i, or the i-th select_where argument.
@@ -58,6 +67,7 @@ private:
   /// Emitted values per region nesting level (inner scf.if regions see the
   /// values of enclosing ones).
   std::vector<llvm::DenseMap<std::pair<void *, ScalarExpr *>, Value>> scopes;
+  unsigned emitted = 0;
 };
 
 } // namespace mlir::rasp::frontend

@@ -27,6 +27,8 @@ using namespace mlir::rasp::frontend;
 static constexpr unsigned kMaxCallDepth = 100;
 /// Deepest chain of files loading files.
 static constexpr unsigned kMaxLoadDepth = 32;
+/// Most def/lambda calls one program may expand (calls in calls multiply).
+static constexpr unsigned kMaxCalls = 100000;
 
 /// The static type of `tokens` for a vocabulary: the common type of its
 /// items, or !rasp.any.
@@ -68,9 +70,19 @@ LogicalResult Elaborator::emitError(llvm::SMLoc pos, const llvm::Twine &message,
   InFlightDiagnostic diag = mlir::emitError(loc(pos), message);
   if (noteLoc)
     diag.attachNote(*noteLoc) << note;
-  for (const Frame &frame : llvm::reverse(frames))
+  // The innermost calls; deep chains would bury the error under notes.
+  constexpr size_t kMaxNotes = 10;
+  size_t shown = 0;
+  for (const Frame &frame : llvm::reverse(frames)) {
+    if (shown++ == kMaxNotes)
+      break;
     diag.attachNote(loc(frame.callLoc))
         << "while calling " << frame.name << " here";
+  }
+  if (frames.size() > kMaxNotes)
+    diag.attachNote(loc(frames.front().callLoc))
+        << "and " << frames.size() - kMaxNotes
+        << " more calls, the outermost here";
   return failure();
 }
 
@@ -589,7 +601,7 @@ FailureOr<Val> Elaborator::callUser(const Val &callee, llvm::ArrayRef<Arg> args,
                          ", got " + llvm::Twine(args.size()),
                      defLoc, title + " is defined here");
   for (const Frame &frame : frames)
-    if (frame.callee == key)
+    if (frame.callee == key && frame.closure == callee.closure)
       return emitError(callLoc,
                        "recursive call of " + name +
                            "; recursion is not allowed in RASP programs",
@@ -597,6 +609,9 @@ FailureOr<Val> Elaborator::callUser(const Val &callee, llvm::ArrayRef<Arg> args,
   if (frames.size() >= kMaxCallDepth)
     return emitError(callLoc, "calls are nested too deeply (more than " +
                                   llvm::Twine(kMaxCallDepth) + " levels)");
+  if (++numCalls > kMaxCalls)
+    return emitError(callLoc, "the program expands more than " +
+                                  llvm::Twine(kMaxCalls) + " function calls");
 
   scopes.push_back(std::make_unique<Scope>());
   Scope *scope = scopes.back().get();
@@ -604,7 +619,7 @@ FailureOr<Val> Elaborator::callUser(const Val &callee, llvm::ArrayRef<Arg> args,
   for (auto [param, arg] : llvm::zip(params, args))
     scope->vars[param.name] = arg.val;
 
-  frames.push_back({key, name, callLoc});
+  frames.push_back({key, callee.closure, name, callLoc});
   Scope *saved = current;
   current = scope;
   llvm::scope_exit restore([&] {

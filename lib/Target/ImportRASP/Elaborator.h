@@ -236,13 +236,18 @@ private:
   /// Parsed files, alive until the end (defs and lambdas point into them).
   std::vector<std::unique_ptr<SourceFile>> files;
 
-  /// An active def or lambda call, for diagnostics and recursion checks.
+  /// An active def or lambda call, for diagnostics and recursion checks. A
+  /// function is its definition and the scope it closes over: the same
+  /// lambda expression evaluated in two scopes gives two functions.
   struct Frame {
     const void *callee;
+    const Scope *closure;
     std::string name;
     llvm::SMLoc callLoc;
   };
   std::vector<Frame> frames;
+  /// Calls expanded so far.
+  unsigned numCalls = 0;
   /// Element functions being built; names of SOps are rejected inside.
   unsigned elementDepth = 0;
 

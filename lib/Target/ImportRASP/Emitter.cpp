@@ -48,7 +48,7 @@ public:
   ProgramEmitter(MLIRContext *context, const FusionPlan &plan)
       : builder(context), plan(plan) {}
 
-  void emit(Block *block, SOpNode *output);
+  LogicalResult emit(Block *block, SOpNode *output);
 
 private:
   Location nodeLoc(const NodeBase &node) {
@@ -60,9 +60,11 @@ private:
     return SOpType::get(builder.getContext(), node->encoding, node->valueType);
   }
 
-  void emitSOp(SOpNode *node);
-  void emitElementwise(SOpNode *node);
-  void emitSelector(SelectorNode *node);
+  LogicalResult emitSOp(SOpNode *node);
+  LogicalResult emitElementwise(SOpNode *node);
+  LogicalResult emitSelector(SelectorNode *node);
+  /// Reports a body that outgrew BodyEmitter::kMaxBodyOps.
+  LogicalResult emitTooLarge(const NodeBase &node);
 
   /// The fused function of numerical `node` as a linear form of its leaves,
   /// if it is one with exact coefficients.
@@ -78,20 +80,28 @@ private:
 
 } // namespace
 
-void ProgramEmitter::emit(Block *block, SOpNode *output) {
+LogicalResult ProgramEmitter::emit(Block *block, SOpNode *output) {
   builder.setInsertionPointToEnd(block);
   for (NodeRef ref : plan.nodes) {
     if (auto *sop = llvm::dyn_cast<SOpNode *>(ref)) {
-      if (plan.materialized.contains(sop))
-        emitSOp(sop);
+      if (plan.materialized.contains(sop) && failed(emitSOp(sop)))
+        return failure();
       continue;
     }
-    emitSelector(llvm::cast<SelectorNode *>(ref));
+    if (failed(emitSelector(llvm::cast<SelectorNode *>(ref))))
+      return failure();
   }
   OutputOp::create(builder, output->loc, sops.lookup(output));
+  return success();
 }
 
-void ProgramEmitter::emitSOp(SOpNode *node) {
+LogicalResult ProgramEmitter::emitTooLarge(const NodeBase &node) {
+  return emitError(node.loc, "this element function is too large after "
+                             "fusion and expansion (more than ")
+         << BodyEmitter::kMaxBodyOps << " operations)";
+}
+
+LogicalResult ProgramEmitter::emitSOp(SOpNode *node) {
   Location loc = nodeLoc(*node);
   SOpType type = typeOf(node);
   Value result;
@@ -120,10 +130,10 @@ void ProgramEmitter::emitSOp(SOpNode *node) {
                                      selectors.lookup(node->selector), nullptr);
     break;
   case SOpNode::Kind::Elementwise:
-    emitElementwise(node);
-    return;
+    return emitElementwise(node);
   }
   sops[node] = result;
+  return success();
 }
 
 std::optional<LinearForm> ProgramEmitter::linearize(ScalarExpr *expr,
@@ -200,7 +210,7 @@ std::optional<LinearForm> ProgramEmitter::linearize(ScalarExpr *expr,
   return result;
 }
 
-void ProgramEmitter::emitElementwise(SOpNode *node) {
+LogicalResult ProgramEmitter::emitElementwise(SOpNode *node) {
   const ElementwiseInfo &info = plan.elementwise.find(node)->second;
   Location loc = nodeLoc(*node);
   SOpType type = typeOf(node);
@@ -220,7 +230,7 @@ void ProgramEmitter::emitElementwise(SOpNode *node) {
           builder, loc, type, sops.lookup(lhs), sops.lookup(rhs),
           builder.getF64FloatAttr(lhsCoeff), builder.getF64FloatAttr(rhsCoeff),
           nullptr);
-      return;
+      return success();
     }
   }
 
@@ -241,11 +251,14 @@ void ProgramEmitter::emitElementwise(SOpNode *node) {
   builder.setInsertionPointToStart(body);
   BodyEmitter bodyEmitter(builder, plan);
   Value result = bodyEmitter.emitNode(node, args);
+  if (bodyEmitter.overflowed())
+    return emitTooLarge(*node);
   YieldOp::create(builder, node->fn->loc, result);
   sops[node] = op->getResult(0);
+  return success();
 }
 
-void ProgramEmitter::emitSelector(SelectorNode *node) {
+LogicalResult ProgramEmitter::emitSelector(SelectorNode *node) {
   Location loc = nodeLoc(*node);
   Type type = SelectorType::get(builder.getContext());
   Value result;
@@ -266,9 +279,11 @@ void ProgramEmitter::emitSelector(SelectorNode *node) {
     builder.setInsertionPointToStart(body);
     BodyEmitter bodyEmitter(builder, plan);
     Value result = bodyEmitter.emitPredicate(node->predicateFn, key, query);
+    if (bodyEmitter.overflowed())
+      return emitTooLarge(*node);
     YieldOp::create(builder, node->predicateFn->loc, result);
     selectors[node] = op;
-    return;
+    return success();
   }
   case SelectorNode::Kind::And:
     result =
@@ -286,6 +301,7 @@ void ProgramEmitter::emitSelector(SelectorNode *node) {
     break;
   }
   selectors[node] = result;
+  return success();
 }
 
 OwningOpRef<ModuleOp> mlir::rasp::frontend::emitProgram(
@@ -307,6 +323,7 @@ OwningOpRef<ModuleOp> mlir::rasp::frontend::emitProgram(
       maxSeqLen, bos, options.causal ? builder.getUnitAttr() : nullptr);
   Block *body = new Block();
   program.getBody().push_back(body);
-  ProgramEmitter(context, plan).emit(body, output);
+  if (failed(ProgramEmitter(context, plan).emit(body, output)))
+    return nullptr;
   return module;
 }

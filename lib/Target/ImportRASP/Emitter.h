@@ -12,7 +12,7 @@ namespace mlir::rasp::frontend {
 /// Builds a module holding the `rasp.program` that computes `output`, with
 /// one op per node `plan` materialises, in creation order. Ops get the
 /// node's location, wrapped in a NameLoc when the node was assigned to a
-/// variable.
+/// variable. Null after a diagnostic (a body too large to emit).
 OwningOpRef<ModuleOp> emitProgram(MLIRContext *context, const FusionPlan &plan,
                                   SOpNode *output,
                                   const ImportRASPOptions &options,

@@ -47,7 +47,7 @@ OwningOpRef<ModuleOp> mlir::rasp::importRASP(llvm::SourceMgr &sourceMgr,
       sourceMgr, llvm::SMLoc::getFromPointer(main->getBufferStart()), context);
   OwningOpRef<ModuleOp> module =
       emitProgram(context, *plan, *output, options, fileLoc);
-  if (failed(verify(*module)))
+  if (!module || failed(verify(*module)))
     return nullptr;
   // Repeated def calls create identical selects and maps; keep one of each.
   IRRewriter rewriter(context);
