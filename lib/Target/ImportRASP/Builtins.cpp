@@ -213,7 +213,7 @@ FailureOr<Val> Elaborator::applyConditional(const Arg &condition,
 FailureOr<Val> Elaborator::callBuiltin(Builtin builtin,
                                        llvm::ArrayRef<Arg> args,
                                        llvm::SMLoc callLoc) {
-  std::string name;
+  std::string name = getBuiltinName(builtin).str();
   auto arity = [&](size_t min, size_t max) -> LogicalResult {
     if (args.size() >= min && args.size() <= max)
       return success();
@@ -226,30 +226,6 @@ FailureOr<Val> Elaborator::callBuiltin(Builtin builtin,
                          (min == 1 && max == 1 ? " argument" : " arguments") +
                          ", got " + llvm::Twine(args.size()));
   };
-
-  switch (builtin) {
-#define BUILTIN_NAME(KIND, NAME)                                               \
-  case Builtin::KIND:                                                          \
-    name = NAME;                                                               \
-    break;
-    BUILTIN_NAME(Select, "select")
-    BUILTIN_NAME(Aggregate, "aggregate")
-    BUILTIN_NAME(SelectorWidth, "selector_width")
-    BUILTIN_NAME(Numerical, "numerical")
-    BUILTIN_NAME(Categorical, "categorical")
-    BUILTIN_NAME(Map, "map")
-    BUILTIN_NAME(SequenceMap, "sequence_map")
-    BUILTIN_NAME(Full, "full")
-    BUILTIN_NAME(Abs, "abs")
-    BUILTIN_NAME(Min, "min")
-    BUILTIN_NAME(Max, "max")
-    BUILTIN_NAME(Int, "int")
-    BUILTIN_NAME(Float, "float")
-    BUILTIN_NAME(Bool, "bool")
-    BUILTIN_NAME(Round, "round")
-    BUILTIN_NAME(Indicator, "indicator")
-#undef BUILTIN_NAME
-  }
 
   switch (builtin) {
   case Builtin::Select:

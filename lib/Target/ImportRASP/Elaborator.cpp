@@ -92,7 +92,7 @@ LogicalResult Elaborator::emitEvalError(llvm::SMLoc pos, llvm::Error error,
   return emitError(pos, message + " (evaluating " + what + ")");
 }
 
-static llvm::StringRef builtinName(Builtin builtin) {
+llvm::StringRef mlir::rasp::frontend::getBuiltinName(Builtin builtin) {
   switch (builtin) {
   case Builtin::Select:
     return "select";
@@ -168,7 +168,7 @@ std::string Elaborator::describe(const Val &val) {
   case Val::Kind::Function:
     return "the function '" + val.def->name + "'";
   case Val::Kind::Builtin:
-    return "the built-in function '" + builtinName(val.builtin).str() + "'";
+    return "the built-in function '" + getBuiltinName(val.builtin).str() + "'";
   }
   return "a value";
 }

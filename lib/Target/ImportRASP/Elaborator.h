@@ -44,6 +44,9 @@ enum class Builtin {
   Indicator,
 };
 
+/// The name a built-in function is called by.
+llvm::StringRef getBuiltinName(Builtin builtin);
+
 struct Scope;
 
 /// A compile-time value.
