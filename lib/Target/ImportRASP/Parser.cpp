@@ -48,7 +48,8 @@ class Parser {
 public:
   Parser(const llvm::SourceMgr &sourceMgr, unsigned bufferID,
          MLIRContext *context)
-      : lexer(sourceMgr, bufferID, context), cur(lexer.lexToken()) {}
+      : lexer(sourceMgr, bufferID, context), cur(lexer.lexToken()),
+        lexFailed(cur.is(Token::error)) {}
 
   LogicalResult parseFile(SourceFile &file);
 
@@ -57,7 +58,10 @@ private:
   // Helpers
   //===--------------------------------------------------------------------===//
 
-  void consume() { cur = lexer.lexToken(); }
+  void consume() {
+    cur = lexer.lexToken();
+    lexFailed |= cur.is(Token::error);
+  }
   bool consumeIf(Token::Kind kind) {
     if (cur.isNot(kind))
       return false;
@@ -65,16 +69,17 @@ private:
     return true;
   }
 
+  /// Reports `message` unless the lexer already reported an error: one
+  /// diagnostic per input.
   LogicalResult emitError(llvm::SMLoc loc, const llvm::Twine &message) {
-    mlir::emitError(lexer.getLocation(loc), message);
+    if (!lexFailed)
+      mlir::emitError(lexer.getLocation(loc), message);
     return failure();
   }
 
   /// Reports `message` at the current token, unless the lexer already
   /// reported a malformed token there.
   LogicalResult emitErrorAtCurrent(const llvm::Twine &message) {
-    if (cur.is(Token::error))
-      return failure();
     return emitError(cur.getLoc(), message);
   }
 
@@ -159,6 +164,7 @@ private:
 
   Lexer lexer;
   Token cur;
+  bool lexFailed = false;
   unsigned nesting = 0;
 };
 
@@ -211,13 +217,13 @@ StmtPtr Parser::parseStatement(bool topLevel) {
 
   // `load "file";` -- `load` stays usable as a variable name.
   if (name == "load" && cur.is(Token::string)) {
-    llvm::SMLoc pathLoc = cur.getLoc();
-    std::string path = cur.getStringValue();
-    consume();
     if (!topLevel) {
       (void)emitError(loc, "'load' is only allowed at the top level");
       return nullptr;
     }
+    llvm::SMLoc pathLoc = cur.getLoc();
+    std::string path = cur.getStringValue();
+    consume();
     if (failed(expect(Token::semicolon, "after the loaded file name")))
       return nullptr;
     return std::make_unique<LoadStmt>(pathLoc, std::move(path));
