@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/InitAll.h"
+#include "RaspDialect/Target/ImportRASP.h"
 #include "RaspDialect/Tools/RaspRun/Executor.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 #include "RaspDialect/Tools/RaspRun/SequenceIO.h"
@@ -81,16 +82,22 @@ static void reportError(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "rasp-run") << message << "\n";
 }
 
-/// Loads the program file into a module, dispatching on the extension.
+/// Loads the program file into a module, dispatching on the extension. A
+/// `.rasp` source is imported with the command-line parameters (they type
+/// `tokens`) and `--output` already applied.
 static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
-                                        MLIRContext *context) {
-  if (llvm::sys::path::extension(programFile) == ".rasp") {
-    // The integrator wires the frontend here:
-    //   mlir::rasp::importRASP(sourceMgr, context, ImportRASPOptions{...})
-    llvm::errs() << "rasp-run: .rasp sources are not supported yet\n";
-    return {};
-  }
-  return parseSourceFile<ModuleOp>(sourceMgr, context);
+                                        MLIRContext *context,
+                                        const RunOverrides &overrides) {
+  if (llvm::sys::path::extension(programFile) != ".rasp")
+    return parseSourceFile<ModuleOp>(sourceMgr, context);
+  ImportRASPOptions options;
+  options.vocab = overrides.vocab;
+  options.maxSeqLen = overrides.maxSeqLen;
+  options.bos = overrides.bos;
+  options.causal = overrides.causal.value_or(false);
+  if (outputOpt.getNumOccurrences())
+    options.outputName = outputOpt;
+  return importRASP(sourceMgr, context, options);
 }
 
 /// The command-line overrides of the program's compile parameters.
@@ -200,14 +207,15 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = loadModule(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = loadModule(sourceMgr, &context, *overrides);
   if (!module)
     return 1;
   FailureOr<ProgramOp> program = selectProgram(*module, programOpt);
   if (failed(program))
     return 1;
   Value output = program->getOutput();
-  if (outputOpt.getNumOccurrences()) {
+  bool isSource = llvm::sys::path::extension(programFile) == ".rasp";
+  if (outputOpt.getNumOccurrences() && !isSource) {
     FailureOr<Value> named = selectOutputByName(*program, outputOpt);
     if (failed(named))
       return 1;

@@ -1,0 +1,16 @@
+//===- rasp-translate.cpp - RASP translation driver -----------------------===//
+//
+// mlirTranslateMain with the project's translations: `--import-rasp` reads a
+// .rasp program into the rasp dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Target/ImportRASP.h"
+
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mlir::rasp::registerImportRASPTranslation();
+  return mlir::failed(
+      mlir::mlirTranslateMain(argc, argv, "RASP translation tool\n"));
+}
