@@ -34,14 +34,18 @@ LogicalResult mlir::rasp::lowering::lowerCategoricalFunction(
         return std::get<0>(t).identical(std::get<1>(t)) &&
                std::get<0>(t).identical(std::get<2>(t));
       });
+  // Without fusion every non-constant SOp already has its subspace.
+  FailureOr<Value> space = l.materialize(input);
+  if (failed(space))
+    return failure();
   if (identity) {
     l.define(op->getResult(0),
-             {l.materialize(input), *values, false, std::nullopt, in.label});
+             {*space, *values, false, std::nullopt, in.label});
     return success();
   }
 
   // A noisy input is read through clamp units, which makes the output exact.
-  Value x = l.materialize(input);
+  Value x = *space;
   bool noisy = l.isNoisy(x);
   llvm::Expected<craft::MLPBlock> block =
       noisy ? synth::cleanLookup(in.values, outputs,

@@ -1,4 +1,5 @@
 // RUN: rasp-opt %s --split-input-file --verify-diagnostics --lower-to-craft="max-table-entries=1000"
+// RUN: rasp-opt %s --split-input-file --verify-diagnostics --lower-to-craft="max-table-entries=1000 fuse-mlps=false"
 
 rasp.program @missing_values attributes {vocab = [1, 2], max_seq_len = 2 : i64} {
   %t = rasp.tokens {values = [1, 2]} : !rasp.sop<categorical, i64>

@@ -1,5 +1,10 @@
-// RUN: rasp-opt %s --lower-to-craft | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft=fuse-mlps=false | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate=inputs=1/3/2/2 -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft=fuse-mlps=false --test-craft-evaluate=inputs=1/3/2/2 -o /dev/null | FileCheck %s --check-prefix=EVAL
+
+// The CHECK lines show the per-op constructions (fuse-mlps=false); the
+// fused lowering, the default, computes the same values (EVAL, both
+// modes) and is shown in fusion.mlir.
 
 // CHECK-LABEL: craft.program @numeric
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
