@@ -19,7 +19,12 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   bases.causal = options.causal;
   pm.addPass(createInferBasesPass(bases));
   pm.addPass(createValidatePass());
-  pm.addPass(createLowerToCraftPass());
+  LowerToCraftPassOptions lowering;
+  lowering.fuseMLPs = options.fuseMLPs;
+  lowering.fuseWidthFactor = options.fuseWidthFactor;
+  lowering.factorSelectors = options.factorSelectors;
+  lowering.foldEmbeddings = options.foldEmbeddings;
+  pm.addPass(createLowerToCraftPass(lowering));
   pm.addPass(craft::createAllocateLayersPass());
 }
 

@@ -71,6 +71,12 @@ static cl::opt<Mode> modeOpt(
                clEnumValN(Mode::Compiled, "compiled",
                           "the JIT-compiled transformer (default)")),
     cl::init(Mode::Compiled), cl::cat(runCategory));
+static cl::opt<bool> optimizeOpt(
+    "optimize",
+    cl::desc("Compile with the model-size optimisations: fused MLPs, "
+             "factorised selector widths, folded embeddings, pruned "
+             "directions (default; --optimize=false gives one MLP per op)"),
+    cl::init(true), cl::cat(runCategory));
 static cl::list<std::string>
     inputOpts("input",
               cl::desc("An input sequence of whitespace-separated tokens "
@@ -224,6 +230,7 @@ int main(int argc, char **argv) {
   FailureOr<RunConfig> config = resolveRunConfig(*program, *overrides);
   if (failed(config))
     return 1;
+  config->optimize = optimizeOpt;
 
   Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
   FailureOr<std::unique_ptr<Executor>> executor = failure();

@@ -31,10 +31,44 @@ struct RASPToCraftModelOptions
   Option<bool> causal{*this, "causal",
                       llvm::cl::desc("compile with causal attention masks"),
                       llvm::cl::init(false)};
+  // Model-size optimisations (docs/Fusion.md), passed to --lower-to-craft
+  // and --prune-directions.
+  Option<bool> fuseMLPs{*this, "fuse-mlps",
+                        llvm::cl::desc("one MLP per SOp a head or the output "
+                                       "reads, from attention outputs and "
+                                       "embeddings"),
+                        llvm::cl::init(true)};
+  Option<double> fuseWidthFactor{
+      *this, "fuse-width-factor",
+      llvm::cl::desc("widest fused MLP relative to the MLPs it replaces"),
+      llvm::cl::init(4.0)};
+  Option<bool> factorSelectors{
+      *this, "factor-selectors",
+      llvm::cl::desc("selector widths over pairs of SOps as one head per "
+                     "rectangle of the relation"),
+      llvm::cl::init(true)};
+  Option<bool> foldEmbeddings{
+      *this, "fold-embeddings",
+      llvm::cl::desc("functions of the tokens or of the positions alone "
+                     "written by the embeddings"),
+      llvm::cl::init(true)};
+  Option<bool> pruneDirections{
+      *this, "prune-directions",
+      llvm::cl::desc("drop residual directions and hidden units nothing "
+                     "reads"),
+      llvm::cl::init(true)};
+
+  /// Turns every model-size optimisation off: one MLP per op, as Tracr.
+  void disableOptimizations() {
+    fuseMLPs = false;
+    factorSelectors = false;
+    foldEmbeddings = false;
+    pruneDirections = false;
+  }
 };
 
 /// From `rasp.program`s to layered `craft.model`s: --infer-bases,
-/// --validate, --lower-to-craft, --allocate-layers.
+/// --validate, --lower-to-craft, --prune-directions, --allocate-layers.
 void populateRASPToCraftModelPipeline(OpPassManager &pm,
                                       const RASPToCraftModelOptions &options);
 

@@ -183,11 +183,17 @@ static void dropUnusedLeaves(FusedValue &v) {
 // Operands
 //===----------------------------------------------------------------------===//
 
-/// The function of leaves standing for a materialised SOp.
+static std::optional<unsigned> linearLeaf(Lowering &l, Value sop);
+
+/// The function of leaves standing for a materialised SOp. A linear form
+/// (a mean, a difference of means) is read as it is: its subspace would be
+/// an MLP further away.
 static FailureOr<FusedValue> materializedValue(Lowering &l, Value sop) {
   SOpInfo &info = l.info(sop);
   if (info.constant)
     return constantValue(*info.constant);
+  if (linearLeaf(l, sop))
+    return *info.fused;
   FailureOr<Value> space = l.materialize(sop);
   if (failed(space))
     return failure();
@@ -218,29 +224,18 @@ static FailureOr<FusedValue> classValue(
       representatives.push_back(v);
     classOf.push_back(it->second);
   }
-  FailureOr<Value> space = l.materialize(sop);
-  if (failed(space))
+  // The one-hot of the class, straight from sop's leaves: steps only
+  // between classes. Labelled by the classes' first members (sorted by
+  // value, so labels are unique).
+  FusedValue byClass = *info.fused;
+  for (PyValue &out : byClass.outputs)
+    if (!out.isNone())
+      out = representatives[classOf[synth::indexIn(info.values, out)]];
+  FailureOr<Value> view = buildFusedMLP(l, user, byClass, &representatives,
+                                        info.label + "_cls");
+  if (failed(view))
     return failure();
-  // A discretising MLP with steps only between classes.
-  llvm::Expected<std::vector<double>> xs = synth::numericValues(info.values);
-  if (!xs)
-    return l.fail(user, xs.takeError());
-  std::vector<synth::SparseVector> outs;
-  for (size_t c : classOf)
-    outs.push_back({{static_cast<int64_t>(c), 1.0}});
-  llvm::Expected<craft::MLPBlock> block = synth::discretise(
-      *xs, outs, representatives.size(), {0.0, 0.0}, l.synthesis);
-  if (!block)
-    return l.fail(user, block.takeError());
-  // Labelled by the classes' first members (sorted by value, so labels are
-  // unique).
-  Value view = l.buildMLP(
-      sop.getLoc(), *block, {*space, l.one, l.bos},
-      l.spaceFor(l.uniqueLabel(info.label + "_cls"), &representatives));
-  l.markNoisy(view);
-  // The discretising construction's noise (docs/exactness.md, 3.4).
-  l.setError(view, std::ldexp(1.0, -10));
-  return l.identity(l.leafOf(view, representatives, false));
+  return l.identity(l.leafOf(*view, representatives, false));
 }
 
 /// Estimated hidden units of `op` lowered alone (docs/Fusion.md, budget).

@@ -176,6 +176,31 @@ FailureOr<Value> Lowering::categoricalView(Operation *user, Value sop) {
   return view;
 }
 
+FailureOr<Value> Lowering::classView(Operation *user, Value sop,
+                                     ArrayRef<size_t> classOf,
+                                     const ValueSet &representatives) {
+  SOpInfo &i = info(sop);
+  if (i.constant)
+    return buildMLP(sop.getLoc(), synth::constantCategorical(1, 0), {one, bos},
+                    spaceFor(uniqueLabel(i.label + "_cls"), &i.values));
+  llvm::Expected<std::vector<double>> xs = synth::numericValues(i.values);
+  if (!xs)
+    return fail(user, xs.takeError());
+  std::vector<synth::SparseVector> outs;
+  for (size_t c : classOf)
+    outs.push_back({{static_cast<int64_t>(c), 1.0}});
+  llvm::Expected<craft::MLPBlock> block = synth::discretise(
+      *xs, outs, representatives.size(), {0.0, 0.0}, synthesis);
+  if (!block)
+    return fail(user, block.takeError());
+  // Labelled by the classes' first members, which are distinct values.
+  Value view = buildMLP(
+      sop.getLoc(), *block, {i.space, one, bos},
+      spaceFor(uniqueLabel(i.label + "_cls"), &representatives));
+  markNoisy(view);
+  return view;
+}
+
 Value Lowering::tupleFeature(ArrayRef<Value> spaces, StringRef label) {
   std::vector<void *> key;
   for (Value v : spaces)

@@ -107,6 +107,14 @@ public:
   /// for a numerical SOp a cached helper MLP that one-hot encodes its values.
   FailureOr<Value> categoricalView(Operation *user, Value sop);
 
+  /// Without fusion: a one-hot of the classes of a numerical SOp's values
+  /// (value i is in class classOf[i]; the classes' first members are
+  /// `representatives`), by a discretising MLP with steps only between
+  /// classes.
+  FailureOr<Value> classView(Operation *user, Value sop,
+                             llvm::ArrayRef<size_t> classOf,
+                             const ValueSet &representatives);
+
   /// The one-hot tuple of `spaces` (mixed radix, first most significant),
   /// cached per list: a helper for composite selectors.
   Value tupleFeature(llvm::ArrayRef<Value> spaces, llvm::StringRef label);

@@ -1,8 +1,9 @@
 //===- CompileProgram.cpp - Compile a rasp program for rasp-run -----------===//
 
 #include "RaspDialect/Tools/RaspRun/CompileProgram.h"
-#include "RaspDialect/Conversion/Passes.h"
-#include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+#include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+#include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
+#include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -38,10 +39,19 @@ OwningOpRef<ModuleOp> mlir::rasp::extractProgram(ProgramOp program,
   return module;
 }
 
-LogicalResult mlir::rasp::compileToCraft(ModuleOp module) {
+LogicalResult mlir::rasp::compileToCraft(ModuleOp module, bool optimize) {
   PassManager pm(module.getContext());
-  pm.addPass(createInferBasesPass());
-  pm.addPass(createValidatePass());
-  pm.addPass(createLowerToCraftPass());
-  return pm.run(module);
+  RASPToCraftModelOptions options;
+  if (!optimize)
+    options.disableOptimizations();
+  populateRASPToCraftModelPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return failure();
+  // The evaluator runs programs: the model's components in layer order.
+  for (craft::ModelOp model :
+       llvm::make_early_inc_range(module.getOps<craft::ModelOp>())) {
+    craft::flattenModel(model);
+    model.erase();
+  }
+  return success();
 }

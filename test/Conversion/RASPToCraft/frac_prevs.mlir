@@ -18,8 +18,9 @@
 // CHECK-SAME: w_ov dense<1.000000e+00> : tensor<1x1xf64> -> #craft.space<"frac_prevs">
 // x > 1/2 has one step, between 1/2 and 3/5, and a base unit for False.
 // CHECK: %[[HALF:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) w1 {{.*}} : tensor<3x3xf64> w2 {{.*}} -> [#craft.space<"more_than_half", [false, true]>]
-// A sequence_map reads its numerical operand through a one-hot view.
-// CHECK: %[[VIEW:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"frac_prevs_cat", [0.000000e+00, 2.000000e-01, {{.*}}, 1.000000e+00]>]
+// A sequence_map reads its numerical operand through a one-hot of the
+// classes of values it tells apart (here every value).
+// CHECK: %[[VIEW:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"frac_prevs_cls", [0.000000e+00, 2.000000e-01, {{.*}}, 1.000000e+00]>]
 // CHECK: %[[USE:.*]] = craft.mlp(%[[VIEW]], %[[HALF]], %[[ONE]] : !craft.vec<11>, !craft.vec<2>, !craft.vec<1>) {{.*}} -> [#craft.space<"sequence_map_1">]
 // CHECK: craft.output %[[USE]]
 

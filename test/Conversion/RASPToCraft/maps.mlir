@@ -41,8 +41,9 @@ rasp.program @numeric attributes {vocab = [1, 2, 3], max_seq_len = 4 : i64} {
 // CHECK-NEXT: %[[P:.*]] = craft.mlp(%[[T]] : !craft.vec<3>) {{.*}} -> [#craft.space<"plus_ten", [11, 12, 13]>]
 // The identity map reuses plus_ten's subspace, and + full(7) is again a map.
 // CHECK-NEXT: %[[SUM:.*]] = craft.mlp(%[[P]] : !craft.vec<3>) w1 dense<{{\[\[}}1.800000e+01], [1.900000e+01], [2.000000e+01]]> : tensor<3x1xf64> w2 dense<1.000000e+00> : tensor<1x1xf64> -> [#craft.space<"sequence_map_1">]
-// A numerical operand of a sequence_map is read through a one-hot view.
-// CHECK-NEXT: %[[VIEW:.*]] = craft.mlp(%[[SUM]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"sequence_map_1_cat", [18, 19, 20]>]
+// A numerical operand of a sequence_map is read through a one-hot of the
+// classes of values the function tells apart (here every value).
+// CHECK-NEXT: %[[VIEW:.*]] = craft.mlp(%[[SUM]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"sequence_map_1_cls", [18, 19, 20]>]
 // CHECK-NEXT: %[[OUT:.*]] = craft.mlp(%[[VIEW]], %[[P]], %[[ONE]] : !craft.vec<3>, !craft.vec<3>, !craft.vec<1>)
 // CHECK-NEXT: craft.output %[[OUT]]
 // EVAL: @constants: [18, 20, 19, 19]

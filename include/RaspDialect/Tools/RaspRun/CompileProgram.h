@@ -16,9 +16,11 @@ namespace mlir::rasp {
 OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
                                      const RunConfig &config);
 
-/// Runs basis inference, validation and weight synthesis on `module` (from
-/// `extractProgram`), leaving one `craft.program`. Emits diagnostics.
-LogicalResult compileToCraft(ModuleOp module);
+/// Runs the rasp-to-craft-model pipeline on `module` (from `extractProgram`),
+/// with the model-size optimisations if `optimize`, and flattens the model,
+/// leaving one `craft.program` that runs exactly as the layered model.
+/// Emits diagnostics.
+LogicalResult compileToCraft(ModuleOp module, bool optimize = true);
 
 } // namespace mlir::rasp
 
