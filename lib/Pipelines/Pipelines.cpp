@@ -25,6 +25,8 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   lowering.factorSelectors = options.factorSelectors;
   lowering.foldEmbeddings = options.foldEmbeddings;
   pm.addPass(createLowerToCraftPass(lowering));
+  if (options.pruneDirections)
+    pm.addPass(craft::createPruneDirectionsPass());
   pm.addPass(craft::createAllocateLayersPass());
 }
 

@@ -155,7 +155,7 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
   bool numerical = isNumericalResult(op);
   bool noisy = l.isNoisy(*xv) || l.isNoisy(*yv);
   llvm::Expected<craft::MLPBlock> block =
-      noisy ? synth::cleanSequenceMap(xs, ys, table,
+      noisy       ? synth::cleanSequenceMap(xs, ys, table,
                                       numerical ? nullptr : &*values)
       : numerical ? synth::sequenceMapToNumerical(xs, ys, table)
                   : synth::sequenceMapToCategorical(xs, ys, table, *values);

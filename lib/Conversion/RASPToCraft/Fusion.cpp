@@ -231,8 +231,8 @@ static FailureOr<FusedValue> classValue(
   for (PyValue &out : byClass.outputs)
     if (!out.isNone())
       out = representatives[classOf[synth::indexIn(info.values, out)]];
-  FailureOr<Value> view = buildFusedMLP(l, user, byClass, &representatives,
-                                        info.label + "_cls");
+  FailureOr<Value> view =
+      buildFusedMLP(l, user, byClass, &representatives, info.label + "_cls");
   if (failed(view))
     return failure();
   return l.identity(l.leafOf(*view, representatives, false));

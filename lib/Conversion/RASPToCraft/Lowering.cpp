@@ -194,9 +194,9 @@ FailureOr<Value> Lowering::classView(Operation *user, Value sop,
   if (!block)
     return fail(user, block.takeError());
   // Labelled by the classes' first members, which are distinct values.
-  Value view = buildMLP(
-      sop.getLoc(), *block, {i.space, one, bos},
-      spaceFor(uniqueLabel(i.label + "_cls"), &representatives));
+  Value view =
+      buildMLP(sop.getLoc(), *block, {i.space, one, bos},
+               spaceFor(uniqueLabel(i.label + "_cls"), &representatives));
   markNoisy(view);
   return view;
 }

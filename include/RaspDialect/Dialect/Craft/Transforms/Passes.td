@@ -57,6 +57,30 @@ def AllocateLayersPass : Pass<"allocate-layers", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::craft::CraftDialect"];
 }
 
+def PruneDirectionsPass : Pass<"prune-directions", "::mlir::ModuleOp"> {
+  let summary = "drop residual directions, hidden units and components nothing reads";
+  let description = [{
+    In every `craft.program`, removes each direction of a component's
+    result that no live weight reads (its row of every consumer's W1, W_OV
+    and W_QK blocks is zero), then each MLP hidden unit that writes only
+    removed directions, then each component that writes nothing read.
+    The output subspace and the embedding are kept whole, and so are heads
+    grouped in `craft.multi_head`. Removed entries were zero in every
+    consumer, so the model computes exactly what it computed before (also
+    in float32); categorical subspaces list only the values they keep
+    (docs/Fusion.md, "Residual economy").
+
+    ```mlir
+    // Before: opp_index has values -3..2, but the select reads only 0..2.
+    %opp = craft.mlp(...) ... -> [#craft.space<"opp_index", [-3, -2, -1, 0, 1, 2]>]
+    %rev = craft.attention_head query(%opp, ...) ...
+    // After
+    %opp = craft.mlp(...) ... -> [#craft.space<"opp_index", [0, 1, 2]>]
+    ```
+  }];
+  let dependentDialects = ["::mlir::craft::CraftDialect"];
+}
+
 def CraftModelStatsPass : Pass<"craft-model-stats", "::mlir::ModuleOp"> {
   let summary = "print the size of every craft.model";
   let description = [{
