@@ -5,6 +5,7 @@
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
+#include "RaspDialect/Dialect/Craft/Transforms/FoldEmbeddings.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -276,6 +277,9 @@ int64_t Lowering::depthOf(Value space) {
   // every operand's.
   int64_t depth = -1;
   Operation *def = space.getDefiningOp();
+  // An MLP the embedding will write (fold-embeddings) is in the embedding.
+  if (options.foldEmbeddings && foldSource(space))
+    def = nullptr;
   if (isa_and_nonnull<craft::MLPOp, craft::AttentionHeadOp>(def)) {
     int64_t after = -1;
     for (Value operand : def->getOperands())
@@ -287,6 +291,28 @@ int64_t Lowering::depthOf(Value space) {
   }
   depths[space] = depth;
   return depth;
+}
+
+std::optional<int> Lowering::foldSource(Value space) {
+  // 0: the tokens, 1: the positions, 2: `one` or `bos` (either).
+  if (space == tokens)
+    return 0;
+  if (space == indices)
+    return 1;
+  if (space == one || space == bos)
+    return 2;
+  auto mlp = space.getDefiningOp<craft::MLPOp>();
+  if (!mlp)
+    return std::nullopt;
+  int source = 2;
+  for (Value v : mlp.getInputs()) {
+    std::optional<int> s = foldSource(v);
+    if (!s || (*s != 2 && source != 2 && *s != source))
+      return std::nullopt;
+    if (*s != 2)
+      source = *s;
+  }
+  return source;
 }
 
 int64_t Lowering::depthOf(const FusedValue &value) {
@@ -517,5 +543,7 @@ mlir::rasp::lowerToCraft(ProgramOp program,
     craftProgram.erase();
     return failure();
   }
+  if (options.foldEmbeddings)
+    craft::foldEmbeddings(craftProgram);
   return craftProgram;
 }

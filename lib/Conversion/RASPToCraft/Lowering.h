@@ -136,6 +136,10 @@ public:
   /// schedule (LayerSchedule): -1 for the embedding, then attention 0,
   /// MLP 1, attention 2, ...
   int64_t depthOf(Value space);
+  /// With fold-embeddings: 0 if the embedding will write `space` from the
+  /// tokens, 1 from the positions, 2 if it is `one`, `bos` or a constant;
+  /// std::nullopt if it needs a layer.
+  std::optional<int> foldSource(Value space);
   /// The deepest sublayer among the subspaces a fused value reads.
   int64_t depthOf(const FusedValue &value);
 

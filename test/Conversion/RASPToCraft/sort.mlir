@@ -1,8 +1,9 @@
-// RUN: rasp-opt %s --lower-to-craft=fuse-mlps=false --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate=inputs=3/1/2,2/1/2/4,4/4/1/3/2,1 -o /dev/null | FileCheck %s --check-prefix=EVAL
-// RUN: rasp-opt %s --lower-to-craft=fuse-mlps=false --test-craft-evaluate=inputs=3/1/2,2/1/2/4,4/4/1/3/2,1 -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate=inputs=3/1/2,2/1/2/4,4/4/1/3/2,1 -o /dev/null | FileCheck %s --check-prefix=EVAL
 
-// The CHECK lines show the per-op constructions (fuse-mlps=false); the
+// The CHECK lines show the per-op constructions (fuse-mlps=false, no
+// folded embeddings); the
 // fused lowering, the default, computes the same values (EVAL, both
 // modes) and is shown in fusion.mlir.
 

@@ -57,6 +57,31 @@ def AllocateLayersPass : Pass<"allocate-layers", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::craft::CraftDialect"];
 }
 
+def FoldEmbeddingsPass : Pass<"fold-embeddings", "::mlir::ModuleOp"> {
+  let summary = "let the embeddings write MLPs of the tokens or positions alone";
+  let description = [{
+    In every `craft.program`, replaces each `craft.mlp` that reads only the
+    tokens (or only the positions), `one`, `bos` and subspaces already
+    folded from the same embedding by a folded table of `craft.embed`
+    (`#craft.fold`): row `r` of the table is the MLP's output (computed in
+    double) at a position holding token (index) `r`. An MLP that does not
+    write exactly zero at BOS is kept. The model then computes these
+    subspaces in the embedding, before the first layer
+    (docs/Fusion.md, "Embedding folding").
+
+    ```mlir
+    // Before
+    %tokens, %indices, %one, %bos = craft.embed tokens #craft.space<"tokens", ["(", ")"]> ...
+    %is_open = craft.mlp(%tokens : !craft.vec<2>) w1 dense<[[1.0], [0.0]]> : tensor<2x1xf64>
+        w2 dense<1.0> : tensor<1x1xf64> -> [#craft.space<"is_open">]
+    // After
+    %tokens, %indices, %one, %bos, %is_open = craft.embed tokens #craft.space<"tokens", ["(", ")"]> ...
+        folds [#craft.fold<tokens, #craft.space<"is_open">, dense<[[1.0], [0.0]]> : tensor<2x1xf64>>]
+    ```
+  }];
+  let dependentDialects = ["::mlir::craft::CraftDialect"];
+}
+
 def PruneDirectionsPass : Pass<"prune-directions", "::mlir::ModuleOp"> {
   let summary = "drop residual directions, hidden units and components nothing reads";
   let description = [{
