@@ -3,9 +3,8 @@
 // RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate="inputs=x/a/x/y/y,a/b/c,x/x/x/x/x precision=f32" -o /dev/null | FileCheck %s --check-prefix=EVAL
 
 // The CHECK lines show the per-op constructions (fuse-mlps=false, no
-// folded embeddings); the
-// fused lowering, the default, computes the same values (EVAL, both
-// modes) and is shown in fusion.mlir.
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // frac_prevs: the numerical mean of (tokens == "x") over the prefix, then a
 // discretising MLP on its value set (every fraction k/n, n <= 5) and a

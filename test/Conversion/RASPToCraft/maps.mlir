@@ -3,9 +3,8 @@
 // RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate=inputs=1/3/2/2 -o /dev/null | FileCheck %s --check-prefix=EVAL
 
 // The CHECK lines show the per-op constructions (fuse-mlps=false, no
-// folded embeddings); the
-// fused lowering, the default, computes the same values (EVAL, both
-// modes) and is shown in fusion.mlir.
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // CHECK-LABEL: craft.program @numeric
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
