@@ -247,7 +247,12 @@ static double unfusedCost(Lowering &l, Operation *op) {
   return llvm::TypeSwitch<Operation *, double>(op)
       .Case<MapOp>([&](MapOp map) {
         Value in = map.getInput();
-        return isNum(in) ? 2 * size(in) + 1 : size(map.getResult());
+        // A lookup has a unit per output value (the op's own value set; its
+        // result is not lowered yet).
+        auto values =
+            map->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
+        double outputs = values ? std::max<size_t>(1, values.size()) : 1;
+        return isNum(in) ? 2 * size(in) + 1 : outputs;
       })
       .Case<SequenceMapOp>([&](SequenceMapOp seq) {
         double views = 0;

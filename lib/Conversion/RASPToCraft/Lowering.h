@@ -97,7 +97,11 @@ public:
   LogicalResult run();
 
   /// The lowered form of an SOp operand (lowered before its users).
-  SOpInfo &info(Value sop) { return infos.find(sop)->second; }
+  SOpInfo &info(Value sop) {
+    auto it = infos.find(sop);
+    assert(it != infos.end() && "SOp used before it is lowered");
+    return it->second;
+  }
 
   /// The subspace of `sop`: a constant gets a 1-unit MLP, a fused SOp the
   /// MLP computing it from its leaves.
