@@ -248,9 +248,24 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   for (int64_t w = 0; w <= maxWidth; ++w)
     perHead.push_back(PyValue::integer(w));
   FusedValue value;
+  // A table that holds everywhere constrains nothing, unless its operands
+  // can be None (the zero vector, never selected).
+  auto mayBeNone = [&](Value v) {
+    SOpInfo &info = l.info(v);
+    return info.fused &&
+           llvm::any_of(info.fused->outputs,
+                        [](const PyValue &x) { return x.isNone(); });
+  };
+  auto needed = [&](const craft::Matrix &t, Value key, Value query) {
+    return t.getNumNonZeros() != t.getRows() * t.getCols() || mayBeNone(key) ||
+           mayBeNone(query);
+  };
   for (synth::Rectangle &r : rects) {
-    std::vector<synth::SelectorTerm> terms = {{2, 0, std::move(r.a)},
-                                              {3, 1, std::move(r.b)}};
+    std::vector<synth::SelectorTerm> terms;
+    if (needed(r.a, ak, aq))
+      terms.push_back({2, 0, std::move(r.a)});
+    if (needed(r.b, bk, bq))
+      terms.push_back({3, 1, std::move(r.b)});
     FailureOr<LoweredSelector> head = lowerSelectorTerms(
         l, op, terms, operands, synth::HeadKind::SelectorWidth,
         craft::Matrix::fromTriplets(1, 1, {{0, 0, 1.0}}));

@@ -366,19 +366,17 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   SmallVector<const FusedValue *, 2> argPtrs;
   for (const FusedValue &a : args)
     argPtrs.push_back(&a);
+  // Over the operands' own subspaces the table is the unfused op's (its
+  // product layer), which is not limited.
+  int64_t maxPoints =
+      mode == OperandMode::Inline ? l.options.maxFusedDomain : INT64_MAX;
   FailureOr<std::optional<FusedValue>> composed =
-      compose(argPtrs, *f, l.options.maxFusedDomain);
+      compose(argPtrs, *f, maxPoints);
   if (failed(composed))
     return failure();
-  if (!*composed) {
-    if (mode != OperandMode::Inline)
-      return op->emitOpError("cannot be lowered to craft: its table over "
-                             "its operands has more than ")
-             << l.options.maxFusedDomain
-             << " entries (--lower-to-craft=max-fused-domain)";
-    // Too many combinations of leaves: read the operands' subspaces.
+  // Too many combinations of leaves: read the operands' subspaces.
+  if (!*composed)
     return composeOp(l, op, OperandMode::Materialized);
-  }
   FusedValue value = std::move(**composed);
   dropUnusedLeaves(value);
   value.cost = mode == OperandMode::Inline ? cost : unfusedCost(l, op);
