@@ -13,6 +13,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
@@ -222,12 +224,17 @@ FailureOr<LoweredSelector> mlir::rasp::lowering::lowerSelectorTerms(
     lowered.logitError = logitError(l, lowered.block, queries, keys);
     double s = lowered.block.scale, eta = lowered.logitError;
     double n = static_cast<double>(l.synthesis.maxSeqLen + 2);
+    // A selector width: the attention output's relative error 3 s eta must
+    // stay well below the decoder's 1 / (4 (N + 2)). A numerical mean:
+    // selected keys must weigh the same. A categorical aggregate: the leak
+    // kAttentionLeak e^(2 s eta) stays below 2^-12.
     if (kind == synth::HeadKind::SelectorWidth)
       cleanOperands = 3 * s * eta > 1 / (16 * n);
     else if (uniform)
       cleanOperands = eta > 0;
     else
-      cleanOperands = s * eta > 0.125;
+      cleanOperands =
+          2 * s * eta > std::log(std::ldexp(1.0, -12) / synth::kAttentionLeak);
     if (cleanOperands)
       lowered.logitError = 0;
   }
