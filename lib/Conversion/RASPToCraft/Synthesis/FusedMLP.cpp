@@ -554,13 +554,18 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
                               std::max(roundingAllowance(pair[0], p),
                                        roundingAllowance(pair[1], p)));
     double margin = a * gap / 2 - 0.5;
-    if (options.mlpSlope == 0 && err >= margin)
+    if (options.mlpSlope == 0 && err >= margin) {
+      std::string lo = rasp::PyValue::real(below.zhi).repr();
+      std::string hi = rasp::PyValue::real(above.zlo).repr();
+      if (m == 1)
+        return llvm::createStringError(
+            "the values " + lo + " and " + hi +
+            " must map to different outputs but are too close to be told "
+            "apart in float32");
       return llvm::createStringError(
-          "inputs with different outputs are too close to be told apart "
-          "in float32 (" +
-          std::string(m == 1 ? "values " : "projections ") +
-          std::to_string(below.zhi) + " and " + std::to_string(above.zlo) +
-          ")");
+          "input combinations with different outputs project to " + lo +
+          " and " + hi + ", too close to be told apart in float32");
+    }
     steps.push_back(std::move(pair[0]));
     steps.push_back(std::move(pair[1]));
   }
