@@ -1,12 +1,13 @@
 //===- FusedMLP.cpp - One MLP for a function of several inputs ------------===//
 //
-// Construction: docs/Fusion.md; constants and error bounds:
-// docs/exactness.md, section 6.
+// The units of a fused MLP: contexts and gates, lookups, steps along a
+// projection. Construction: docs/Fusion.md; constants: docs/exactness.md,
+// section 6. Error analysis and assembly: FusedBounds.cpp.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
-#include "FusedProjection.h"
+#include "FusedSynthesizer.h"
 
 #include <cmath>
 #include <map>
@@ -44,108 +45,6 @@ SparseVector mlir::craft::synth::fused::addSparse(const SparseVector &a,
   }
   return out;
 }
-
-namespace {
-
-/// The gate of a group: for each categorical feature, the value indices that
-/// open it (empty: the feature is not gated).
-using GateSets = std::vector<std::vector<int32_t>>;
-
-/// A hidden unit, in the features' terms. Its pre-activation at a point is
-/// sum_i lambda[i] * reading_i + the `catWeights` of the point's one-hot
-/// rows + oneWeight (+ bosWeight at BOS).
-struct Unit {
-  std::vector<double> lambda;
-  /// (row, weight) on categorical rows, sorted by row.
-  std::vector<std::pair<int64_t, double>> catWeights;
-  double oneWeight = 0, bosWeight = 0;
-  SparseVector out;
-  /// Half of a pair with identical input weights whose difference is used
-  /// (a step or a clamp): input noise cancels while both are on or off.
-  /// The first of a pair comes right before the second.
-  bool paired = false, pairFirst = false;
-};
-
-using Units = std::vector<Unit>;
-
-/// Contexts sharing a numerical sub-function, and their points.
-struct Group {
-  GateSets gates;
-  std::vector<int64_t> points;
-};
-
-class Synthesizer {
-public:
-  Synthesizer(const FusedFunction &fn, const SynthesisOptions &options,
-              int64_t maxHidden)
-      : fn(fn), options(options), maxHidden(maxHidden), m(fn.numerical.size()),
-        k(fn.categorical.size()) {}
-
-  llvm::Expected<FusedMLP> run();
-
-private:
-  int32_t valueIndex(int64_t point, size_t feature) const {
-    return fn.points[point * fn.stride() + feature];
-  }
-  double reading(int64_t point, size_t feature) const {
-    return fn.numerical[feature].readings[valueIndex(point, feature)];
-  }
-  Unit newUnit() const {
-    Unit u;
-    u.lambda.assign(m, 0.0);
-    return u;
-  }
-
-  llvm::Error checkTable();
-  std::vector<Group> buildGroups() const;
-
-  int64_t numGated(const GateSets &gates) const;
-  /// The largest deviation of a gate's sums from 0 or 1.
-  double gateNoise(const GateSets &gates) const;
-  /// Puts weight `b` on every gate row and -b per gate on `one`.
-  void addGate(Unit &u, const GateSets &gates, double b) const;
-  /// Units writing `out` exactly in the group's context and 0 elsewhere.
-  llvm::Error contextIndicator(const GateSets &gates, const SparseVector &out,
-                               Units &units) const;
-  /// The gate weight of `u`: one more than its largest pre-activation on
-  /// the domain and at BOS, so a closed gate keeps it below -1.
-  double gateWeight(const Unit &u) const;
-  /// Gates `u` with weight `b`, or switches it off at BOS if `gates` is
-  /// empty. Returns the noise the gate adds to the pre-activation.
-  llvm::Expected<double> gateOrSwitchOff(Unit &u, const GateSets &gates,
-                                         double b) const;
-
-  llvm::Error lookupUnits(const std::vector<Group> &groups, Units &units) const;
-  llvm::Error groupUnits(const Group &group, Units &units) const;
-  llvm::Error affineUnits(const Group &group, double alpha, double beta,
-                          Units &units) const;
-  llvm::Error stepUnits(const Group &group, const Projection &projection,
-                        Units &units) const;
-
-  /// Largest pre-activation of the numerical part of `u` (readings and
-  /// `one`) over every point, and at BOS.
-  double maxPreOnDomain(const Unit &u) const;
-  double maxPreAtBos(const Unit &u) const;
-  /// Rounding allowance of a unit's pre-activation (weights and sum) at
-  /// `point`, or anywhere for -1.
-  double roundingAllowance(const Unit &u, int64_t point = -1) const;
-  /// Largest noise of the numerical part of the pre-activation.
-  double numericalNoise(const Unit &u) const;
-
-  /// The pre-activation of `u` at point `p`, with the stored bias.
-  double preActivation(const Unit &u, int64_t p) const;
-  MLPBlock assemble(const Units &units) const;
-  double outputErrorBound(const Units &units) const;
-
-  const FusedFunction &fn;
-  const SynthesisOptions &options;
-  int64_t maxHidden;
-  size_t m, k;
-  /// Per numerical feature: smallest and largest reading, and the largest
-  /// magnitude, over every point.
-  std::vector<double> minReading, maxReading, maxAbsReading;
-};
-} // namespace
 
 //===----------------------------------------------------------------------===//
 // Table checks and groups
@@ -325,27 +224,6 @@ llvm::Error Synthesizer::contextIndicator(const GateSets &gates,
   return llvm::Error::success();
 }
 
-double Synthesizer::maxPreOnDomain(const Unit &u) const {
-  // Linear in the readings; every combination of readings counts as
-  // reachable, which only makes the bound larger.
-  double pre = u.oneWeight;
-  for (size_t i = 0; i < m; ++i) {
-    const NumericalFeature &f = fn.numerical[i];
-    double err = f.absError + f.relError * maxAbsReading[i];
-    pre += std::max(u.lambda[i] * (minReading[i] - err),
-                    u.lambda[i] * (maxReading[i] + err));
-  }
-  return pre;
-}
-
-double Synthesizer::maxPreAtBos(const Unit &u) const {
-  double pre = u.oneWeight;
-  for (size_t i = 0; i < m; ++i)
-    pre += std::max(u.lambda[i] * fn.numerical[i].bosRange.first,
-                    u.lambda[i] * fn.numerical[i].bosRange.second);
-  return pre;
-}
-
 double Synthesizer::gateWeight(const Unit &u) const {
   return std::max({0.0, maxPreOnDomain(u), maxPreAtBos(u)}) + 1;
 }
@@ -448,61 +326,6 @@ llvm::Error Synthesizer::affineUnits(const Group &group, double alpha,
   }
   llvm::append_range(units, std::move(out));
   return llvm::Error::success();
-}
-
-/// True for an integer small enough that float32 sums of a few of them are
-/// exact.
-static bool isSmallInteger(double v) {
-  return v == std::round(v) && std::abs(v) < (1 << 20);
-}
-
-double Synthesizer::roundingAllowance(const Unit &u, int64_t point) const {
-  // Integer weights on exact one-hots (lookups, products): every partial
-  // sum is a small integer, exact in float32.
-  bool integral = llvm::all_of(u.lambda, [](double l) { return l == 0; }) &&
-                  isSmallInteger(u.oneWeight);
-  for (auto [row, w] : u.catWeights)
-    for (const CategoricalFeature &c : fn.categorical)
-      if (row >= c.offset && row < c.offset + c.dim)
-        integral = integral && isSmallInteger(w) && c.error == 0;
-  if (integral)
-    return 0;
-  int64_t terms = 0;
-  double absSum = 0;
-  for (size_t i = 0; i < m; ++i) {
-    if (u.lambda[i] == 0)
-      continue;
-    const NumericalFeature &f = fn.numerical[i];
-    // A single-row form holds the reading itself (up to its error).
-    if (point >= 0 && f.form.size() == 1) {
-      double r = std::abs(reading(point, i));
-      ++terms;
-      absSum += std::abs(u.lambda[i]) * (r * (1 + f.relError) + f.absError);
-      continue;
-    }
-    for (const FormTerm &t : f.form) {
-      ++terms;
-      absSum += std::abs(u.lambda[i] * t.coefficient) * t.maxAbs;
-    }
-  }
-  // One-hot rows hold at most 1 plus their noise (below 1/4 when read).
-  for (auto [row, w] : u.catWeights) {
-    ++terms;
-    absSum += std::abs(w) * 1.25;
-  }
-  ++terms;
-  absSum += std::abs(u.oneWeight);
-  return dotProductBound(terms, absSum);
-}
-
-double Synthesizer::numericalNoise(const Unit &u) const {
-  double noise = 0;
-  for (size_t i = 0; i < m; ++i) {
-    const NumericalFeature &f = fn.numerical[i];
-    noise +=
-        std::abs(u.lambda[i]) * (f.absError + f.relError * maxAbsReading[i]);
-  }
-  return noise;
 }
 
 llvm::Error Synthesizer::stepUnits(const Group &group,
@@ -608,135 +431,6 @@ llvm::Error Synthesizer::groupUnits(const Group &group, Units &units) const {
       return llvm::Error::success();
   }
   return last;
-}
-
-//===----------------------------------------------------------------------===//
-// Assembly and error bound
-//===----------------------------------------------------------------------===//
-
-MLPBlock Synthesizer::assemble(const Units &units) const {
-  int64_t rows =
-      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
-  int64_t outDim =
-      std::accumulate(fn.outputDims.begin(), fn.outputDims.end(), int64_t(0));
-  // Weights are float32 numbers, so float32 and double evaluation run the
-  // same model; the error bounds allow for the rounding.
-  auto f32 = [](double v) {
-    return static_cast<double>(static_cast<float>(v));
-  };
-  std::vector<Triplet> w1, w2;
-  for (auto [index, u] : llvm::enumerate(units)) {
-    int64_t c = static_cast<int64_t>(index);
-    for (size_t i = 0; i < m; ++i)
-      if (u.lambda[i] != 0)
-        for (const FormTerm &t : fn.numerical[i].form)
-          w1.push_back({t.row, c, f32(u.lambda[i] * t.coefficient)});
-    for (auto [row, w] : u.catWeights)
-      w1.push_back({row, c, f32(w)});
-    if (u.oneWeight != 0)
-      w1.push_back({fn.oneRow, c, f32(u.oneWeight)});
-    if (u.bosWeight != 0)
-      w1.push_back({fn.bosRow, c, f32(u.bosWeight)});
-    for (auto [col, v] : u.out)
-      w2.push_back({c, col, v});
-  }
-  MLPBlock block;
-  block.inputDims = fn.inputDims;
-  block.outputDims = fn.outputDims;
-  int64_t hidden = units.size();
-  block.w1 = Matrix::fromTriplets(rows, hidden, std::move(w1));
-  block.w2 = Matrix::fromTriplets(hidden, outDim, std::move(w2));
-  return block;
-}
-
-double Synthesizer::preActivation(const Unit &u, int64_t p) const {
-  // The bias as stored (float32), so the rounding of a pair's biases shows
-  // in the difference of their pre-activations.
-  double pre = static_cast<float>(u.oneWeight);
-  for (size_t i = 0; i < m; ++i)
-    if (u.lambda[i] != 0)
-      pre += u.lambda[i] * reading(p, i);
-  for (size_t j = 0; j < k; ++j) {
-    int32_t v = valueIndex(p, m + j);
-    if (v < 0)
-      continue;
-    std::pair<int64_t, double> key{fn.categorical[j].offset + v, -INFINITY};
-    auto it = llvm::lower_bound(u.catWeights, key);
-    if (it != u.catWeights.end() && it->first == key.first)
-      pre += it->second;
-  }
-  return pre;
-}
-
-double Synthesizer::outputErrorBound(const Units &units) const {
-  // docs/exactness.md (6.3). At every point, with the units evaluated in
-  // order (rows of W1 in increasing order, `one` after every feature row):
-  // * the two units of a pair compute the same partial sum S before their
-  //   biases, so their difference is b1 - b2 up to u (|pre1| + |pre2| +
-  //   2 err(S)); b1 - b2 is the stored biases' difference, included
-  //   exactly below;
-  // * an unpaired unit is off its value by its rounding allowance and the
-  //   input noise it passes on;
-  // * the output column sums fl(w h) in unit order: each product and each
-  //   partial sum rounds by at most u times its magnitude.
-  // Margins keep off units exactly 0 and pairs both on or both off.
-  const double u32 = std::ldexp(1.0, -24);
-  int64_t outDim =
-      std::accumulate(fn.outputDims.begin(), fn.outputDims.end(), int64_t(0));
-  std::vector<double> passed;
-  for (const Unit &u : units) {
-    double e = numericalNoise(u);
-    for (auto [row, w] : u.catWeights)
-      for (const CategoricalFeature &c : fn.categorical)
-        if (row >= c.offset && row < c.offset + c.dim)
-          e += std::abs(w) * c.error;
-    passed.push_back(u.paired ? 0.0 : e);
-  }
-  double worst = 0;
-  std::vector<double> y(outDim), err(outDim), target(outDim), h(units.size()),
-      herr(units.size());
-  for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
-    for (size_t i = 0; i < units.size(); ++i) {
-      double pre = preActivation(units[i], p);
-      h[i] = std::max(pre, 0.0);
-      herr[i] = 0;
-    }
-    for (size_t i = 0; i < units.size(); ++i) {
-      if (h[i] == 0)
-        continue;
-      const Unit &u = units[i];
-      if (!u.paired) {
-        herr[i] = passed[i] + roundingAllowance(u, p);
-        continue;
-      }
-      // The first of a pair carries the pair's error.
-      if (u.pairFirst) {
-        double shared = roundingAllowance(u, p);
-        herr[i] = u32 * (h[i] + h[i + 1] + 2 * shared);
-      }
-    }
-    std::fill(y.begin(), y.end(), 0.0);
-    std::fill(err.begin(), err.end(), 0.0);
-    for (size_t i = 0; i < units.size(); ++i) {
-      if (h[i] == 0)
-        continue;
-      for (auto [col, w] : units[i].out) {
-        double term = w * h[i];
-        y[col] += term;
-        err[col] += std::abs(w) * herr[i];
-        // Exact small integers (lookups of exact one-hots) do not round.
-        if (!(herr[i] == 0 && isSmallInteger(term) && isSmallInteger(y[col])))
-          err[col] += u32 * ((std::abs(w) == 1 ? 0.0 : std::abs(term)) +
-                             std::abs(y[col]));
-      }
-    }
-    std::fill(target.begin(), target.end(), 0.0);
-    for (auto [col, v] : fn.outputs[p])
-      target[col] = v;
-    for (int64_t c = 0; c < outDim; ++c)
-      worst = std::max(worst, std::abs(y[c] - target[c]) + err[c]);
-  }
-  return worst;
 }
 
 llvm::Expected<FusedMLP> Synthesizer::run() {
