@@ -176,16 +176,48 @@ double Synthesizer::outputErrorBound(const Units &units) const {
           e += std::abs(w) * c.error;
     passed.push_back(u.paired ? 0.0 : e);
   }
+  // A unit reading rows of a categorical feature is off unless the point's
+  // value of that feature is among them (a closed gate, or a lookup of
+  // other values): index the units by the rows of their first such feature.
+  int64_t rows =
+      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
+  std::vector<std::vector<uint32_t>> openedBy(rows);
+  std::vector<uint32_t> always;
+  auto featureOf = [&](int64_t row) -> int64_t {
+    for (size_t j = 0; j < k; ++j)
+      if (row >= fn.categorical[j].offset &&
+          row < fn.categorical[j].offset + fn.categorical[j].dim)
+        return j;
+    return -1;
+  };
+  for (auto [index, u] : llvm::enumerate(units)) {
+    int64_t first =
+        u.catWeights.empty() ? -1 : featureOf(u.catWeights[0].first);
+    if (first < 0) {
+      always.push_back(index);
+      continue;
+    }
+    for (auto [row, w] : u.catWeights)
+      if (featureOf(row) == first)
+        openedBy[row].push_back(index);
+  }
+
   double worst = 0;
-  std::vector<double> y(outDim), err(outDim), target(outDim), h(units.size()),
-      herr(units.size());
+  std::vector<double> y(outDim, 0.0), err(outDim, 0.0), h(units.size(), 0.0),
+      herr(units.size(), 0.0);
+  std::vector<uint32_t> candidates;
+  std::vector<int64_t> touched;
   for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
-    for (size_t i = 0; i < units.size(); ++i) {
-      double pre = preActivation(units[i], p);
-      h[i] = std::max(pre, 0.0);
+    candidates = always;
+    for (size_t j = 0; j < k; ++j)
+      if (int32_t v = valueIndex(p, m + j); v >= 0)
+        llvm::append_range(candidates, openedBy[fn.categorical[j].offset + v]);
+    llvm::sort(candidates);
+    for (uint32_t i : candidates) {
+      h[i] = std::max(preActivation(units[i], p), 0.0);
       herr[i] = 0;
     }
-    for (size_t i = 0; i < units.size(); ++i) {
+    for (uint32_t i : candidates) {
       if (h[i] == 0)
         continue;
       const Unit &u = units[i];
@@ -193,15 +225,14 @@ double Synthesizer::outputErrorBound(const Units &units) const {
         herr[i] = passed[i] + roundingAllowance(u, p);
         continue;
       }
-      // The first of a pair carries the pair's error.
+      // The first of a pair carries the pair's error; both are candidates
+      // (they read the same rows).
       if (u.pairFirst) {
         double shared = roundingAllowance(u, p);
         herr[i] = u32 * (h[i] + h[i + 1] + 2 * shared);
       }
     }
-    std::fill(y.begin(), y.end(), 0.0);
-    std::fill(err.begin(), err.end(), 0.0);
-    for (size_t i = 0; i < units.size(); ++i) {
+    for (uint32_t i : candidates) {
       if (h[i] == 0)
         continue;
       for (auto [col, w] : units[i].out) {
@@ -212,13 +243,21 @@ double Synthesizer::outputErrorBound(const Units &units) const {
         if (!(herr[i] == 0 && isSmallInteger(term) && isSmallInteger(y[col])))
           err[col] += u32 * ((std::abs(w) == 1 ? 0.0 : std::abs(term)) +
                              std::abs(y[col]));
+        touched.push_back(col);
       }
     }
-    std::fill(target.begin(), target.end(), 0.0);
-    for (auto [col, v] : fn.outputs[p])
-      target[col] = v;
-    for (int64_t c = 0; c < outDim; ++c)
-      worst = std::max(worst, std::abs(y[c] - target[c]) + err[c]);
+    for (auto [col, v] : fn.outputs[p]) {
+      y[col] -= v;
+      touched.push_back(col);
+    }
+    for (int64_t col : touched) {
+      worst = std::max(worst, std::abs(y[col]) + err[col]);
+    }
+    for (int64_t col : touched)
+      y[col] = err[col] = 0;
+    touched.clear();
+    for (uint32_t i : candidates)
+      h[i] = herr[i] = 0;
   }
   return worst;
 }

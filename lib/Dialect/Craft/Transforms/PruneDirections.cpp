@@ -128,11 +128,16 @@ void Pruner::findUsed() {
         if (out[c])
           used(head.getValues()[owners[r].first]).set(owners[r].second);
       });
-      for (const QKBlock &qk : b.wqk)
-        qk.weights.forEachNonZero([&](int64_t r, int64_t c, double) {
-          used(head.getQueries()[qk.query]).set(r);
-          used(head.getKeys()[qk.key]).set(c);
-        });
+      for (const QKBlock &qk : b.wqk) {
+        llvm::BitVector &q = used(head.getQueries()[qk.query]);
+        llvm::BitVector &k = used(head.getKeys()[qk.key]);
+        for (auto [r, any] : llvm::enumerate(qk.weights.nonZeroRows()))
+          if (any)
+            q.set(r);
+        for (auto [c, any] : llvm::enumerate(qk.weights.nonZeroColumns()))
+          if (any)
+            k.set(c);
+      }
     }
   }
 }
@@ -261,7 +266,10 @@ void Pruner::rebuildHead(AttentionHeadOp head, OpBuilder &b) {
     int64_t rows = pruned.queryDims[qPos[qk.query]];
     int64_t cols = pruned.keyDims[kPos[qk.key]];
     Matrix m;
-    if (qk.weights.getKind() == Matrix::Kind::Bits) {
+    if (rows == qk.weights.getRows() && cols == qk.weights.getCols()) {
+      // Nothing removed: the block as it is (it may be a large bit table).
+      m = std::move(qk.weights);
+    } else if (qk.weights.getKind() == Matrix::Kind::Bits) {
       // A large 0/1 table keeps its bit form.
       std::vector<int64_t> oldRow(rows), oldCol(cols);
       for (size_t r = 0; r < rm.size(); ++r)
@@ -313,8 +321,18 @@ void Pruner::rebuild() {
   Block &block = program.getBody().front();
   SmallVector<Operation *> old;
   OpBuilder b(program.getContext());
+  // A component that keeps every direction it reads and writes (and every
+  // hidden unit) stays as it is.
+  auto keepsAll = [&](Operation &op) {
+    auto all = [&](Value v) { return kept(v).all(); };
+    if (auto mlp = dyn_cast<MLPOp>(op))
+      if (!liveHidden[mlp].all())
+        return false;
+    return llvm::all_of(op.getOperands(), all) &&
+           llvm::all_of(op.getResults(), all);
+  };
   for (Operation &op : llvm::make_early_inc_range(block)) {
-    if (!isa<MLPOp, AttentionHeadOp>(op)) {
+    if (!isa<MLPOp, AttentionHeadOp>(op) || keepsAll(op)) {
       // Kept as it is, reading the replacements.
       for (OpOperand &use : op.getOpOperands())
         use.set(replacement(use.get()));
