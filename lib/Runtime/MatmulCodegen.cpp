@@ -1,0 +1,214 @@
+//===- MatmulCodegen.cpp - Register-blocked matmul kernels ---------------===//
+//
+// Turns `linalg.matmul` on tensors into a register-blocked FMA kernel with
+// upstream transformations only (scf tiling, loop peeling, linalg
+// vectorisation, subset hoisting, vector lowering):
+//
+//   for n-block (256), k-block (512):       B block stays in L2
+//     for m-tile (8 rows, then 1-row tail):
+//       for n-tile (32 columns, then a static tail):
+//         acc = C[m-tile, n-tile]               hoisted out of the k loop
+//         for k: acc += A[m-tile, k] (x) B[k, n-tile]   8 broadcasts, 16 FMAs
+//         C[m-tile, n-tile] = acc
+//
+// Peeling splits every tiled loop into full tiles (static shapes) and one
+// partial tile, so the vectoriser never needs masks: the dynamic row tail is
+// retiled by single rows, the column tail has a static width because the
+// weight dimensions are static. Every element is computed by the same
+// sequence of FMAs along k whichever tile it lands in, so a sequence's
+// result does not depend on its place in the batch.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Runtime/Lowering.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+using namespace mlir;
+
+namespace {
+/// Accumulator tile: 8 rows of two 16-lane f32 registers (AVX-512), 16 of
+/// the 32 vector registers; on AVX2 LLVM splits it into 4 registers a row.
+constexpr int64_t kTileRows = 8;
+constexpr int64_t kTileCols = 32;
+/// Cache block of B: 512 x 256 f32 = 512 KiB, half of a Zen 4 L2.
+constexpr int64_t kBlockDepth = 512;
+constexpr int64_t kBlockCols = 256;
+
+enum Dim : unsigned { M = 0, N = 1, K = 2 };
+} // namespace
+
+/// Whether `op` is a plain f32 matmul on tensors with static K and N.
+static bool isCandidate(linalg::MatmulOp op) {
+  if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
+    return false;
+  for (Value operand : op->getOperands())
+    if (!cast<ShapedType>(operand.getType()).getElementType().isF32())
+      return false;
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  return !ShapedType::isDynamic(sizes[N]) && !ShapedType::isDynamic(sizes[K]);
+}
+
+static SmallVector<linalg::MatmulOp> collectCandidates(func::FuncOp func) {
+  SmallVector<linalg::MatmulOp> ops;
+  func.walk([&](linalg::MatmulOp op) {
+    if (isCandidate(op))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+/// Tiles `op` by `sizes` (0 = untiled) and returns the loops, outermost
+/// first.
+static SmallVector<scf::ForOp> tile(RewriterBase &rewriter, linalg::MatmulOp op,
+                                    ArrayRef<int64_t> sizes) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  SmallVector<scf::ForOp> loops;
+  if (failed(tiled))
+    return loops;
+  rewriter.replaceOp(op, tiled->replacements);
+  for (LoopLikeOpInterface loop : tiled->loops)
+    loops.push_back(cast<scf::ForOp>(loop.getOperation()));
+  return loops;
+}
+
+/// Peels the partial last tile off `loops`, innermost first so that the
+/// partial copy of an outer loop contains the already peeled inner loops.
+static void peel(RewriterBase &rewriter, ArrayRef<scf::ForOp> loops) {
+  for (scf::ForOp loop : llvm::reverse(loops)) {
+    scf::ForOp partial;
+    (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
+  }
+}
+
+/// Folds the sizes that peeling made constant into static tensor types.
+static void canonicalize(func::FuncOp func) {
+  MLIRContext *ctx = func.getContext();
+  RewritePatternSet patterns =
+      linalg::getLinalgTilingCanonicalizationPatterns(ctx);
+  scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsGreedily(func, std::move(patterns));
+}
+
+/// Tiles every candidate for which `sizesFor` returns a non-empty list and
+/// peels the resulting loops if `peelLoops`.
+template <typename SizesFn>
+static void tileStage(func::FuncOp func, IRRewriter &rewriter, bool peelLoops,
+                      SizesFn sizesFor) {
+  for (linalg::MatmulOp op : collectCandidates(func)) {
+    SmallVector<int64_t> sizes = sizesFor(op.getStaticLoopRanges());
+    if (sizes.empty())
+      continue;
+    SmallVector<scf::ForOp> loops = tile(rewriter, op, sizes);
+    if (peelLoops)
+      peel(rewriter, loops);
+  }
+  canonicalize(func);
+}
+
+/// Vectorises each (now fully static, at most 8x32) matmul along a k loop of
+/// step 1 and keeps its accumulator in registers across that loop.
+static void vectorizeTiles(func::FuncOp func, IRRewriter &rewriter) {
+  SmallVector<scf::ForOp> kLoops;
+  for (linalg::MatmulOp op : collectCandidates(func)) {
+    if (op.hasDynamicShape() || op.getStaticLoopRanges()[M] > kTileRows ||
+        op.getStaticLoopRanges()[N] > kTileCols)
+      continue;
+    SmallVector<scf::ForOp> loops = tile(rewriter, op, {0, 0, 1});
+    if (loops.size() != 1)
+      continue;
+    auto tiled = *loops.front().getBody()->getOps<linalg::MatmulOp>().begin();
+    rewriter.setInsertionPoint(tiled);
+    FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
+        rewriter, tiled, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+        /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
+        /*assumeDynamicDimsMatchVecSizes=*/false,
+        /*createNamedContraction=*/true);
+    if (failed(vectorized))
+      continue;
+    rewriter.replaceOp(tiled, vectorized->replacements);
+    kLoops.push_back(loops.front());
+  }
+  // Fold the tensor.extract_slice ops into the transfers so that the
+  // accumulator read/write pair is a loop-invariant subset of the iter_arg.
+  {
+    RewritePatternSet patterns(func.getContext());
+    vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns,
+                                                        func.getContext());
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns,
+                                                         func.getContext());
+    tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns,
+                                                        func.getContext());
+    tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+    (void)applyPatternsGreedily(func, std::move(patterns));
+  }
+  for (scf::ForOp loop : kLoops)
+    hoistLoopInvariantSubsets(rewriter, loop);
+}
+
+/// Lowers vector.contract to outer products (broadcast + FMA per row) and
+/// the transfers to 1-D loads and stores.
+static void lowerVectorOps(func::FuncOp func) {
+  RewritePatternSet patterns(func.getContext());
+  vector::populateVectorContractLoweringPatterns(
+      patterns, vector::VectorContractLowering::OuterProduct);
+  vector::populateVectorOuterProductLoweringPatterns(patterns);
+  vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+  vector::populateVectorMultiReductionLoweringPatterns(
+      patterns, vector::VectorMultiReductionLowering::InnerParallel);
+  vector::populateVectorTransferLoweringPatterns(patterns,
+                                                 /*maxTransferRank=*/1);
+  vector::populateVectorShapeCastLoweringPatterns(patterns);
+  vector::populateVectorBroadcastLoweringPatterns(patterns);
+  vector::populateVectorTransposeLoweringPatterns(
+      patterns, vector::VectorTransposeLowering::Shuffle1D);
+  (void)applyPatternsGreedily(func, std::move(patterns));
+}
+
+void mlir::rasp::runtime::vectorizeMatmuls(func::FuncOp func) {
+  if (collectCandidates(func).empty())
+    return;
+  IRRewriter rewriter(func.getContext());
+  // Cache blocks over N and K.
+  tileStage(func, rewriter, /*peelLoops=*/true, [](ArrayRef<int64_t> size) {
+    SmallVector<int64_t> sizes{0, size[N] > kBlockCols ? kBlockCols : 0,
+                               size[K] > kBlockDepth ? kBlockDepth : 0};
+    if (sizes[N] == 0 && sizes[K] == 0)
+      sizes.clear();
+    return sizes;
+  });
+  // Row tiles; the dynamic tail left by peeling is retiled by single rows.
+  tileStage(func, rewriter, /*peelLoops=*/true, [](ArrayRef<int64_t> size) {
+    bool tileRows = ShapedType::isDynamic(size[M]) || size[M] > kTileRows;
+    return tileRows ? SmallVector<int64_t>{kTileRows, 0, 0}
+                    : SmallVector<int64_t>{};
+  });
+  tileStage(func, rewriter, /*peelLoops=*/false, [](ArrayRef<int64_t> size) {
+    return ShapedType::isDynamic(size[M]) ? SmallVector<int64_t>{1, 0, 0}
+                                          : SmallVector<int64_t>{};
+  });
+  // Column tiles; the tail has a static width.
+  tileStage(func, rewriter, /*peelLoops=*/true, [](ArrayRef<int64_t> size) {
+    return size[N] > kTileCols ? SmallVector<int64_t>{0, kTileCols, 0}
+                               : SmallVector<int64_t>{};
+  });
+  vectorizeTiles(func, rewriter);
+  lowerVectorOps(func);
+}
