@@ -5,12 +5,13 @@
 //   _mlir__mlir_ciface_<name>(void **args),
 // args = {&result, &tokens, &lengths, &weight0, ...}, each pointing to a
 // pointer to a memref descriptor. The result buffer is malloc'ed by the
-// compiled code and freed here after copying it out.
+// compiled code (from the buffer pool) and freed here after copying it out.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Runtime/Runtime.h"
 
+#include "BufferPool.h"
 #include "RaspDialect/Runtime/Lowering.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
@@ -194,13 +195,18 @@ createEngine(ModuleOp module, unsigned optLevel) {
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();
-  // Copies between strided buffers (e.g. of an output slice) call
-  // memrefCopy; resolve it from the linked C runner utils.
+  // Buffers come from the pool; copies between strided buffers (e.g. of an
+  // output slice) call memrefCopy from the linked C runner utils.
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("memrefCopy")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
-        llvm::JITSymbolFlags::Exported};
+    auto add = [&](StringRef name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("memrefCopy", &memrefCopy);
+    add("_mlir_memref_to_llvm_alloc",
+        &mlir::rasp::runtime::detail::poolAllocate);
+    add("_mlir_memref_to_llvm_free", &mlir::rasp::runtime::detail::poolFree);
     return symbols;
   });
   return engine;
@@ -345,7 +351,7 @@ llvm::Error CompiledModel::Impl::runRows(const TokenBatch &batch, int64_t begin,
           *out++ = result.data[result.offset + b * result.strides[0] +
                                p * result.strides[1] + w * result.strides[2]];
   }
-  std::free(result.base);
+  mlir::rasp::runtime::detail::poolFree(result.base);
   if (!shapeOk)
     return makeError(
         llvm::formatv("model returned shape {0}x{1}x{2}, expected {3}x{4}x{5}",

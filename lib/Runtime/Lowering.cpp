@@ -27,9 +27,11 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -55,6 +57,9 @@ void mlir::rasp::runtime::registerRuntimeDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
+  // Lets the matmul kernels hoist their accumulator out of the k loop.
+  tensor::registerSubsetOpInterfaceExternalModels(registry);
+  vector::registerSubsetOpInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
 }
@@ -156,11 +161,33 @@ static void replaceDynamicExpandShapes(ModuleOp module) {
   }
 }
 
+/// Gives every linalg op whose init is a shared linalg.fill a fill of its
+/// own. Accumulating into a shared init (CSE merges identical zero fills)
+/// forces bufferization to copy the filled buffer before every use.
+static void unshareFills(ModuleOp module) {
+  SmallVector<OpOperand *> uses;
+  module.walk([&](linalg::LinalgOp op) {
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      auto fill = init.get().getDefiningOp<linalg::FillOp>();
+      if (fill && op.getOperation() != fill.getOperation() &&
+          !fill->getResult(0).hasOneUse())
+        uses.push_back(&init);
+    }
+  });
+  OpBuilder builder(module.getContext());
+  for (OpOperand *use : uses) {
+    builder.setInsertionPoint(use->getOwner());
+    use->set(builder.clone(*use->get().getDefiningOp())->getResult(0));
+  }
+}
+
 /// The upstream passes from bufferization to the LLVM dialect.
 static constexpr llvm::StringLiteral kBufferToLLVMPipeline =
-    "canonicalize,cse,"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
+    // In-place tiles leave copies of a subview onto an equal subview: CSE
+    // makes them self-copies, which canonicalisation removes.
+    "cse,canonicalize,"
     "convert-linalg-to-loops,"
     "buffer-deallocation-pipeline,"
     "convert-bufferization-to-memref,"
@@ -170,7 +197,8 @@ static constexpr llvm::StringLiteral kBufferToLLVMPipeline =
     "expand-strided-metadata,"
     "lower-affine,"
     "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
-    "finalize-memref-to-llvm,"
+    // _mlir_memref_to_llvm_alloc/free: the runtime's buffer pool.
+    "finalize-memref-to-llvm{use-generic-functions},"
     "convert-math-to-llvm,"
     "convert-arith-to-llvm,"
     "convert-index-to-llvm,"
@@ -201,6 +229,7 @@ mlir::rasp::runtime::lowerToLLVMDialect(ModuleOp module,
     for (auto func : module.getOps<func::FuncOp>())
       vectorizeMatmuls(func);
   reorderContractionLoops(module);
+  unshareFills(module);
 
   PassManager pm(ctx);
   std::string errors;

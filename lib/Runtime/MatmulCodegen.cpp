@@ -159,7 +159,12 @@ static void vectorizeTiles(func::FuncOp func, IRRewriter &rewriter) {
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     (void)applyPatternsGreedily(func, std::move(patterns));
   }
-  for (scf::ForOp loop : kLoops)
+  // The patterns may have rebuilt the loops: collect them again. Post-order
+  // walk, so the accumulator leaves the k loop before outer loops are seen.
+  (void)kLoops;
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops)
     hoistLoopInvariantSubsets(rewriter, loop);
 }
 
