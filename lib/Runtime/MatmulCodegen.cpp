@@ -4,8 +4,9 @@
 // upstream transformations only (scf tiling, loop peeling, linalg
 // vectorisation, subset hoisting, vector lowering):
 //
-//   for n-block (256), k-block (4096):      packed B block stays in L2/L3
-//     for m-tile (8 rows, then 1-row tail):
+//   for n-block (256), k-block (4096):  only if B exceeds L2; B rows a page
+//                                        or more apart are packed first
+//     for m-tile (8 rows, then 4-, 2-, 1-row tiles for the tail):
 //       for n-tile (32 columns, then a static tail):
 //         acc = C[m-tile, n-tile]               hoisted out of the k loop
 //         for k: acc += A[m-tile, k] (x) B[k, n-tile]   8 broadcasts, 16 FMAs
@@ -13,7 +14,7 @@
 //
 // Peeling splits every tiled loop into full tiles (static shapes) and one
 // partial tile, so the vectoriser never needs masks: the dynamic row tail is
-// retiled by single rows, the column tail has a static width because the
+// retiled by 4, 2 and 1 rows, the column tail has a static width because the
 // weight dimensions are static. Every element is computed by the same
 // sequence of FMAs along k whichever tile it lands in, so a sequence's
 // result does not depend on its place in the batch.
@@ -42,6 +43,8 @@ namespace {
 /// Accumulator tile: 8 rows of two 16-lane f32 registers (AVX-512), 16 of
 /// the 32 vector registers; on AVX2 LLVM splits it into 4 registers a row.
 constexpr int64_t kTileRows = 8;
+/// Row tiles for the tail below kTileRows, largest first.
+constexpr int64_t kTailRows[] = {4, 2, 1};
 constexpr int64_t kTileCols = 32;
 /// Cache block of B: all of K (up to 4096) x 256 columns, packed into a
 /// contiguous copy that stays in L2/L3 while every row tile passes over it.
@@ -49,6 +52,11 @@ constexpr int64_t kTileCols = 32;
 /// more than it saved (width 3000: 41 -> 57 GFLOP/s unsplit).
 constexpr int64_t kBlockDepth = 4096;
 constexpr int64_t kBlockCols = 256;
+/// Weights up to this size stay unblocked (Zen 4 L2).
+constexpr int64_t kL2Bytes = 1 << 20;
+/// Packing pays off once B rows are a page apart: below that, a batch-1
+/// pass is slower for the extra copy (width 300: 10.3k vs 7.6k seq/CPU-s).
+constexpr int64_t kPackMinCols = 1024;
 
 enum Dim : unsigned { M = 0, N = 1, K = 2 };
 } // namespace
@@ -145,19 +153,21 @@ static void packRhs(RewriterBase &rewriter, linalg::MatmulOp op) {
   rewriter.modifyOpInPlace(op, [&] { rhs->set(packed); });
 }
 
-/// Cache blocks over N and K; blocks of a matrix wider than a block are
-/// packed.
+/// Cache blocks over N and K for weights larger than L2; blocks whose rows
+/// are a page or more apart are packed.
 static void blockForCache(func::FuncOp func, IRRewriter &rewriter) {
   for (linalg::MatmulOp op : collectCandidates(func)) {
     SmallVector<int64_t> size = op.getStaticLoopRanges();
-    bool splitCols = size[N] > kBlockCols, splitDepth = size[K] > kBlockDepth;
+    bool largerThanL2 = size[K] * size[N] * 4 > kL2Bytes;
+    bool splitCols = largerThanL2 && size[N] > kBlockCols;
+    bool splitDepth = size[K] > kBlockDepth;
     if (!splitCols && !splitDepth)
       continue;
     Operation *tiled = nullptr;
     SmallVector<scf::ForOp> loops = tile(
         rewriter, op,
         {0, splitCols ? kBlockCols : 0, splitDepth ? kBlockDepth : 0}, &tiled);
-    if (splitCols && tiled)
+    if (splitCols && size[N] >= kPackMinCols && tiled)
       packRhs(rewriter, cast<linalg::MatmulOp>(tiled));
     peel(rewriter, loops);
   }
@@ -234,16 +244,20 @@ void mlir::rasp::runtime::vectorizeMatmuls(func::FuncOp func) {
     return;
   IRRewriter rewriter(func.getContext());
   blockForCache(func, rewriter);
-  // Row tiles; the dynamic tail left by peeling is retiled by single rows.
+  // Row tiles; the dynamic tail left by peeling is covered by tiles of 4, 2
+  // and 1 rows, so a 10-row batch is 8 + 2 rows, not 8 + 1 + 1.
   tileStage(func, rewriter, /*peelLoops=*/true, [](ArrayRef<int64_t> size) {
     bool tileRows = ShapedType::isDynamic(size[M]) || size[M] > kTileRows;
     return tileRows ? SmallVector<int64_t>{kTileRows, 0, 0}
                     : SmallVector<int64_t>{};
   });
-  tileStage(func, rewriter, /*peelLoops=*/false, [](ArrayRef<int64_t> size) {
-    return ShapedType::isDynamic(size[M]) ? SmallVector<int64_t>{1, 0, 0}
-                                          : SmallVector<int64_t>{};
-  });
+  for (int64_t rows : kTailRows)
+    tileStage(func, rewriter, /*peelLoops=*/rows > 1,
+              [rows](ArrayRef<int64_t> size) {
+                return ShapedType::isDynamic(size[M])
+                           ? SmallVector<int64_t>{rows, 0, 0}
+                           : SmallVector<int64_t>{};
+              });
   // Column tiles; the tail has a static width.
   tileStage(func, rewriter, /*peelLoops=*/true, [](ArrayRef<int64_t> size) {
     return size[N] > kTileCols ? SmallVector<int64_t>{0, kTileCols, 0}

@@ -142,6 +142,8 @@ TEST_F(RuntimeTest, MatchesReferenceOnPaddedBatches) {
       // Widths that leave row, column and cache-block tails.
       {"odd-widths", shapeWith(77, 9, 45, 2, true, false)},
       {"cache-blocks", shapeWith(600, 40, 530, 1, false, false)},
+      // A 300x1030 weight: 256-column blocks packed, a 6-column tail.
+      {"packed", shapeWith(1030, 8, 300, 1, false, false)},
       // K above the 4096 cache block: a split reduction with a 4-deep tail.
       {"deep-k", shapeWith(4100, 4, 8, 1, false, false)},
   };
