@@ -16,13 +16,14 @@
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ThreadPool.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -169,6 +170,34 @@ static LogicalResult checkSignature(func::FuncOp func,
   return success();
 }
 
+/// LLVM's default pipeline at `optLevel`, without loop unrolling: most
+/// loops have small static trip counts, and unrolling them fully made basic
+/// blocks so large that instruction scheduling dominated the JIT time
+/// (8-layer width-40 model: 5.0 -> 2.1 CPU seconds) for no measurable
+/// speedup; the matmul kernels are unrolled in MLIR already.
+static void optimize(llvm::Module &module, unsigned optLevel,
+                     llvm::TargetMachine *target) {
+  if (optLevel == 0)
+    return;
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = false;
+  tuning.LoopVectorization = tuning.SLPVectorization = optLevel > 1;
+  llvm::PassBuilder builder(target, tuning);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::OptimizationLevel level = optLevel == 1   ? llvm::OptimizationLevel::O1
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                                  : llvm::OptimizationLevel::O3;
+  builder.buildPerModuleDefaultPipeline(level).run(module, modules);
+}
+
 static llvm::Expected<std::unique_ptr<ExecutionEngine>>
 createEngine(ModuleOp module, unsigned optLevel) {
   static std::once_flag initialized;
@@ -183,8 +212,12 @@ createEngine(ModuleOp module, unsigned optLevel) {
   auto machine = builder->createTargetMachine();
   if (!machine)
     return machine.takeError();
-  auto transformer =
-      makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, machine->get());
+  std::shared_ptr<llvm::TargetMachine> target = std::move(*machine);
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      [optLevel, target](llvm::Module *module) {
+        optimize(*module, optLevel, target.get());
+        return llvm::Error::success();
+      };
   ExecutionEngineOptions options;
   options.transformer = transformer;
   options.jitCodeGenOptLevel = optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive

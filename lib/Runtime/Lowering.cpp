@@ -185,6 +185,9 @@ static void unshareFills(ModuleOp module) {
 static constexpr llvm::StringLiteral kBufferToLLVMPipeline =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
+    // Kernels return their accumulator argument; without this the
+    // deallocation pipeline would clone it on every call.
+    "drop-equivalent-buffer-results,"
     // In-place tiles leave copies of a subview onto an equal subview: CSE
     // makes them self-copies, which canonicalisation removes.
     "cse,canonicalize,"
@@ -225,9 +228,11 @@ mlir::rasp::runtime::lowerToLLVMDialect(ModuleOp module,
   replaceDynamicExpandShapes(module);
   if (options.approximateMath)
     approximateMath(module);
-  if (options.vectorizeMatmuls)
+  if (options.vectorizeMatmuls) {
+    outlineMatmulKernels(module);
     for (auto func : module.getOps<func::FuncOp>())
       vectorizeMatmuls(func);
+  }
   reorderContractionLoops(module);
   unshareFills(module);
 

@@ -34,6 +34,7 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorTransforms.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -237,6 +238,44 @@ static void lowerVectorOps(func::FuncOp func) {
   vector::populateVectorTransposeLoweringPatterns(
       patterns, vector::VectorTransposeLowering::Shuffle1D);
   (void)applyPatternsGreedily(func, std::move(patterns));
+}
+
+void mlir::rasp::runtime::outlineMatmulKernels(ModuleOp module) {
+  OpBuilder builder(module.getContext());
+  SymbolTable symbols(module);
+  llvm::DenseMap<FunctionType, func::FuncOp> kernels;
+  SmallVector<linalg::MatmulOp> ops;
+  for (auto func : module.getOps<func::FuncOp>())
+    llvm::append_range(ops, collectCandidates(func));
+  for (linalg::MatmulOp op : ops) {
+    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+    Value init = op.getDpsInits()[0];
+    auto type = builder.getFunctionType(
+        {lhs.getType(), rhs.getType(), init.getType()}, {init.getType()});
+    func::FuncOp &kernel = kernels[type];
+    if (!kernel) {
+      builder.setInsertionPointToEnd(module.getBody());
+      kernel =
+          func::FuncOp::create(builder, op.getLoc(), "__rasp_matmul", type);
+      kernel.setPrivate();
+      // Inlined back, the kernels would make one huge LLVM function again.
+      kernel->setAttr("passthrough", builder.getArrayAttr(
+                                         {builder.getStringAttr("noinline")}));
+      symbols.insert(kernel);
+      Block *body = kernel.addEntryBlock();
+      builder.setInsertionPointToStart(body);
+      auto matmul = linalg::MatmulOp::create(
+          builder, op.getLoc(),
+          ValueRange{body->getArgument(0), body->getArgument(1)},
+          ValueRange{body->getArgument(2)});
+      func::ReturnOp::create(builder, op.getLoc(), matmul->getResults());
+    }
+    builder.setInsertionPoint(op);
+    auto call = func::CallOp::create(builder, op.getLoc(), kernel,
+                                     ValueRange{lhs, rhs, init});
+    op->replaceAllUsesWith(call->getResults());
+    op->erase();
+  }
 }
 
 void mlir::rasp::runtime::vectorizeMatmuls(func::FuncOp func) {

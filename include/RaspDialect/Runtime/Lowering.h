@@ -41,6 +41,13 @@ ArrayRef<char> getWeightData(ElementsAttr weight);
 /// blocking for large weights. Leaves other matmuls untouched.
 void vectorizeMatmuls(func::FuncOp func);
 
+/// Moves every matmul `vectorizeMatmuls` handles into a private, noinline
+/// kernel function, one per distinct operand types, and calls it. LLVM's
+/// optimisation time grows faster than linearly with function size; a model
+/// with dozens of matmuls otherwise becomes one huge function, and layers of
+/// equal shape share one kernel.
+void outlineMatmulKernels(ModuleOp module);
+
 struct LoweringOptions {
   bool vectorizeMatmuls = true;
   bool approximateMath = true;
