@@ -49,6 +49,11 @@ static cl::opt<bool> attention("attention",
 static cl::opt<bool> vectorize("vectorize-matmuls",
                                cl::desc("register-blocked matmul kernels"),
                                cl::init(true));
+static cl::opt<int64_t> weightArgumentMinElements(
+    "weight-argument-min-elements",
+    cl::desc("constants at least this large become arguments (larger: baked "
+             "into the code)"),
+    cl::init(64));
 static cl::opt<double> minSeconds("min-time",
                                   cl::desc("seconds to run each measurement"),
                                   cl::init(0.5));
@@ -103,6 +108,7 @@ int main(int argc, char **argv) {
     model.attachWeights(*module);
     CompileOptions options;
     options.vectorizeMatmuls = vectorize;
+    options.weightArgumentMinElements = weightArgumentMinElements;
     CompileStats stats;
     auto compiled = CompiledModel::compile(*module, options, &stats);
     if (failed(compiled))
