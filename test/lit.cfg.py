@@ -27,3 +27,6 @@ tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "mlir-opt", "mlir
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)
+if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench")):
+    config.available_features.add("runtime-bench")
+    llvm_config.add_tool_substitutions(["rasp-runtime-bench"], tool_dirs)
