@@ -178,7 +178,6 @@ static void blockForCache(func::FuncOp func, IRRewriter &rewriter) {
 /// Vectorises each (now fully static, at most 8x32) matmul along a k loop of
 /// step 1 and keeps its accumulator in registers across that loop.
 static void vectorizeTiles(func::FuncOp func, IRRewriter &rewriter) {
-  SmallVector<scf::ForOp> kLoops;
   for (linalg::MatmulOp op : collectCandidates(func)) {
     if (op.hasDynamicShape() || op.getStaticLoopRanges()[M] > kTileRows ||
         op.getStaticLoopRanges()[N] > kTileCols)
@@ -195,8 +194,8 @@ static void vectorizeTiles(func::FuncOp func, IRRewriter &rewriter) {
         /*createNamedContraction=*/true);
     if (failed(vectorized))
       continue;
+    // A matmul that does not vectorise stays a loop nest: slower, not wrong.
     rewriter.replaceOp(tiled, vectorized->replacements);
-    kLoops.push_back(loops.front());
   }
   // Fold the tensor.extract_slice ops into the transfers so that the
   // accumulator read/write pair is a loop-invariant subset of the iter_arg.
@@ -212,9 +211,8 @@ static void vectorizeTiles(func::FuncOp func, IRRewriter &rewriter) {
     tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
     (void)applyPatternsGreedily(func, std::move(patterns));
   }
-  // The patterns may have rebuilt the loops: collect them again. Post-order
-  // walk, so the accumulator leaves the k loop before outer loops are seen.
-  (void)kLoops;
+  // The patterns may have rebuilt the loops, so collect them only now.
+  // Post-order: the accumulator leaves the k loop before outer loops.
   SmallVector<scf::ForOp> loops;
   func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
   for (scf::ForOp loop : loops)

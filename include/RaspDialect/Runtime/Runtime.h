@@ -111,6 +111,7 @@ public:
   int64_t getMaxPositions() const;
 
   /// Number of threads `run` splits a batch over (default: all cores).
+  /// Not to be called while another thread is inside `run`.
   void setNumThreads(unsigned numThreads);
   unsigned getNumThreads() const;
 
