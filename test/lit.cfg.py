@@ -23,7 +23,10 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "mlir-opt", "mlir-runner"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)
+if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench")):
+    config.available_features.add("runtime-bench")
+    llvm_config.add_tool_substitutions(["rasp-runtime-bench"], tool_dirs)
