@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.rasp_obj_root, "test")
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
+config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
