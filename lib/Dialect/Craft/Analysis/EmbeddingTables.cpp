@@ -65,9 +65,7 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   FailureOr<ResidualRange> bos = rangeOf(embed.getBos(), 1);
   if (failed(tokens) || failed(indices) || failed(one) || failed(bos))
     return failure();
-  if (!tokenSpace.isCategorical() || !indexSpace.isCategorical())
-    return embed.emitOpError("tokens and indices must be categorical spaces "
-                             "to build embedding tables");
+  // The embed verifier guarantees categorical tokens and indices.
 
   // Ids: the vocabulary in the model's order, then BOS.
   ArrayAttr vocab = model.getVocabAttr();
