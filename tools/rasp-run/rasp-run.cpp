@@ -72,6 +72,12 @@ static cl::opt<Mode> modeOpt(
                clEnumValN(Mode::Compiled, "compiled",
                           "the JIT-compiled transformer (default)")),
     cl::init(Mode::Compiled), cl::cat(runCategory));
+static cl::opt<std::string> compileOptionsOpt(
+    "compile-options",
+    cl::desc("Options of the --rasp-to-linalg pipeline for the compiled mode, "
+             "e.g. \"lookup-min-elements=0 sparse-min-elements=0\" (weight "
+             "forms; see rasp-opt --help)"),
+    cl::value_desc("OPTIONS"), cl::cat(runCategory));
 static cl::opt<bool> timingOpt(
     "timing",
     cl::desc("Print the time of every stage (parse, each compiler pass, "
@@ -257,7 +263,8 @@ int main(int argc, char **argv) {
     executor = createCraftExecutor(*program, output, *config);
     break;
   case Mode::Compiled:
-    executor = createCompiledExecutor(*program, output, *config, root);
+    executor = createCompiledExecutor(*program, output, *config, root,
+                                      compileOptionsOpt);
     break;
   }
   if (failed(executor))

@@ -48,9 +48,16 @@ LogicalResult mlir::rasp::compileToCraft(ModuleOp module) {
 }
 
 LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
-                                            TimingScope &timing) {
+                                            TimingScope &timing,
+                                            StringRef pipelineOptions) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  RASPToLinalgOptions options;
+  if (failed(options.parseFromString(pipelineOptions, errorStream)))
+    return emitError(module.getLoc(), "invalid compile options '")
+           << pipelineOptions << "': " << errors;
   PassManager pm(module.getContext());
-  populateRASPToLinalgPipeline(pm, RASPToLinalgOptions());
+  populateRASPToLinalgPipeline(pm, options);
   pm.enableTiming(timing);
   return pm.run(module);
 }

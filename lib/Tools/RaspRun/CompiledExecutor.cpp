@@ -81,12 +81,12 @@ std::vector<RunResult> CompiledExecutor::run(llvm::ArrayRef<TokenIds> inputs) {
 
 FailureOr<std::unique_ptr<Executor>>
 mlir::rasp::createCompiledExecutor(ProgramOp program, Value output,
-                                   const RunConfig &config,
-                                   TimingScope &timing) {
+                                   const RunConfig &config, TimingScope &timing,
+                                   StringRef pipelineOptions) {
   OwningOpRef<ModuleOp> module = extractProgram(program, output, config);
   {
     TimingScope scope = timing.nest("compile to tensor IR");
-    if (failed(compileToTensorIR(*module, scope)))
+    if (failed(compileToTensorIR(*module, scope, pipelineOptions)))
       return failure();
   }
   auto funcs = module->getOps<func::FuncOp>();

@@ -21,10 +21,12 @@ OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
 /// `extractProgram`), leaving one `craft.program`. Emits diagnostics.
 LogicalResult compileToCraft(ModuleOp module);
 
-/// Runs the `--rasp-to-linalg` pipeline on `module` (from `extractProgram`),
+/// Runs the `--rasp-to-linalg` pipeline with `pipelineOptions` (its option
+/// string, e.g. `lookup-min-elements=0`) on `module` (from `extractProgram`),
 /// leaving one `func.func` in the JIT runtime's calling convention. Each
 /// pass is timed as a scope nested in `timing`. Emits diagnostics.
-LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing);
+LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
+                                llvm::StringRef pipelineOptions = "");
 
 } // namespace mlir::rasp
 

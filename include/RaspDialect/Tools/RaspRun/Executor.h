@@ -59,9 +59,12 @@ createCraftExecutor(ProgramOp program, Value output, const RunConfig &config);
 /// values, None where no entry reaches 1/2; numerical outputs as floats).
 /// Compile stages are timed as scopes nested in `timing`. Emits located
 /// diagnostics and fails if the program does not compile.
+/// `pipelineOptions` are options of the `--rasp-to-linalg` pipeline (the
+/// weight forms of the conversion).
 FailureOr<std::unique_ptr<Executor>>
 createCompiledExecutor(ProgramOp program, Value output, const RunConfig &config,
-                       TimingScope &timing);
+                       TimingScope &timing,
+                       llvm::StringRef pipelineOptions = "");
 
 /// The value a float32 model output stands for: the shortest decimal that
 /// reads back as the same float, as a Python float (so 1/3 prints as
