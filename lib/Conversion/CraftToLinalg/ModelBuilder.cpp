@@ -216,6 +216,12 @@ Value ModelBuilder::project(Value x, const craft::Projection &projection,
 }
 
 Value ModelBuilder::columns(Value x, ResidualRange range) {
+  // An empty subspace may sit at the end of the residual, where a slice
+  // offset would be out of bounds.
+  if (range.dim == 0)
+    return tensor::EmptyOp::create(builder, loc,
+                                   ArrayRef<int64_t>{ShapedType::kDynamic, 0},
+                                   f32(), ValueRange{rows});
   SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
                                        builder.getIndexAttr(range.offset)};
   SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
