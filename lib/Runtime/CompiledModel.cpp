@@ -184,8 +184,11 @@ createEngine(ModuleOp module, unsigned optLevel) {
 
 FailureOr<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const CompileOptions &options,
-                       CompileStats *stats) {
+                       CompileStats *stats, TimingScope *timing) {
   auto start = std::chrono::steady_clock::now();
+  TimingScope noTiming;
+  TimingScope loweringTimer =
+      (timing ? *timing : noTiming).nest("lower to LLVM dialect");
   MLIRContext *ctx = module.getContext();
   DialectRegistry registry;
   registerRuntimeDialects(registry);
@@ -217,8 +220,10 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   if (options.dumpLLVMDialect)
     clone->print(llvm::errs());
   double loweringSeconds = secondsSince(start);
+  loweringTimer.stop();
 
   start = std::chrono::steady_clock::now();
+  TimingScope jitTimer = (timing ? *timing : noTiming).nest("JIT compile");
   auto engine = createEngine(*clone, options.optLevel);
   if (!engine)
     return emitError(module.getLoc(), "JIT compilation failed: ")

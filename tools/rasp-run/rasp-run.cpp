@@ -19,6 +19,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -71,6 +72,18 @@ static cl::opt<Mode> modeOpt(
                clEnumValN(Mode::Compiled, "compiled",
                           "the JIT-compiled transformer (default)")),
     cl::init(Mode::Compiled), cl::cat(runCategory));
+static cl::opt<std::string> compileOptionsOpt(
+    "compile-options",
+    cl::desc("Options of the --rasp-to-linalg pipeline for the compiled mode, "
+             "e.g. \"lookup-min-elements=0 sparse-min-elements=0\" (weight "
+             "forms; see rasp-opt --help)"),
+    cl::value_desc("OPTIONS"), cl::cat(runCategory));
+static cl::opt<bool> timingOpt(
+    "timing",
+    cl::desc("Print the time of every stage (parse, each compiler pass, "
+             "lowering to LLVM, JIT, run) to stderr; --mlir-timing-display "
+             "and --mlir-output-format=json choose the format"),
+    cl::cat(runCategory));
 static cl::list<std::string>
     inputOpts("input",
               cl::desc("An input sequence of whitespace-separated tokens "
@@ -181,6 +194,7 @@ static LogicalResult runInputs(Executor &executor, const RunConfig &config,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -190,6 +204,16 @@ int main(int argc, char **argv) {
   FailureOr<RunOverrides> overrides = getOverrides();
   if (failed(overrides))
     return 1;
+
+  // The report is printed when the manager goes out of scope, after `root`.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  if (timingOpt) {
+    timingManager.setEnabled(true);
+    timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  }
+  TimingScope root = timingManager.getRootScope();
+  TimingScope parseTimer = root.nest("parse");
 
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> file =
@@ -203,6 +227,9 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics point at the source; a dump of the op in generic form after
+  // a compile error does not help the user.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -224,6 +251,7 @@ int main(int argc, char **argv) {
   FailureOr<RunConfig> config = resolveRunConfig(*program, *overrides);
   if (failed(config))
     return 1;
+  parseTimer.stop();
 
   Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
   FailureOr<std::unique_ptr<Executor>> executor = failure();
@@ -235,9 +263,9 @@ int main(int argc, char **argv) {
     executor = createCraftExecutor(*program, output, *config);
     break;
   case Mode::Compiled:
-    reportError("the compiled mode is not implemented yet; pass --interpret "
-                "to run the reference interpreter");
-    return 1;
+    executor = createCompiledExecutor(*program, output, *config, root,
+                                      compileOptionsOpt);
+    break;
   }
   if (failed(executor))
     return 1;
@@ -246,5 +274,6 @@ int main(int argc, char **argv) {
   if (failed(inputs))
     return 1;
   bool numerical = cast<SOpType>(output.getType()).isNumerical();
+  TimingScope runTimer = root.nest("run");
   return failed(runInputs(**executor, *config, numerical, *inputs)) ? 1 : 0;
 }

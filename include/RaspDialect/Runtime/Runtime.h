@@ -33,6 +33,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
@@ -95,9 +96,11 @@ public:
   /// Lowers a clone of `module` to LLVM and JIT-compiles it. Emits
   /// diagnostics (at the offending op where there is one) and returns failure
   /// if the module is not in the calling convention or does not lower.
+  /// With `timing`, the two stages are timed as its nested scopes "lower to
+  /// LLVM dialect" and "JIT compile".
   static FailureOr<std::unique_ptr<CompiledModel>>
   compile(ModuleOp module, const CompileOptions &options = {},
-          CompileStats *stats = nullptr);
+          CompileStats *stats = nullptr, TimingScope *timing = nullptr);
 
   ~CompiledModel();
   CompiledModel(const CompiledModel &) = delete;

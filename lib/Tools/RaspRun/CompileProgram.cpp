@@ -3,6 +3,7 @@
 #include "RaspDialect/Tools/RaspRun/CompileProgram.h"
 #include "RaspDialect/Conversion/Passes.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+#include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -43,5 +44,20 @@ LogicalResult mlir::rasp::compileToCraft(ModuleOp module) {
   pm.addPass(createInferBasesPass());
   pm.addPass(createValidatePass());
   pm.addPass(createLowerToCraftPass());
+  return pm.run(module);
+}
+
+LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
+                                            TimingScope &timing,
+                                            StringRef pipelineOptions) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  RASPToLinalgOptions options;
+  if (failed(options.parseFromString(pipelineOptions, errorStream)))
+    return emitError(module.getLoc(), "invalid compile options '")
+           << pipelineOptions << "': " << errors;
+  PassManager pm(module.getContext());
+  populateRASPToLinalgPipeline(pm, options);
+  pm.enableTiming(timing);
   return pm.run(module);
 }

@@ -7,6 +7,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 
 namespace mlir::rasp {
 
@@ -19,6 +20,13 @@ OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
 /// Runs basis inference, validation and weight synthesis on `module` (from
 /// `extractProgram`), leaving one `craft.program`. Emits diagnostics.
 LogicalResult compileToCraft(ModuleOp module);
+
+/// Runs the `--rasp-to-linalg` pipeline with `pipelineOptions` (its option
+/// string, e.g. `lookup-min-elements=0`) on `module` (from `extractProgram`),
+/// leaving one `func.func` in the JIT runtime's calling convention. Each
+/// pass is timed as a scope nested in `timing`. Emits diagnostics.
+LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
+                                llvm::StringRef pipelineOptions = "");
 
 } // namespace mlir::rasp
 
