@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs a transformer exported by `rasp-run --export` with numpy alone.
 
-  numpy-forward.py MODEL.safetensors [--input "t1 t2 ..."]...
+  numpy-forward.py MODEL.safetensors [--input "t1 t2 ..."]... [--describe]
 
 An independent check of the export and the adapter recipe of docs/Export.md:
 it reads the safetensors file with its own minimal reader (no safetensors
@@ -10,7 +10,8 @@ the output decoding from `__metadata__`, runs the forward pass in float32
 and prints one JSON array per input, in rasp-run's format. Inputs are
 whitespace-separated tokens, one sequence per line on standard input unless
 --input is given. An input that cannot be run gets an error on stderr naming
-its line; the others still run and the exit status is 1.
+its line; the others still run and the exit status is 1. --describe prints
+the tensors (name, shape) and the metadata instead.
 
 Needs python3 and numpy only (Debian python3-numpy).
 """
@@ -160,18 +161,28 @@ def main():
   parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
   parser.add_argument("model")
   parser.add_argument("--input", action="append")
+  parser.add_argument("--describe", action="store_true")
   args = parser.parse_args()
   try:
-    model = Model(*read_safetensors(args.model))
+    tensors, metadata = read_safetensors(args.model)
+    model = Model(tensors, metadata)
   except (OSError, ValueError, KeyError, FormatError) as e:
     print(f"numpy-forward.py: error: {args.model}: {e}", file=sys.stderr)
     return 1
+  if args.describe:
+    for name, tensor in tensors.items():
+      print(f"{name} {list(tensor.shape)}")
+    for key, value in metadata.items():
+      print(f"{key} = {value}")
+    return 0
   lines = args.input if args.input is not None else sys.stdin.read().splitlines()
   status = 0
   for number, line in enumerate(lines, 1):
     try:
       out = model.run(line)
     except ValueError as e:
+      # Errors appear in order with the outputs printed before them.
+      sys.stdout.flush()
       print(f"numpy-forward.py: error: input line {number}: {e}",
             file=sys.stderr)
       status = 1
