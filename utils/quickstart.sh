@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs missing packages, builds, and runs the bundled example
-# examples/reverse.rasp on a few inputs.
+# Installs missing packages, builds, then compiles the bundled example
+# examples/reverse.rasp to a transformer and runs it on two inputs, and runs
+# its synthesised weights in the craft evaluator on a few inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 utils/install-deps.sh
 utils/build.sh
 set -x
+./build/bin/rasp-run examples/reverse.rasp --vocab=a,b,c,d --max-seq-len=5 \
+  --input="a b c d" --input="c a b"
 ./build/bin/rasp-run examples/reverse.rasp --vocab=a,b,c,d --max-seq-len=5 \
   --mode=craft --input="a b c d" --input="d a b" --input="c"

@@ -214,6 +214,7 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
 
   LoweringOptions lowering;
   lowering.vectorizeMatmuls = options.vectorizeMatmuls;
+  lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
   if (failed(lowerToLLVMDialect(*clone, lowering)))
     return failure();

@@ -132,6 +132,24 @@ static void reorderContractionLoops(ModuleOp module) {
   }
 }
 
+/// Generalises matmuls whose static weight has fewer than `minElements`
+/// elements, so no kernel is generated for them: they become loops like the
+/// other contractions.
+static void generalizeSmallMatmuls(ModuleOp module, int64_t minElements) {
+  SmallVector<linalg::MatmulOp> ops;
+  module.walk([&](linalg::MatmulOp op) {
+    auto weight = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
+    if (op.hasPureTensorSemantics() && weight && weight.hasStaticShape() &&
+        weight.getNumElements() < minElements)
+      ops.push_back(op);
+  });
+  IRRewriter rewriter(module.getContext());
+  for (linalg::MatmulOp op : ops) {
+    rewriter.setInsertionPoint(op);
+    (void)linalg::generalizeNamedOp(rewriter, op);
+  }
+}
+
 /// MLIR 22's expand-strided-metadata crashes on a memref.expand_shape that
 /// splits one dimension into several dynamic ones (batch x positions);
 /// tensor.reshape with a shape operand lowers without that pass.
@@ -229,6 +247,7 @@ mlir::rasp::runtime::lowerToLLVMDialect(ModuleOp module,
   if (options.approximateMath)
     approximateMath(module);
   if (options.vectorizeMatmuls) {
+    generalizeSmallMatmuls(module, options.vectorizeMinWeightElements);
     outlineMatmulKernels(module);
     for (auto func : module.getOps<func::FuncOp>())
       vectorizeMatmuls(func);

@@ -43,6 +43,10 @@ static cl::opt<bool>
     vectorizeMatmulsFlag("vectorize-matmuls",
                          cl::desc("register-blocked matmul kernels"),
                          cl::init(true));
+static cl::opt<int64_t> vectorizeMinWeightElements(
+    "vectorize-min-weight-elements",
+    cl::desc("smallest weight (K x N elements) that gets a matmul kernel"),
+    cl::init(0));
 static cl::opt<bool>
     approximateMath("approximate-math",
                     cl::desc("polynomial approximations of math.exp etc."),
@@ -90,6 +94,7 @@ int main(int argc, char **argv) {
   options.entryPoint = entry;
   options.optLevel = optLevel;
   options.vectorizeMatmuls = vectorizeMatmulsFlag;
+  options.vectorizeMinWeightElements = vectorizeMinWeightElements;
   options.approximateMath = approximateMath;
   options.dumpLLVMDialect = dumpLLVM;
   CompileStats stats;

@@ -50,6 +50,9 @@ void outlineMatmulKernels(ModuleOp module);
 
 struct LoweringOptions {
   bool vectorizeMatmuls = true;
+  /// With vectorizeMatmuls, matmuls whose static weight (K x N) has fewer
+  /// elements become plain loops instead of kernels (0: none do).
+  int64_t vectorizeMinWeightElements = 0;
   bool approximateMath = true;
 };
 

@@ -55,7 +55,7 @@ LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
   RASPToLinalgOptions options;
   if (failed(options.parseFromString(pipelineOptions, errorStream)))
     return emitError(module.getLoc(), "invalid compile options '")
-           << pipelineOptions << "': " << errors;
+           << pipelineOptions << "': " << StringRef(errors).trim();
   PassManager pm(module.getContext());
   populateRASPToLinalgPipeline(pm, options);
   pm.enableTiming(timing);
