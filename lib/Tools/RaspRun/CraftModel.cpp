@@ -34,7 +34,7 @@ mlir::rasp::getForwardOptions(StringRef pipelineOptions, Location loc) {
   RASPToLinalgOptions options;
   if (failed(options.parseFromString(pipelineOptions, errorStream)))
     return emitError(loc, "invalid compile options '")
-           << pipelineOptions << "': " << errors;
+           << pipelineOptions << "': " << StringRef(errors).trim();
   trace::ForwardOptions out;
   out.lookupMinElements = options.lookupMinElements;
   return out;
