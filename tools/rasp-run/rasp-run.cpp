@@ -105,6 +105,11 @@ static cl::opt<std::string> exportOpt(
     cl::desc("Write the compiled transformer's weights to FILE as "
              "safetensors (TransformerLens tensor names, docs/Export.md)"),
     cl::value_desc("FILE"), cl::cat(runCategory));
+static cl::opt<uint64_t> exportMaxMBOpt(
+    "export-max-mb",
+    cl::desc("Refuse an --export whose tensors exceed this many MB (the "
+             "dense layout of large selection tables is huge)"),
+    cl::init(2048), cl::value_desc("MB"), cl::cat(runCategory));
 static cl::opt<bool> forceOpt("force",
                               cl::desc("Let --export overwrite an existing "
                                        "file"),
@@ -281,8 +286,10 @@ createTracer(CraftModelModule model, const RunConfig &config,
 /// reporting an error; nothing is written then.
 static LogicalResult inspectModel(craft::ModelOp model) {
   if (exportOpt.getNumOccurrences()) {
+    safetensors::TransformerWeightsOptions options;
+    options.maxBytes = exportMaxMBOpt << 20;
     FailureOr<safetensors::File> weights =
-        safetensors::buildTransformerWeights(model);
+        safetensors::buildTransformerWeights(model, options);
     if (failed(weights))
       return failure();
     if (llvm::Error error = safetensors::writeFileAtomically(

@@ -14,6 +14,9 @@
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Semantics/PyValue.h"
 
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
 #include <nlohmann/json.hpp>
 
 using namespace mlir;
@@ -41,10 +44,13 @@ public:
   WeightBuilder(craft::ModelOp model, const AssembledModel &m, int64_t one)
       : model(model), m(m), oneColumn(one) {}
 
-  File build();
+  FailureOr<File> build(uint64_t maxBytes);
 
 private:
   static HeadShape shapeOf(const AssembledHead &head);
+  void computeDims();
+  /// Bytes of all tensors in the dense layout.
+  uint64_t dataBytes() const;
   Tensor &add(std::string name, std::vector<int64_t> shape) {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -73,9 +79,14 @@ private:
 };
 } // namespace
 
+/// The key width of craft::factoriseQK (the distinct key subspaces side by
+/// side), without building the factor: W_QK may be 10^4 x 10^4.
 HeadShape WeightBuilder::shapeOf(const AssembledHead &head) {
   HeadShape s;
-  s.qk = craft::factoriseQK(head.qk).getKeyDim();
+  llvm::SmallDenseSet<int64_t> keys;
+  for (const AssembledHead::QKBlock &block : head.qk)
+    if (keys.insert(block.key.offset).second)
+      s.qk += block.key.dim;
   int64_t values = head.value.weights ? head.value.weights->getRows() : 0;
   s.ov = std::min(values, head.output.dim);
   return s;
@@ -247,7 +258,7 @@ void WeightBuilder::addMetadata() {
                    : "the single column of x W_U at each position");
 }
 
-File WeightBuilder::build() {
+void WeightBuilder::computeDims() {
   dims.layers = m.layers.size();
   dims.dModel = m.width;
   dims.dVocab = m.embedding.numTokenIds;
@@ -262,6 +273,32 @@ File WeightBuilder::build() {
     if (layer.mlp)
       dims.dMlp = std::max(dims.dMlp, layer.mlp->getHiddenSize());
   }
+}
+
+uint64_t WeightBuilder::dataBytes() const {
+  uint64_t d = dims.dModel, hd = uint64_t(dims.heads) * dims.dHead,
+           dm = dims.dMlp;
+  uint64_t perLayer = 4 * d * hd + (d * dm + dm + dm * d + d);
+  uint64_t elements =
+      (dims.dVocab + dims.nCtx) * d + dims.layers * perLayer + d * dims.dOut;
+  return elements * sizeof(float);
+}
+
+/// `bytes` for people: "7156.2 MB", "38520 bytes".
+static std::string formatSize(uint64_t bytes) {
+  if (bytes < (uint64_t(1) << 20))
+    return std::to_string(bytes) + " bytes";
+  return llvm::formatv("{0:F1} MB", bytes / 1048576.0).str();
+}
+
+FailureOr<File> WeightBuilder::build(uint64_t maxBytes) {
+  computeDims();
+  if (uint64_t bytes = dataBytes(); bytes > maxBytes)
+    return model.emitError("the dense layout of the export needs ")
+           << formatSize(bytes) << " of tensors (" << dims.layers
+           << " layers, d_model " << dims.dModel << ", " << dims.heads
+           << " heads of width " << dims.dHead << ", d_mlp " << dims.dMlp
+           << "), more than the limit of " << formatSize(maxBytes);
 
   int64_t d = dims.dModel;
   add("embed.W_E", {dims.dVocab, d}).data = m.embedding.tokens;
@@ -292,8 +329,8 @@ File WeightBuilder::build() {
   return std::move(file);
 }
 
-FailureOr<File>
-mlir::rasp::safetensors::buildTransformerWeights(craft::ModelOp model) {
+FailureOr<File> mlir::rasp::safetensors::buildTransformerWeights(
+    craft::ModelOp model, const TransformerWeightsOptions &options) {
   FailureOr<AssembledModel> assembled = craft::assembleModel(model);
   if (failed(assembled))
     return failure();
@@ -301,5 +338,5 @@ mlir::rasp::safetensors::buildTransformerWeights(craft::ModelOp model) {
       craft::ResidualLayout::get(model).lookup(model.getEmbedOp().getOne());
   if (!one)
     return model.emitOpError("has no 'one' direction in its residual layout");
-  return WeightBuilder(model, *assembled, one->offset).build();
+  return WeightBuilder(model, *assembled, one->offset).build(options.maxBytes);
 }

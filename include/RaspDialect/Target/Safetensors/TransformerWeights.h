@@ -32,9 +32,18 @@ namespace mlir::rasp::safetensors {
 /// The value of the `schema` metadata entry.
 inline constexpr llvm::StringLiteral kTransformerSchema = "rasp-transformer/1";
 
+struct TransformerWeightsOptions {
+  /// The largest export, in bytes of tensor data. The dense layout of a
+  /// model with large selection tables is huge (sort at vocabulary 100 and
+  /// length 100: about 8 GB), so it is refused before anything is allocated.
+  uint64_t maxBytes = uint64_t(2048) << 20;
+};
+
 /// The tensors and metadata of `model`. Emits errors and fails if the model
-/// cannot be assembled.
-FailureOr<File> buildTransformerWeights(craft::ModelOp model);
+/// cannot be assembled or its tensors would exceed `options.maxBytes`.
+FailureOr<File>
+buildTransformerWeights(craft::ModelOp model,
+                        const TransformerWeightsOptions &options = {});
 
 } // namespace mlir::rasp::safetensors
 
