@@ -287,7 +287,8 @@ createTracer(CraftModelModule model, const RunConfig &config,
 static LogicalResult inspectModel(craft::ModelOp model) {
   if (exportOpt.getNumOccurrences()) {
     safetensors::TransformerWeightsOptions options;
-    options.maxBytes = exportMaxMBOpt << 20;
+    options.maxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
+                       << 20;
     FailureOr<safetensors::File> weights =
         safetensors::buildTransformerWeights(model, options);
     if (failed(weights))

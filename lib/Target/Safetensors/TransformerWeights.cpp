@@ -6,7 +6,9 @@
 // x output subspace) of rank r <= min(values, outputs) is split through the
 // narrower side: W_V selects the value subspaces and W_O holds W_OV, or W_V
 // holds W_OV and W_O places the result in the output subspace. MLP biases
-// are the W1 rows of the `one` direction (always 1), moved to b_in.
+// are the W1 rows of the `one` direction (always 1), moved to b_in. Weights
+// are accumulated, so an operand read twice contributes twice, as in the
+// compiled code.
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,7 +106,7 @@ void WeightBuilder::addHead(const AssembledHead &head, int64_t h, Tensor &wq,
   for (const craft::Projection::Segment &s : f.query.segments)
     for (int64_t i = 0; i < s.range.dim; ++i)
       f.query.weights->forEachInRow(s.row + i, [&](int64_t c, double w) {
-        in(wq, s.range.offset + i, c) = static_cast<float>(head.scale * w);
+        in(wq, s.range.offset + i, c) += static_cast<float>(head.scale * w);
       });
   int64_t column = 0;
   for (const craft::ResidualRange &range : f.keys)
@@ -134,7 +136,7 @@ void WeightBuilder::addHead(const AssembledHead &head, int64_t h, Tensor &wq,
   for (const craft::Projection::Segment &s : head.value.segments)
     for (int64_t i = 0; i < s.range.dim; ++i)
       ov.forEachInRow(s.row + i, [&](int64_t c, double w) {
-        in(wv, s.range.offset + i, c) = static_cast<float>(w);
+        in(wv, s.range.offset + i, c) += static_cast<float>(w);
       });
   for (int64_t c = 0; c < head.output.dim; ++c)
     o(c, out + c) = 1.0f;
@@ -150,7 +152,7 @@ void WeightBuilder::addMLP(const craft::AssembledMLP &mlp, Tensor &win,
       w1.forEachInRow(s.row + i, [&](int64_t u, double w) {
         float &target =
             column == oneColumn ? bin.data[u] : win.data[column * dm + u];
-        target = static_cast<float>(w);
+        target += static_cast<float>(w);
       });
     }
   // Column c of W2 goes to residual column target[c] (-1: nowhere).
@@ -160,7 +162,7 @@ void WeightBuilder::addMLP(const craft::AssembledMLP &mlp, Tensor &win,
       target[slice.column + c] = slice.range.offset + c;
   mlp.w2->forEachNonZero([&](int64_t u, int64_t c, double w) {
     if (target[c] >= 0)
-      wout.data[u * d + target[c]] = static_cast<float>(w);
+      wout.data[u * d + target[c]] += static_cast<float>(w);
   });
 }
 
