@@ -407,5 +407,8 @@ int main(int argc, char **argv) {
     return 1;
   bool numerical = cast<SOpType>(output.getType()).isNumerical();
   TimingScope runTimer = root.nest("run");
-  return failed(runInputs(**executor, *config, numerical, *inputs)) ? 1 : 0;
+  LogicalResult ran = runInputs(**executor, *config, numerical, *inputs);
+  // The timing report (stderr) follows every output line.
+  llvm::outs().flush();
+  return failed(ran) ? 1 : 0;
 }

@@ -34,8 +34,8 @@ using craft::ResidualRange;
 using utils::IteratorType;
 
 namespace {
-/// Builds one head; `ctx` and the dimension expressions are shared by its
-/// generics, whose loops are (b, i, j) or (b, i, j, c).
+/// Builds one head: generics over (b, i, j) or (b, i, j, c) on B x N x N
+/// scores.
 class HeadBuilder {
 public:
   HeadBuilder(ModelBuilder &b, const AssembledHead &head)
@@ -58,7 +58,7 @@ private:
                                      iterators, body)
         .getResult(0);
   }
-  /// B x N x N (or B x N) tensor of `value`.
+  /// B x N x N scores, and B x N row values, filled with `value`.
   Value scoresFilled(float value) {
     Value n = b.getPositions();
     return b.filled(
@@ -102,13 +102,7 @@ Value HeadBuilder::denseScores(ArrayRef<AssembledHead::QKBlock> blocks, Value x,
                                 b.f32(), ValueRange{b.getRows()});
     int64_t column = 0;
     for (const ResidualRange &range : factors.keys) {
-      SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                           builder.getIndexAttr(column)};
-      SmallVector<OpFoldResult> sizes = {b.getRows(),
-                                         builder.getIndexAttr(range.dim)};
-      SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-      k = tensor::InsertSliceOp::create(builder, loc(), b.columns(x, range), k,
-                                        offsets, sizes, strides);
+      k = b.insertColumns(k, b.columns(x, range), {column, range.dim});
       column += range.dim;
     }
   }

@@ -76,12 +76,5 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
           .getResult(0);
   if (span.offset == 0 && span.dim == width)
     return embedded;
-  Value residual = b.rowsFilled(width, 0.0f);
-  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                       builder.getIndexAttr(span.offset)};
-  SmallVector<OpFoldResult> sizes = {b.getRows(),
-                                     builder.getIndexAttr(span.dim)};
-  SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(builder, loc, embedded, residual,
-                                       offsets, sizes, strides);
+  return b.insertColumns(b.rowsFilled(width, 0.0f), embedded, span);
 }

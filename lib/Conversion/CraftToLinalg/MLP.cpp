@@ -9,7 +9,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -42,18 +41,10 @@ Value mlir::rasp::detail::buildMLP(ModelBuilder &b, Value x,
   Value y = b.multiply(hidden, *mlp.w2, 0, mlp.getHiddenSize(), Value(),
                        b.weightName("w2"));
   int64_t width = mlp.w2->getCols();
-  OpBuilder &builder = b.getBuilder();
   for (const craft::OutputSlice &slice : mlp.outputs) {
     Value update = y;
-    if (slice.column != 0 || slice.range.dim != width) {
-      SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                           builder.getIndexAttr(slice.column)};
-      SmallVector<OpFoldResult> sizes = {b.getRows(),
-                                         builder.getIndexAttr(slice.range.dim)};
-      SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-      update = tensor::ExtractSliceOp::create(builder, b.getLoc(), y, offsets,
-                                              sizes, strides);
-    }
+    if (slice.column != 0 || slice.range.dim != width)
+      update = b.columns(y, {slice.column, slice.range.dim});
     x = b.addToColumns(x, slice.range, update);
   }
   return x;

@@ -216,6 +216,12 @@ Value ModelBuilder::project(Value x, const craft::Projection &projection,
 }
 
 Value ModelBuilder::columns(Value x, ResidualRange range) {
+  // An empty subspace may sit at the end of the residual, where a slice
+  // offset would be out of bounds.
+  if (range.dim == 0)
+    return tensor::EmptyOp::create(builder, loc,
+                                   ArrayRef<int64_t>{ShapedType::kDynamic, 0},
+                                   f32(), ValueRange{rows});
   SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
                                        builder.getIndexAttr(range.offset)};
   SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
@@ -224,17 +230,22 @@ Value ModelBuilder::columns(Value x, ResidualRange range) {
                                         strides);
 }
 
+Value ModelBuilder::insertColumns(Value into, Value value,
+                                  ResidualRange range) {
+  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
+                                       builder.getIndexAttr(range.offset)};
+  SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
+  SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(builder, loc, value, into, offsets,
+                                       sizes, strides);
+}
+
 Value ModelBuilder::addToColumns(Value x, ResidualRange range, Value update) {
   Value current = columns(x, range);
   Value sum = linalg::AddOp::create(builder, loc, ValueRange{current, update},
                                     ValueRange{current})
                   .getResult(0);
-  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                       builder.getIndexAttr(range.offset)};
-  SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
-  SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(builder, loc, sum, x, offsets, sizes,
-                                       strides);
+  return insertColumns(x, sum, range);
 }
 
 Value ModelBuilder::splitRows(Value x, int64_t cols) {

@@ -73,6 +73,8 @@ public:
 
   /// The columns `range` of `x` (M x D): M x range.dim.
   Value columns(Value x, craft::ResidualRange range);
+  /// `into` (M x ...) with `value` (M x range.dim) in the columns `range`.
+  Value insertColumns(Value into, Value value, craft::ResidualRange range);
   /// `x` with `update` (M x range.dim) added to the columns `range`.
   Value addToColumns(Value x, craft::ResidualRange range, Value update);
 

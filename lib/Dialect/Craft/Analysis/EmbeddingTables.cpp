@@ -65,6 +65,10 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   FailureOr<ResidualRange> bos = rangeOf(embed.getBos(), 1);
   if (failed(tokens) || failed(indices) || failed(one) || failed(bos))
     return failure();
+  // A subspace the tables do not fill would silently stay zero: every result
+  // of the embedding must be one of the four handled here.
+  if (embed->getNumResults() != 4)
+    return embed.emitOpError("has results the embedding tables do not cover");
   // The embed verifier guarantees categorical tokens and indices.
 
   // Ids: the vocabulary in the model's order, then BOS.
