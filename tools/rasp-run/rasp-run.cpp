@@ -392,8 +392,10 @@ int main(int argc, char **argv) {
     if (failed(inspectModel(craftModel->model)))
       return 1;
     // Given alone, they do not read inputs.
-    if (inputOpts.empty() && !tracing)
+    if (inputOpts.empty() && !tracing) {
+      llvm::outs().flush(); // before the timing report
       return 0;
+    }
   }
 
   FailureOr<std::unique_ptr<Executor>> executor =
