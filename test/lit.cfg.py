@@ -15,6 +15,7 @@ config.test_exec_root = os.path.join(config.rasp_obj_root, "test")
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
+config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
@@ -23,7 +24,10 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "mlir-opt", "mlir-runner"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)
+if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench")):
+    config.available_features.add("runtime-bench")
+    llvm_config.add_tool_substitutions(["rasp-runtime-bench"], tool_dirs)

@@ -10,13 +10,17 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 
 void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
   registry.insert<rasp::RASPDialect, craft::CraftDialect, arith::ArithDialect,
                   func::FuncDialect, math::MathDialect, scf::SCFDialect>();
+  // The output of --convert-craft-to-linalg.
+  registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
 }
 
 void mlir::rasp::registerAllPasses() {

@@ -10,8 +10,10 @@
 using namespace mlir;
 using namespace mlir::rasp;
 
-void mlir::rasp::populateRASPToCraftModelPipeline(
-    OpPassManager &pm, const RASPToCraftModelOptions &options) {
+/// The passes of --rasp-to-craft-model, for either pipeline's options.
+template <typename Derived>
+static void addCraftModelPasses(OpPassManager &pm,
+                                const RASPCompileOptions<Derived> &options) {
   InferBasesPassOptions bases;
   bases.vocab.assign(options.vocab.begin(), options.vocab.end());
   bases.maxSeqLen = options.maxSeqLen;
@@ -30,10 +32,31 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   pm.addPass(craft::createAllocateLayersPass());
 }
 
+void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &pm, const RASPToCraftModelOptions &options) {
+  addCraftModelPasses(pm, options);
+}
+
+void mlir::rasp::populateRASPToLinalgPipeline(
+    OpPassManager &pm, const RASPToLinalgOptions &options) {
+  addCraftModelPasses(pm, options);
+  ConvertCraftToLinalgPassOptions convert;
+  convert.resourceMinElements = options.resourceMinElements;
+  convert.sparseMinElements = options.sparseMinElements;
+  convert.sparseGatherCost = options.sparseGatherCost;
+  convert.lookupMinElements = options.lookupMinElements;
+  pm.addPass(createConvertCraftToLinalgPass(convert));
+}
+
 void mlir::rasp::registerPipelines() {
   PassPipelineRegistration<RASPToCraftModelOptions>(
       "rasp-to-craft-model",
       "compile rasp programs to layered craft models (infer bases, validate, "
       "lower to craft, allocate layers)",
       populateRASPToCraftModelPipeline);
+  PassPipelineRegistration<RASPToLinalgOptions>(
+      "rasp-to-linalg",
+      "compile rasp programs to tensor IR in the JIT runtime's calling "
+      "convention (--rasp-to-craft-model, then --convert-craft-to-linalg)",
+      populateRASPToLinalgPipeline);
 }

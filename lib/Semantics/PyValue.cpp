@@ -316,8 +316,11 @@ static llvm::Error pyError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-static llvm::Error typeErrorBinary(llvm::StringRef symbol, const PyValue &a,
+static llvm::Error typeErrorBinary(BinaryKind kind, const PyValue &a,
                                    const PyValue &b) {
+  // Python names `**` as "** or pow()" in this message.
+  llvm::StringRef symbol =
+      kind == BinaryKind::Pow ? "** or pow()" : py::operatorSymbol(kind);
   return pyError("TypeError: unsupported operand type(s) for " + symbol +
                  ": '" + a.typeName() + "' and '" + b.typeName() + "'");
 }
@@ -341,7 +344,7 @@ bool py::truthy(const PyValue &v) {
   return false;
 }
 
-static llvm::StringRef binarySymbol(BinaryKind kind) {
+llvm::StringRef py::operatorSymbol(BinaryKind kind) {
   switch (kind) {
   case BinaryKind::Add:
     return "+";
@@ -356,7 +359,7 @@ static llvm::StringRef binarySymbol(BinaryKind kind) {
   case BinaryKind::Mod:
     return "%";
   case BinaryKind::Pow:
-    return "** or pow()";
+    return "**";
   case BinaryKind::Eq:
     return "==";
   case BinaryKind::Ne:
@@ -425,7 +428,7 @@ static llvm::Expected<int> orderCompare(BinaryKind kind, const PyValue &a,
     return compareNumbers(a, b);
   if (a.isStr() && b.isStr())
     return a.getStr() < b.getStr() ? -1 : (a.getStr() > b.getStr() ? 1 : 0);
-  return pyError("TypeError: '" + binarySymbol(kind) +
+  return pyError("TypeError: '" + py::operatorSymbol(kind) +
                  "' not supported between instances of '" + a.typeName() +
                  "' and '" + b.typeName() + "'");
 }
@@ -484,10 +487,10 @@ llvm::Expected<PyValue> py::binary(BinaryKind kind, const PyValue &a,
       }
       return PyValue::str(out);
     }
-    return typeErrorBinary(binarySymbol(kind), a, b);
+    return typeErrorBinary(kind, a, b);
   }
   if (!a.isNumber() || !b.isNumber())
-    return typeErrorBinary(binarySymbol(kind), a, b);
+    return typeErrorBinary(kind, a, b);
 
   bool isFloat = a.isFloat() || b.isFloat();
   if (!isFloat) {

@@ -82,4 +82,56 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "turn layered craft models into tensor IR in the runtime's calling convention";
+  let description = [{
+    Replaces every `craft.model` (after `--allocate-layers`) with a
+    `func.func` of the same name in the model calling convention of the JIT
+    runtime (docs/runtime.md), using only upstream `func`, `linalg`,
+    `tensor`, `arith` and `math` ops, so any MLIR toolchain can compile it:
+
+    ```mlir
+    func.func @reverse(%tokens: tensor<?x?xi32>, %lengths: tensor<?xi32>) -> tensor<?x?x4xf32>
+        attributes {rasp.num_token_ids = 5 : i64, rasp.max_positions = 6 : i64,
+                    rasp.residual_labels = [...], rasp.token_labels = [...],
+                    rasp.output_encoding = "categorical", rasp.output_values = [...],
+                    rasp.output_labels = [...]}
+    ```
+
+    Token ids are the `vocab` items in order, then BOS; position 0 is BOS.
+    The residual stream is one `(batch * positions) x width` tensor: the
+    embedding is a gather from the token and position tables
+    (`craft::buildEmbeddingTables`); every head and MLP reads column slices
+    and adds its result into its own column range. A head computes
+    `q = x[query slices] * W_Q` against the key slices (W_QK factorised per
+    its `#craft.qk` blocks), scales the logits, masks keys past
+    `%lengths` (and later positions when causal) with `-inf`, applies the
+    softmax as explicit generics, and mixes `x[value slices] * W_OV`. MLPs
+    are `ReLU(x[input slices] * W1) * W2`. The result is the output
+    subspace's columns at every position. docs/CraftToLinalg.md has the
+    details, including the gather form of large sparse matrices and the
+    lookup form of large W_QK blocks between one-hot subspaces.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    Option<"resourceMinElements", "resource-min-elements", "int64_t",
+           "1 << 16",
+           "Weight tensors with at least this many elements become "
+           "dense_resource blobs">,
+    Option<"sparseMinElements", "sparse-min-elements", "int64_t", "1 << 16",
+           "Weight matrices with at least this many entries use the gather "
+           "form when it is cheaper; 0 disables">,
+    Option<"sparseGatherCost", "sparse-gather-cost", "double", "4.0",
+           "Cost of a gathered multiply-add relative to a dense one (0: "
+           "always gather above sparse-min-elements)">,
+    Option<"lookupMinElements", "lookup-min-elements", "int64_t", "1 << 16",
+           "W_QK blocks between categorical subspaces with at least this many "
+           "entries are looked up at the argmax directions; 0 disables">,
+  ];
+}
+
 #endif // RASPDIALECT_CONVERSION_PASSES_TD

@@ -15,10 +15,14 @@
 
 namespace mlir::rasp {
 
-/// Options of `--rasp-to-craft-model`: the compile parameters, each
-/// overriding the program attribute of the same name (see --infer-bases).
-struct RASPToCraftModelOptions
-    : public PassPipelineOptions<RASPToCraftModelOptions> {
+/// The options every pipeline from `rasp.program`s takes: the compile
+/// parameters, each overriding the program attribute of the same name (see
+/// --infer-bases), and the model-size optimisations (docs/Fusion.md).
+template <typename Derived>
+struct RASPCompileOptions : public PassPipelineOptions<Derived> {
+  template <typename T> using Option = ::mlir::detail::PassOptions::Option<T>;
+  template <typename T> using ListOption = ::mlir::detail::PassOptions::ListOption<T>;
+
   ListOption<std::string> vocab{*this, "vocab", llvm::cl::desc("token values")};
   Option<int64_t> maxSeqLen{
       *this, "max-seq-len",
@@ -31,8 +35,7 @@ struct RASPToCraftModelOptions
   Option<bool> causal{*this, "causal",
                       llvm::cl::desc("compile with causal attention masks"),
                       llvm::cl::init(false)};
-  // Model-size optimisations (docs/Fusion.md), passed to --lower-to-craft
-  // and --prune-directions.
+  // Passed to --lower-to-craft and --prune-directions.
   Option<bool> fuseMLPs{*this, "fuse-mlps",
                         llvm::cl::desc("one MLP per SOp a head or the output "
                                        "reads, from attention outputs and "
@@ -67,10 +70,45 @@ struct RASPToCraftModelOptions
   }
 };
 
+/// Options of `--rasp-to-craft-model`.
+struct RASPToCraftModelOptions
+    : public RASPCompileOptions<RASPToCraftModelOptions> {};
+
 /// From `rasp.program`s to layered `craft.model`s: --infer-bases,
 /// --validate, --lower-to-craft, --prune-directions, --allocate-layers.
 void populateRASPToCraftModelPipeline(OpPassManager &pm,
                                       const RASPToCraftModelOptions &options);
+
+/// Options of `--rasp-to-linalg`: the compile parameters of
+/// `--rasp-to-craft-model` and the weight forms of
+/// `--convert-craft-to-linalg`.
+struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
+  Option<int64_t> resourceMinElements{
+      *this, "resource-min-elements",
+      llvm::cl::desc("weights with at least this many elements become "
+                     "dense_resource blobs"),
+      llvm::cl::init(1 << 16)};
+  Option<int64_t> sparseMinElements{
+      *this, "sparse-min-elements",
+      llvm::cl::desc("weight matrices with at least this many entries use "
+                     "the gather form when cheaper (0: never)"),
+      llvm::cl::init(1 << 16)};
+  Option<double> sparseGatherCost{
+      *this, "sparse-gather-cost",
+      llvm::cl::desc("cost of a gathered multiply-add relative to a dense "
+                     "one"),
+      llvm::cl::init(4.0)};
+  Option<int64_t> lookupMinElements{
+      *this, "lookup-min-elements",
+      llvm::cl::desc("W_QK blocks between categorical subspaces with at "
+                     "least this many entries are looked up (0: never)"),
+      llvm::cl::init(1 << 16)};
+};
+
+/// From `rasp.program`s to tensor IR in the runtime's calling convention:
+/// the `--rasp-to-craft-model` pipeline, then --convert-craft-to-linalg.
+void populateRASPToLinalgPipeline(OpPassManager &pm,
+                                  const RASPToLinalgOptions &options);
 
 /// Registers the pipelines with the global registry.
 void registerPipelines();

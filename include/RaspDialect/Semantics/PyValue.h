@@ -102,6 +102,10 @@ void canonicalizeValueSet(ValueSet &values);
 
 namespace py {
 
+/// The Python spelling of a binary operator (`+`, `//`, `**`, `<=`) or
+/// builtin (`min`, `max`).
+llvm::StringRef operatorSymbol(BinaryKind kind);
+
 /// Python truthiness: None, False, 0, 0.0 and "" are false.
 bool truthy(const PyValue &v);
 

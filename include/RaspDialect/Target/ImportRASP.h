@@ -54,6 +54,21 @@ OwningOpRef<ModuleOp> importRASP(llvm::SourceMgr &sourceMgr,
 /// `--max-seq-len`, `--bos`, `--causal`, `--output`) for mlirTranslateMain.
 void registerImportRASPTranslation();
 
+/// The compile parameters given to a RASP translation on the command line:
+/// each is set only if its option was given.
+struct TranslationParameters {
+  std::optional<std::vector<PyValue>> vocab;
+  std::optional<int64_t> maxSeqLen;
+  std::optional<std::string> bos;
+  std::optional<bool> causal;
+  std::optional<std::string> outputName;
+};
+
+/// Registers the options of the RASP translations (`--vocab`,
+/// `--max-seq-len`, `--bos`, `--causal`, `--output`) once, for every
+/// translation that reads them, and returns their parsed values.
+TranslationParameters getTranslationParameters();
+
 } // namespace mlir::rasp
 
 #endif // RASPDIALECT_TARGET_IMPORTRASP_H

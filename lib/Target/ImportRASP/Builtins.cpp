@@ -22,42 +22,6 @@ using namespace mlir::rasp::frontend;
 /// Deepest element function built from one expression or def expansion.
 static constexpr unsigned kMaxScalarDepth = 500;
 
-static llvm::StringRef binarySymbol(BinaryKind kind) {
-  switch (kind) {
-  case BinaryKind::Add:
-    return "+";
-  case BinaryKind::Sub:
-    return "-";
-  case BinaryKind::Mul:
-    return "*";
-  case BinaryKind::TrueDiv:
-    return "/";
-  case BinaryKind::FloorDiv:
-    return "//";
-  case BinaryKind::Mod:
-    return "%";
-  case BinaryKind::Pow:
-    return "**";
-  case BinaryKind::Eq:
-    return "==";
-  case BinaryKind::Ne:
-    return "!=";
-  case BinaryKind::Lt:
-    return "<";
-  case BinaryKind::Le:
-    return "<=";
-  case BinaryKind::Gt:
-    return ">";
-  case BinaryKind::Ge:
-    return ">=";
-  case BinaryKind::Min:
-    return "min";
-  case BinaryKind::Max:
-    return "max";
-  }
-  return "?";
-}
-
 static llvm::StringRef unarySymbol(UnaryKind kind) {
   switch (kind) {
   case UnaryKind::Neg:
@@ -160,7 +124,7 @@ FailureOr<Val> Elaborator::applyUnary(UnaryKind kind, const Arg &operand,
 
 FailureOr<Val> Elaborator::applyBinary(BinaryKind kind, const Arg &lhs,
                                        const Arg &rhs, llvm::SMLoc pos) {
-  llvm::StringRef symbol = binarySymbol(kind);
+  llvm::StringRef symbol = py::operatorSymbol(kind);
   if (lhs.val.is(Val::Kind::Constant) && rhs.val.is(Val::Kind::Constant)) {
     llvm::Expected<PyValue> result =
         py::binary(kind, lhs.val.constant, rhs.val.constant);

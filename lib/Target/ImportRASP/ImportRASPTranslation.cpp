@@ -1,9 +1,9 @@
 //===- ImportRASPTranslation.cpp - The --import-rasp translation ----------===//
 //
-// Registers `--import-rasp` for mlirTranslateMain. Its options are
-// function-local statics, so only tools that call the registration (e.g.
-// rasp-translate) get them and other tools may define options of the same
-// names.
+// Registers `--import-rasp` for mlirTranslateMain. Its options are created
+// on first use (function-local static), so only tools that register a RASP
+// translation (e.g. rasp-translate) get them and other tools may define
+// options of the same names; every RASP translation reads the same ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,45 +18,70 @@
 using namespace mlir;
 using namespace mlir::rasp;
 
-void mlir::rasp::registerImportRASPTranslation() {
-  static llvm::cl::OptionCategory category("rasp import options");
-  static llvm::cl::list<std::string> vocab(
+namespace {
+/// The options every RASP translation shares; constructed (registered) on
+/// first use, before the command line is parsed.
+struct TranslationOptions {
+  llvm::cl::OptionCategory category{"rasp translation options"};
+  llvm::cl::list<std::string> vocab{
       "vocab", llvm::cl::CommaSeparated, llvm::cl::cat(category),
       llvm::cl::desc(
-          "Token values: ints, floats or strings (comma separated)"));
-  static llvm::cl::opt<int64_t> maxSeqLen(
+          "Token values: ints, floats or strings (comma separated)")};
+  llvm::cl::opt<int64_t> maxSeqLen{
       "max-seq-len", llvm::cl::cat(category),
-      llvm::cl::desc("Longest input sequence, without BOS"));
-  static llvm::cl::opt<std::string> bos(
+      llvm::cl::desc("Longest input sequence, without BOS")};
+  llvm::cl::opt<std::string> bos{
       "bos", llvm::cl::cat(category),
-      llvm::cl::desc("Beginning-of-sequence token (default BOS)"));
-  static llvm::cl::opt<bool> causal(
+      llvm::cl::desc("Beginning-of-sequence token (default BOS)")};
+  llvm::cl::opt<bool> causal{
       "causal", llvm::cl::cat(category),
-      llvm::cl::desc("Compile with causal attention masks"));
-  static llvm::cl::opt<std::string> output(
+      llvm::cl::desc("Compile with causal attention masks")};
+  llvm::cl::opt<std::string> output{
       "output", llvm::cl::cat(category),
       llvm::cl::desc("Top-level name of the output SOp (default: the last "
-                     "top-level assignment)"));
+                     "top-level assignment)")};
+};
 
+TranslationOptions &translationOptions() {
+  static TranslationOptions options;
+  return options;
+}
+} // namespace
+
+TranslationParameters mlir::rasp::getTranslationParameters() {
+  TranslationOptions &cl = translationOptions();
+  TranslationParameters p;
+  if (cl.vocab.getNumOccurrences()) {
+    p.vocab.emplace();
+    // `--vocab=` is an empty vocabulary, not one empty token.
+    if (cl.vocab.size() != 1 || !cl.vocab.front().empty())
+      for (const std::string &item : cl.vocab)
+        p.vocab->push_back(py::parseVocabItem(item));
+  }
+  if (cl.maxSeqLen.getNumOccurrences())
+    p.maxSeqLen = cl.maxSeqLen;
+  if (cl.bos.getNumOccurrences())
+    p.bos = cl.bos;
+  if (cl.causal.getNumOccurrences())
+    p.causal = cl.causal;
+  if (cl.output.getNumOccurrences())
+    p.outputName = cl.output;
+  return p;
+}
+
+void mlir::rasp::registerImportRASPTranslation() {
+  translationOptions();
   static TranslateToMLIRRegistration registration(
       "import-rasp", "import a .rasp program into the rasp dialect",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
+        TranslationParameters p = getTranslationParameters();
         ImportRASPOptions options;
-        if (vocab.getNumOccurrences()) {
-          options.vocab.emplace();
-          // `--vocab=` is an empty vocabulary, not one empty token.
-          if (vocab.size() != 1 || !vocab.front().empty())
-            for (const std::string &item : vocab)
-              options.vocab->push_back(py::parseVocabItem(item));
-        }
-        if (maxSeqLen.getNumOccurrences())
-          options.maxSeqLen = maxSeqLen;
-        if (bos.getNumOccurrences())
-          options.bos = bos;
-        options.causal = causal;
-        if (output.getNumOccurrences())
-          options.outputName = output;
+        options.vocab = p.vocab;
+        options.maxSeqLen = p.maxSeqLen;
+        options.bos = p.bos;
+        options.causal = p.causal.value_or(false);
+        options.outputName = p.outputName;
         return importRASP(sourceMgr, context, options);
       },
       [](DialectRegistry &registry) { registerAllDialects(registry); });

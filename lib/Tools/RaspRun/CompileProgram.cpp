@@ -55,3 +55,22 @@ LogicalResult mlir::rasp::compileToCraft(ModuleOp module, bool optimize) {
   }
   return success();
 }
+
+LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
+                                            TimingScope &timing,
+                                            StringRef pipelineOptions,
+                                            bool optimize) {
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  RASPToLinalgOptions options;
+  // Before parsing, so that the option string can turn single ones back on.
+  if (!optimize)
+    options.disableOptimizations();
+  if (failed(options.parseFromString(pipelineOptions, errorStream)))
+    return emitError(module.getLoc(), "invalid compile options '")
+           << pipelineOptions << "': " << StringRef(errors).trim();
+  PassManager pm(module.getContext());
+  populateRASPToLinalgPipeline(pm, options);
+  pm.enableTiming(timing);
+  return pm.run(module);
+}

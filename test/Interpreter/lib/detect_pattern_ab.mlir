@@ -10,6 +10,11 @@
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_ab.expected
 // RUN: rasp-run --mode=craft --causal %s < %S/Inputs/detect_pattern_ab.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_ab.causal.expected
+// The compiled transformer (JIT, all inputs in one padded batch): the same vectors.
+// RUN: rasp-run %s < %S/Inputs/detect_pattern_ab.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_ab.expected
+// RUN: rasp-run --causal %s < %S/Inputs/detect_pattern_ab.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/detect_pattern_ab.causal.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

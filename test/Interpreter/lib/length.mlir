@@ -9,6 +9,11 @@
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/length.expected
 // RUN: rasp-run --mode=craft --causal %s < %S/Inputs/length.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/length.causal.expected
+// The compiled transformer (JIT, all inputs in one padded batch): the same vectors.
+// RUN: rasp-run %s < %S/Inputs/length.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/length.expected
+// RUN: rasp-run --causal %s < %S/Inputs/length.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/length.causal.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

@@ -10,6 +10,11 @@
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique_neg_indices.expected
 // RUN: rasp-run --mode=craft --causal %s < %S/Inputs/sort_unique_neg_indices.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique_neg_indices.causal.expected
+// The compiled transformer (JIT, all inputs in one padded batch): the same vectors.
+// RUN: rasp-run %s < %S/Inputs/sort_unique_neg_indices.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique_neg_indices.expected
+// RUN: rasp-run --causal %s < %S/Inputs/sort_unique_neg_indices.causal.in \
+// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/sort_unique_neg_indices.causal.expected
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

@@ -7,6 +7,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 
 namespace mlir::rasp {
 
@@ -21,6 +22,16 @@ OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
 /// leaving one `craft.program` that runs exactly as the layered model.
 /// Emits diagnostics.
 LogicalResult compileToCraft(ModuleOp module, bool optimize = true);
+
+/// Runs the `--rasp-to-linalg` pipeline with `pipelineOptions` (its option
+/// string, e.g. `lookup-min-elements=0`) on `module` (from `extractProgram`),
+/// leaving one `func.func` in the JIT runtime's calling convention, with the
+/// model-size optimisations unless `optimize` is false (the option string
+/// may still turn single ones on). Each pass is timed as a scope nested in
+/// `timing`. Emits diagnostics.
+LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
+                                llvm::StringRef pipelineOptions = "",
+                                bool optimize = true);
 
 } // namespace mlir::rasp
 

@@ -14,6 +14,7 @@
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 
 #include "mlir/IR/Location.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <memory>
@@ -28,6 +29,9 @@ struct RunResult {
   /// Where and why evaluation failed otherwise.
   std::optional<Location> errorLoc;
   std::string error;
+  /// One line of JSON printed instead of `values` when the executor traces
+  /// (`--trace`); empty otherwise.
+  std::string document;
 };
 
 /// An input sequence as indices into `RunConfig::vocab`, without BOS.
@@ -51,6 +55,19 @@ createInterpreterExecutor(ProgramOp program, Value output,
 /// synthesises. Emits diagnostics and fails if the program does not compile.
 FailureOr<std::unique_ptr<Executor>>
 createCraftExecutor(ProgramOp program, Value output, const RunConfig &config);
+
+/// The JIT-compiled transformer: the `--rasp-to-linalg` pipeline, then the
+/// runtime's lowering and JIT, once; `run` evaluates all inputs as one
+/// padded batch and decodes the output subspace (argmax over the output
+/// values, None where no entry reaches 1/2; numerical outputs as floats).
+/// Compile stages are timed as scopes nested in `timing`. Emits located
+/// diagnostics and fails if the program does not compile.
+/// `pipelineOptions` are options of the `--rasp-to-linalg` pipeline (the
+/// weight forms of the conversion).
+FailureOr<std::unique_ptr<Executor>>
+createCompiledExecutor(ProgramOp program, Value output, const RunConfig &config,
+                       TimingScope &timing,
+                       llvm::StringRef pipelineOptions = "");
 
 /// The value a float32 model output stands for: the shortest decimal that
 /// reads back as the same float, as a Python float (so 1/3 prints as

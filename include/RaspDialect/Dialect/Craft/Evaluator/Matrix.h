@@ -11,6 +11,7 @@
 #define RASPDIALECT_DIALECT_CRAFT_EVALUATOR_MATRIX_H
 
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <cstdint>
@@ -63,6 +64,10 @@ public:
   int64_t getNumNonZeros() const;
   /// True if every non-zero entry is 1.
   bool isZeroOne() const;
+
+  /// The packed words of a Bits matrix (layout of `fromBits`); empty for a
+  /// sparse one.
+  llvm::ArrayRef<uint64_t> getBitWords() const { return words; }
 
   /// Entry (r, c); linear in the row length for sparse rows.
   double get(int64_t r, int64_t c) const;

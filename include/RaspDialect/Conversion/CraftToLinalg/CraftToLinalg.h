@@ -1,0 +1,58 @@
+//===- CraftToLinalg.h - Layered craft models to tensor IR ------*- C++ -*-===//
+//
+// The C++ entry point of `--convert-craft-to-linalg`: a `craft.model` becomes
+// one `func.func` in the model calling convention of the JIT runtime
+// (docs/runtime.md), built from upstream func/linalg/tensor/arith/math ops
+// only. docs/CraftToLinalg.md describes the generated code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H
+#define RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H
+
+#include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+
+namespace mlir::rasp {
+
+/// Attributes the conversion puts on the model function, besides the
+/// runtime's `rasp.num_token_ids` and `rasp.max_positions`.
+inline constexpr llvm::StringLiteral kResidualLabelsAttr =
+    "rasp.residual_labels";
+inline constexpr llvm::StringLiteral kTokenLabelsAttr = "rasp.token_labels";
+inline constexpr llvm::StringLiteral kOutputLabelsAttr = "rasp.output_labels";
+inline constexpr llvm::StringLiteral kOutputEncodingAttr =
+    "rasp.output_encoding";
+inline constexpr llvm::StringLiteral kOutputValuesAttr = "rasp.output_values";
+
+/// How weights are stored and multiplied.
+struct CraftToLinalgOptions {
+  /// Weight tensors with at least this many elements are `dense_resource`
+  /// blobs (no uniquing of large attributes); smaller ones dense literals.
+  int64_t resourceMinElements = 1 << 16;
+  /// Weight matrices with at least this many entries are multiplied in
+  /// gather form (per output column, its non-zero rows) when that costs less
+  /// than the dense product; 0 disables.
+  int64_t sparseMinElements = 1 << 16;
+  /// Cost of one gathered multiply-add relative to one dense one: the gather
+  /// form of a matrix with `rows` rows is used when (most non-zeros of a
+  /// column) x cost < rows.
+  double sparseGatherCost = 4.0;
+  /// W_QK blocks between two categorical subspaces with at least this many
+  /// entries are looked up at the argmax directions of query and key instead
+  /// of multiplied; 0 disables.
+  int64_t lookupMinElements = 1 << 16;
+};
+
+/// Builds the function of `model` right after it, named like the model.
+/// Emits errors and fails if the model cannot be assembled.
+FailureOr<func::FuncOp>
+convertModelToLinalg(craft::ModelOp model, const CraftToLinalgOptions &options);
+
+} // namespace mlir::rasp
+
+#endif // RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H

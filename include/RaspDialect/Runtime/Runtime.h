@@ -1,0 +1,142 @@
+//===- Runtime.h - JIT compilation and execution of models ------*- C++ -*-===//
+//
+// Compiles a transformer in the model calling convention (below and in
+// docs/runtime.md) to native code once, then runs it on many batches.
+//
+// The model calling convention
+// ----------------------------
+// The model is one public `func.func` over tensors, built from upstream
+// dialects only (func, linalg, tensor, arith, math, bufferization):
+//
+//   func.func @name(%tokens: tensor<?x?xi32>, %lengths: tensor<?xi32>)
+//       -> tensor<?x?xWxf32>
+//       attributes {rasp.num_token_ids = V : i64, rasp.max_positions = P : i64}
+//
+// * `%tokens` is batch x positions: token ids in [0, V), BOS at position 0 of
+//   every row, rows padded to the common length with any id in [0, V).
+// * `%lengths[b]` is the number of real positions of row b, BOS included
+//   (1 <= lengths[b] <= positions). Attention must ignore keys at positions
+//   >= lengths[b], so a row gives the same result as when run alone. Outputs
+//   at padded positions are unspecified.
+// * The result is batch x positions x W: the output subspace per position.
+// * Batch and positions are dynamic (`?`); positions <= P. Both may also be
+//   static, then every call must use exactly those sizes.
+// * Weights are ordinary `arith.constant` tensors (dense or dense_resource),
+//   so the function is self-contained. Before code generation the runtime
+//   turns every large constant into a function argument bound to the
+//   constant's data, so JIT time does not grow with the number of weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASPDIALECT_RUNTIME_RUNTIME_H
+#define RASPDIALECT_RUNTIME_RUNTIME_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace mlir::rasp::runtime {
+
+/// Name of the function attribute giving the number of valid token ids.
+inline constexpr llvm::StringLiteral kNumTokenIdsAttr = "rasp.num_token_ids";
+/// Name of the function attribute giving the maximal number of positions
+/// (BOS included).
+inline constexpr llvm::StringLiteral kMaxPositionsAttr = "rasp.max_positions";
+
+/// How to lower and JIT-compile a model.
+struct CompileOptions {
+  /// The model function; empty means the module's only public function.
+  std::string entryPoint;
+  /// LLVM optimisation level (0-3) of the JIT.
+  unsigned optLevel = 3;
+  /// Tile and vectorise `linalg.matmul` into register-blocked FMA kernels
+  /// (upstream tiling, peeling and vectorisation). Off: plain loops.
+  bool vectorizeMatmuls = true;
+  /// Matmuls whose static weight (K x N) has fewer elements are left as
+  /// plain loops: a register-blocked kernel per distinct small shape costs
+  /// more compile time than it saves at run time (a Tracr model has many
+  /// tiny weights; reverse, max_seq_len 5: 0.96 s -> 0.26 s to compile).
+  /// 0: every matmul gets a kernel.
+  int64_t vectorizeMinWeightElements = 0;
+  /// Replace math.exp/tanh/... by polynomial approximations so that loops
+  /// containing them vectorise (softmax). Off: calls into libm.
+  bool approximateMath = true;
+  /// Constants with at least this many elements become function arguments
+  /// bound to their data at run time; smaller ones stay in the code.
+  int64_t weightArgumentMinElements = 64;
+  /// Print the LLVM-dialect module to stderr before JIT compilation.
+  bool dumpLLVMDialect = false;
+};
+
+/// Wall-clock times of the compilation stages, in seconds.
+struct CompileStats {
+  double loweringSeconds = 0; ///< Tensor IR to LLVM dialect.
+  double jitSeconds = 0;      ///< LLVM dialect to native code.
+  int64_t numWeightArguments = 0;
+  int64_t weightArgumentBytes = 0;
+};
+
+/// One batch of token-id sequences in the calling convention.
+struct TokenBatch {
+  int64_t batchSize = 0;
+  /// Common padded length of the rows, BOS included.
+  int64_t numPositions = 0;
+  /// batchSize x numPositions ids, row-major.
+  llvm::ArrayRef<int32_t> tokenIds;
+  /// batchSize lengths, each in [1, numPositions].
+  llvm::ArrayRef<int32_t> lengths;
+};
+
+/// A model compiled to native code. Thread-safe: `run` may be called
+/// concurrently. Weight data is read in place from the constants of the
+/// module given to `compile`, so that module's MLIRContext must outlive the
+/// CompiledModel.
+class CompiledModel {
+public:
+  /// Lowers a clone of `module` to LLVM and JIT-compiles it. Emits
+  /// diagnostics (at the offending op where there is one) and returns failure
+  /// if the module is not in the calling convention or does not lower.
+  /// With `timing`, the two stages are timed as its nested scopes "lower to
+  /// LLVM dialect" and "JIT compile".
+  static FailureOr<std::unique_ptr<CompiledModel>>
+  compile(ModuleOp module, const CompileOptions &options = {},
+          CompileStats *stats = nullptr, TimingScope *timing = nullptr);
+
+  ~CompiledModel();
+  CompiledModel(const CompiledModel &) = delete;
+  CompiledModel &operator=(const CompiledModel &) = delete;
+
+  /// Width W of the output subspace.
+  int64_t getOutputWidth() const;
+  /// Number V of valid token ids.
+  int64_t getNumTokenIds() const;
+  /// Maximal number P of positions, BOS included.
+  int64_t getMaxPositions() const;
+
+  /// Number of threads `run` splits a batch over (default: all cores).
+  /// Not to be called while another thread is inside `run`.
+  void setNumThreads(unsigned numThreads);
+  unsigned getNumThreads() const;
+
+  /// Runs the model. `output` receives batchSize x numPositions x W floats,
+  /// row-major. Fails without running if the batch violates the calling
+  /// convention (sizes, lengths, token ids).
+  llvm::Error run(const TokenBatch &batch,
+                  llvm::MutableArrayRef<float> output) const;
+
+  struct Impl;
+
+private:
+  explicit CompiledModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace mlir::rasp::runtime
+
+#endif // RASPDIALECT_RUNTIME_RUNTIME_H

@@ -1,0 +1,80 @@
+//===- Embedding.cpp - Token and position embeddings as a gather ----------===//
+//
+// x[b * N + n, :] = tokens[ids[b, n], :] + positions[n, :], over the columns
+// where the tables are not zero (craft::EmbeddingTables::columns); the rest of
+// the residual starts at zero.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::rasp;
+using namespace mlir::rasp::detail;
+
+/// The columns `range` of a row-major table of `width` columns.
+static std::vector<float> tableColumns(const std::vector<float> &table,
+                                       int64_t width,
+                                       craft::ResidualRange range) {
+  int64_t numRows = static_cast<int64_t>(table.size()) / width;
+  std::vector<float> out;
+  out.reserve(numRows * range.dim);
+  for (int64_t r = 0; r < numRows; ++r)
+    out.insert(out.end(), table.begin() + r * width + range.offset,
+               table.begin() + r * width + range.offset + range.dim);
+  return out;
+}
+
+Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
+  const craft::EmbeddingTables &e = b.getModel().embedding;
+  int64_t width = b.getModel().width;
+  craft::ResidualRange span = e.columns;
+  if (span.dim == 0)
+    return b.rowsFilled(width, 0.0f);
+
+  OpBuilder &builder = b.getBuilder();
+  Location loc = b.getLoc();
+  Value tokenTable = b.weights(tableColumns(e.tokens, width, span),
+                               {e.numTokenIds, span.dim}, "token_embedding");
+  Value positionTable =
+      b.weights(tableColumns(e.positions, width, span),
+                {e.numPositions, span.dim}, "position_embedding");
+  SmallVector<ReassociationIndices> all = {{0, 1}};
+  Value ids = tensor::CollapseShapeOp::create(builder, loc, b.getTokens(), all);
+  Value empty = tensor::EmptyOp::create(
+      builder, loc, ArrayRef<int64_t>{ShapedType::kDynamic, span.dim}, b.f32(),
+      ValueRange{b.getRows()});
+
+  MLIRContext *ctx = builder.getContext();
+  AffineExpr m, c;
+  bindDims(ctx, m, c);
+  SmallVector<AffineMap> maps = {AffineMap::get(2, 0, {m}, ctx),
+                                 AffineMap::get(2, 0, {m, c}, ctx)};
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  Value positions = b.getPositions();
+  Value embedded =
+      linalg::GenericOp::create(
+          builder, loc, empty.getType(), ValueRange{ids}, ValueRange{empty},
+          maps, iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value id =
+                arith::IndexCastOp::create(nb, l, nb.getIndexType(), args[0]);
+            Value row = linalg::IndexOp::create(nb, l, 0);
+            Value column = linalg::IndexOp::create(nb, l, 1);
+            Value position = arith::RemUIOp::create(nb, l, row, positions);
+            Value token = tensor::ExtractOp::create(nb, l, tokenTable,
+                                                    ValueRange{id, column});
+            Value place = tensor::ExtractOp::create(
+                nb, l, positionTable, ValueRange{position, column});
+            Value sum = arith::AddFOp::create(nb, l, token, place);
+            linalg::YieldOp::create(nb, l, sum);
+          })
+          .getResult(0);
+  if (span.offset == 0 && span.dim == width)
+    return embedded;
+  return b.insertColumns(b.rowsFilled(width, 0.0f), embedded, span);
+}

@@ -1,0 +1,274 @@
+//===- RuntimeTest.cpp - JIT runtime against a C++ reference -------------===//
+
+#include "TestModel.h"
+
+#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Runtime.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::rasp::runtime;
+using namespace mlir::rasp::runtime::testing;
+
+namespace {
+
+class RuntimeTest : public ::testing::Test {
+protected:
+  RuntimeTest() {
+    DialectRegistry registry;
+    registerRuntimeDialects(registry);
+    context.appendDialectRegistry(registry);
+  }
+
+  OwningOpRef<ModuleOp> parse(const TestModel &model, bool inlineWeights) {
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(model.toMLIR(inlineWeights), &context);
+    if (module && !inlineWeights)
+      model.attachWeights(*module);
+    return module;
+  }
+
+  std::unique_ptr<CompiledModel> compile(ModuleOp module,
+                                         const CompileOptions &options = {}) {
+    FailureOr<std::unique_ptr<CompiledModel>> compiled =
+        CompiledModel::compile(module, options);
+    return succeeded(compiled) ? std::move(*compiled) : nullptr;
+  }
+
+  MLIRContext context;
+};
+
+/// A random batch: BOS (id 0) first, random lengths, padding with id 0.
+struct Batch {
+  Batch(const TestModelShape &shape, int64_t size, int64_t positions,
+        unsigned seed)
+      : size(size), positions(positions) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int32_t> id(1, shape.numTokenIds - 1);
+    std::uniform_int_distribution<int32_t> length(1, positions);
+    for (int64_t b = 0; b < size; ++b) {
+      lengths.push_back(b == 0 ? positions : length(rng));
+      for (int64_t p = 0; p < positions; ++p)
+        tokens.push_back(p == 0 || p >= lengths.back() ? 0 : id(rng));
+    }
+  }
+  TokenBatch view() const { return {size, positions, tokens, lengths}; }
+
+  int64_t size, positions;
+  std::vector<int32_t> tokens, lengths;
+};
+
+std::vector<float> run(const CompiledModel &model, const Batch &batch) {
+  std::vector<float> out(batch.size * batch.positions * model.getOutputWidth());
+  llvm::Error error = model.run(batch.view(), out);
+  EXPECT_FALSE(static_cast<bool>(error)) << llvm::toString(std::move(error));
+  return out;
+}
+
+/// Compares the real positions of every row to the reference.
+void expectMatchesReference(const TestModel &model, const Batch &batch,
+                            const std::vector<float> &got) {
+  std::vector<float> want =
+      model.reference(batch.tokens, batch.lengths, batch.size, batch.positions);
+  int64_t w = model.getShape().outputWidth;
+  for (int64_t b = 0; b < batch.size; ++b)
+    for (int64_t p = 0; p < batch.lengths[b]; ++p)
+      for (int64_t c = 0; c < w; ++c) {
+        int64_t i = (b * batch.positions + p) * w + c;
+        ASSERT_NEAR(got[i], want[i], 1e-4 * (1 + std::fabs(want[i])))
+            << "row " << b << " position " << p << " column " << c;
+      }
+}
+
+/// Checks each row against the same row run alone, unpadded: bit-identical.
+void expectSameAsAlone(const CompiledModel &model, const Batch &batch,
+                       const std::vector<float> &got) {
+  int64_t w = model.getOutputWidth();
+  for (int64_t b = 0; b < batch.size; ++b) {
+    int32_t length = batch.lengths[b];
+    std::vector<int32_t> tokens(batch.tokens.begin() + b * batch.positions,
+                                batch.tokens.begin() + b * batch.positions +
+                                    length);
+    std::vector<int32_t> lengths{length};
+    std::vector<float> alone(length * w);
+    ASSERT_FALSE(
+        static_cast<bool>(model.run({1, length, tokens, lengths}, alone)));
+    for (int64_t i = 0; i < length * w; ++i)
+      ASSERT_EQ(alone[i], got[b * batch.positions * w + i])
+          << "row " << b << " element " << i;
+  }
+}
+
+struct Case {
+  const char *name;
+  TestModelShape shape;
+};
+
+TestModelShape shapeWith(int64_t width, int64_t head, int64_t hidden,
+                         int64_t layers, bool causal, bool softmaxOp) {
+  TestModelShape shape;
+  shape.numTokenIds = 7;
+  shape.maxPositions = 11;
+  shape.width = width;
+  shape.headWidth = head;
+  shape.hidden = hidden;
+  shape.outputWidth = 5;
+  shape.layers = layers;
+  shape.causal = causal;
+  shape.softmaxOp = softmaxOp;
+  return shape;
+}
+
+TEST_F(RuntimeTest, MatchesReferenceOnPaddedBatches) {
+  const Case cases[] = {
+      {"tiny", shapeWith(8, 4, 8, 1, false, false)},
+      {"causal", shapeWith(8, 4, 8, 1, true, false)},
+      {"softmax-op", shapeWith(8, 4, 8, 1, false, true)},
+      {"expand-shape",
+       [] {
+         TestModelShape shape = shapeWith(8, 4, 8, 1, true, false);
+         shape.expandShape = true;
+         return shape;
+       }()},
+      // Widths that leave row, column and cache-block tails.
+      {"odd-widths", shapeWith(77, 9, 45, 2, true, false)},
+      {"cache-blocks", shapeWith(600, 40, 530, 1, false, false)},
+      // A 300x1030 weight: 256-column blocks packed, a 6-column tail.
+      {"packed", shapeWith(1030, 8, 300, 1, false, false)},
+      // K above the 4096 cache block: a split reduction with a 4-deep tail.
+      {"deep-k", shapeWith(4100, 4, 8, 1, false, false)},
+  };
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.name);
+    TestModel model(c.shape, /*seed=*/42);
+    OwningOpRef<ModuleOp> module = parse(model, /*inlineWeights=*/false);
+    ASSERT_TRUE(module);
+    std::unique_ptr<CompiledModel> compiled = compile(*module);
+    ASSERT_TRUE(compiled);
+    EXPECT_EQ(compiled->getOutputWidth(), 5);
+    EXPECT_EQ(compiled->getNumTokenIds(), 7);
+    EXPECT_EQ(compiled->getMaxPositions(), 11);
+    for (int64_t size : {1, 3, 13}) {
+      Batch batch(c.shape, size, /*positions=*/size == 1 ? 11 : 9, size);
+      std::vector<float> got = run(*compiled, batch);
+      expectMatchesReference(model, batch, got);
+      expectSameAsAlone(*compiled, batch, got);
+    }
+  }
+}
+
+TEST_F(RuntimeTest, InlineAndResourceWeightsAgree) {
+  TestModelShape shape = shapeWith(8, 4, 8, 1, true, false);
+  TestModel model(shape, 7);
+  OwningOpRef<ModuleOp> inlined = parse(model, /*inlineWeights=*/true);
+  ASSERT_TRUE(inlined);
+  CompileOptions keepConstants;
+  keepConstants.weightArgumentMinElements = INT64_MAX;
+  CompileStats stats;
+  FailureOr<std::unique_ptr<CompiledModel>> baked =
+      CompiledModel::compile(*inlined, keepConstants, &stats);
+  ASSERT_TRUE(succeeded(baked));
+  EXPECT_EQ(stats.numWeightArguments, 0);
+  CompileOptions outlineAll;
+  outlineAll.weightArgumentMinElements = 1;
+  FailureOr<std::unique_ptr<CompiledModel>> outlined =
+      CompiledModel::compile(*inlined, outlineAll, &stats);
+  ASSERT_TRUE(succeeded(outlined));
+  // Embeddings, q, k, v, o, w1, b1, w2, b2.
+  EXPECT_EQ(stats.numWeightArguments, 10);
+  Batch batch(shape, 4, 6, 1);
+  std::vector<float> a = run(**baked, batch);
+  std::vector<float> b = run(**outlined, batch);
+  expectMatchesReference(model, batch, a);
+  expectMatchesReference(model, batch, b);
+}
+
+TEST_F(RuntimeTest, ThreadsAndCodegenOptionsDoNotChangeResults) {
+  TestModelShape shape = shapeWith(70, 16, 100, 2, false, false);
+  TestModel model(shape, 3);
+  OwningOpRef<ModuleOp> module = parse(model, false);
+  ASSERT_TRUE(module);
+  std::unique_ptr<CompiledModel> fast = compile(*module);
+  CompileOptions plain;
+  plain.vectorizeMatmuls = false;
+  plain.approximateMath = false;
+  plain.optLevel = 1;
+  std::unique_ptr<CompiledModel> slow = compile(*module, plain);
+  ASSERT_TRUE(fast && slow);
+  Batch batch(shape, 37, 10, 5);
+  fast->setNumThreads(1);
+  std::vector<float> single = run(*fast, batch);
+  fast->setNumThreads(2);
+  EXPECT_EQ(fast->getNumThreads(), 2u);
+  std::vector<float> dual = run(*fast, batch);
+  EXPECT_EQ(single, dual);
+  expectMatchesReference(model, batch, single);
+  expectMatchesReference(model, batch, run(*slow, batch));
+}
+
+TEST_F(RuntimeTest, RejectsBatchesOutsideTheCallingConvention) {
+  TestModelShape shape = shapeWith(8, 4, 8, 1, false, false);
+  TestModel model(shape, 1);
+  OwningOpRef<ModuleOp> module = parse(model, true);
+  std::unique_ptr<CompiledModel> compiled = compile(*module);
+  ASSERT_TRUE(compiled);
+  Batch batch(shape, 2, 4, 1);
+  std::vector<float> out(2 * 4 * 5);
+  auto message = [&](const Batch &b, size_t outSize) {
+    std::vector<float> buffer(outSize);
+    llvm::Error error = compiled->run(b.view(), buffer);
+    return error ? llvm::toString(std::move(error)) : std::string();
+  };
+  EXPECT_EQ(message(batch, out.size()), "");
+  Batch badId = batch;
+  badId.tokens[5] = 7;
+  EXPECT_EQ(message(badId, out.size()),
+            "row 1 position 1: token id 7 not in [0, 7)");
+  Batch badLength = batch;
+  badLength.lengths[1] = 0;
+  EXPECT_EQ(message(badLength, out.size()), "row 1: length 0 not in [1, 4]");
+  Batch tooLong(shape, 1, 12, 1);
+  EXPECT_EQ(message(tooLong, 12 * 5), "positions 12 not in [1, 11]");
+  EXPECT_EQ(message(batch, 3), "buffer sizes do not match the batch shape");
+  Batch empty(shape, 0, 4, 1);
+  EXPECT_EQ(message(empty, 0), "");
+}
+
+TEST_F(RuntimeTest, DiagnosesModulesOutsideTheCallingConvention) {
+  auto diagnose = [&](const char *source) {
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(source, &context);
+    EXPECT_TRUE(module);
+    std::string message;
+    ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+      message = diag.str();
+      return success();
+    });
+    EXPECT_TRUE(failed(CompiledModel::compile(*module)));
+    return message;
+  };
+  EXPECT_EQ(diagnose("func.func @f(%a: tensor<?xf32>) -> tensor<?xf32> {\n"
+                     "  return %a : tensor<?xf32>\n}"),
+            "model function must have type (tensor<BxPxi32>, tensor<Bxi32>) "
+            "-> tensor<BxPxWxf32>, got '(tensor<?xf32>) -> tensor<?xf32>'");
+  EXPECT_EQ(diagnose("func.func @f(%t: tensor<?x?xi32>, %l: tensor<?xi32>) "
+                     "-> tensor<?x?x2xf32> {\n"
+                     "  %e = tensor.empty() : tensor<1x1x2xf32>\n"
+                     "  %c = tensor.cast %e : tensor<1x1x2xf32> to "
+                     "tensor<?x?x2xf32>\n"
+                     "  return %c : tensor<?x?x2xf32>\n}"),
+            "model function needs a positive integer 'rasp.num_token_ids' "
+            "attribute");
+  EXPECT_EQ(diagnose("func.func private @f()"), "no public function to run");
+}
+
+} // namespace
