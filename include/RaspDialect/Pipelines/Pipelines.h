@@ -20,8 +20,10 @@ namespace mlir::rasp {
 /// --infer-bases), and the model-size optimisations (docs/Fusion.md).
 template <typename Derived>
 struct RASPCompileOptions : public PassPipelineOptions<Derived> {
-  template <typename T> using Option = ::mlir::detail::PassOptions::Option<T>;
-  template <typename T> using ListOption = ::mlir::detail::PassOptions::ListOption<T>;
+  template <typename T>
+  using Option = ::mlir::detail::PassOptions::Option<T>;
+  template <typename T>
+  using ListOption = ::mlir::detail::PassOptions::ListOption<T>;
 
   ListOption<std::string> vocab{*this, "vocab", llvm::cl::desc("token values")};
   Option<int64_t> maxSeqLen{

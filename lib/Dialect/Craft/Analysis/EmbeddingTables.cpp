@@ -137,8 +137,7 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 LogicalResult TableBuilder::addFolds(ArrayRef<int64_t> tokenIds) {
   for (auto [result, fold] :
        llvm::zip(embed.getFolded(), embed.getFoldAttrs())) {
-    FailureOr<ResidualRange> range =
-        rangeOf(result, fold.getSpace().getDim());
+    FailureOr<ResidualRange> range = rangeOf(result, fold.getSpace().getDim());
     if (failed(range))
       return failure();
     bool byToken = fold.getSource() == EmbedSource::Tokens;
