@@ -10,10 +10,9 @@
 using namespace mlir;
 using namespace mlir::rasp;
 
-/// The passes of --rasp-to-craft-model, for either pipeline's options.
 template <typename Derived>
-static void addCraftModelPasses(OpPassManager &pm,
-                                const RASPCompileOptions<Derived> &options) {
+void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &pm, const RASPCompileOptions<Derived> &options) {
   InferBasesPassOptions bases;
   bases.vocab.assign(options.vocab.begin(), options.vocab.end());
   bases.maxSeqLen = options.maxSeqLen;
@@ -32,14 +31,14 @@ static void addCraftModelPasses(OpPassManager &pm,
   pm.addPass(craft::createAllocateLayersPass());
 }
 
-void mlir::rasp::populateRASPToCraftModelPipeline(
-    OpPassManager &pm, const RASPToCraftModelOptions &options) {
-  addCraftModelPasses(pm, options);
-}
+template void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &, const RASPCompileOptions<RASPToCraftModelOptions> &);
+template void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &, const RASPCompileOptions<RASPToLinalgOptions> &);
 
 void mlir::rasp::populateRASPToLinalgPipeline(
     OpPassManager &pm, const RASPToLinalgOptions &options) {
-  addCraftModelPasses(pm, options);
+  populateRASPToCraftModelPipeline(pm, options);
   ConvertCraftToLinalgPassOptions convert;
   convert.resourceMinElements = options.resourceMinElements;
   convert.sparseMinElements = options.sparseMinElements;
@@ -53,7 +52,7 @@ void mlir::rasp::registerPipelines() {
       "rasp-to-craft-model",
       "compile rasp programs to layered craft models (infer bases, validate, "
       "lower to craft, allocate layers)",
-      populateRASPToCraftModelPipeline);
+      populateRASPToCraftModelPipeline<RASPToCraftModelOptions>);
   PassPipelineRegistration<RASPToLinalgOptions>(
       "rasp-to-linalg",
       "compile rasp programs to tensor IR in the JIT runtime's calling "

@@ -389,8 +389,8 @@ int main(int argc, char **argv) {
   std::optional<CraftModelModule> craftModel;
   if (inspecting || tracing) {
     TimingScope scope = root.nest("compile to craft model");
-    FailureOr<CraftModelModule> compiled =
-        compileToCraftModel(*program, output, *config, scope);
+    FailureOr<CraftModelModule> compiled = compileToCraftModel(
+        *program, output, *config, scope, compileOptionsOpt);
     if (failed(compiled))
       return 1;
     craftModel = std::move(*compiled);

@@ -1,4 +1,4 @@
-//===- TestModel.h - A small transformer in the calling convention -*- C++ -*-//
+//===- TestModel.h - A small model in the calling convention ----*- C++ -*-===//
 //
 // Generates tensor IR in the model calling convention for a transformer with
 // random weights (token + position embedding, layers of one attention head

@@ -1,5 +1,4 @@
-//===- SelectorFacts.h - Input-independent facts about selectors -*- C++
-//-*-===//
+//===- SelectorFacts.h - Input-independent selector facts -------*- C++ -*-===//
 //
 // Facts that hold for every input of length 1..max_seq_len, proved from the
 // value sets and the element functions: whether a selector always selects a

@@ -1,5 +1,4 @@
-//===- ValueSets.h - Basis inference: the value set of every SOp -*- C++
-//-*-===//
+//===- ValueSets.h - The value set of every SOp -----------------*- C++ -*-===//
 //
 // Basis inference (Tracr's step 2) as a reusable analysis: the exact finite
 // set of values every SOp of a `rasp.program` can hold, for a vocabulary and

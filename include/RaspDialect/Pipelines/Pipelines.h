@@ -37,7 +37,8 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
   Option<bool> causal{*this, "causal",
                       llvm::cl::desc("compile with causal attention masks"),
                       llvm::cl::init(false)};
-  // Passed to --lower-to-craft and --prune-directions.
+  // The model-size optimisations: --lower-to-craft's options and whether
+  // --prune-directions runs.
   Option<bool> fuseMLPs{*this, "fuse-mlps",
                         llvm::cl::desc("one MLP per SOp a head or the output "
                                        "reads, from attention outputs and "
@@ -78,8 +79,11 @@ struct RASPToCraftModelOptions
 
 /// From `rasp.program`s to layered `craft.model`s: --infer-bases,
 /// --validate, --lower-to-craft, --prune-directions, --allocate-layers.
-void populateRASPToCraftModelPipeline(OpPassManager &pm,
-                                      const RASPToCraftModelOptions &options);
+/// Takes the options of either pipeline (instantiated for both), so that a
+/// `--rasp-to-linalg` option string also selects the craft model.
+template <typename Derived>
+void populateRASPToCraftModelPipeline(
+    OpPassManager &pm, const RASPCompileOptions<Derived> &options);
 
 /// Options of `--rasp-to-linalg`: the compile parameters of
 /// `--rasp-to-craft-model` and the weight forms of

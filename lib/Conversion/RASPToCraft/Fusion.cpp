@@ -228,14 +228,24 @@ static FailureOr<FusedValue> classValue(
   // between classes. Labelled by the classes' first members (sorted by
   // value, so labels are unique).
   FusedValue byClass = *info.fused;
-  for (PyValue &out : byClass.outputs)
-    if (!out.isNone())
-      out = representatives[classOf[synth::indexIn(info.values, out)]];
+  bool mayBeNone = false;
+  for (PyValue &out : byClass.outputs) {
+    if (out.isNone()) {
+      mayBeNone = true;
+      continue;
+    }
+    // A value set written by hand may miss a value the function yields.
+    int64_t index = synth::indexIn(info.values, out);
+    if (index < 0)
+      return sop.getDefiningOp()->emitOpError("yields ")
+             << out.repr() << ", which is not in its value set";
+    out = representatives[classOf[index]];
+  }
   FailureOr<Value> view =
       buildFusedMLP(l, user, byClass, &representatives, info.label + "_cls");
   if (failed(view))
     return failure();
-  return l.identity(l.leafOf(*view, representatives, false));
+  return l.identity(l.leafOf(*view, representatives, false, mayBeNone));
 }
 
 /// Estimated hidden units of `op` lowered alone (docs/Fusion.md, budget).
@@ -470,13 +480,11 @@ static std::optional<FusedValue> affineMap(Lowering &l, MapOp map,
     xs.push_back(x.toDouble());
     ys.push_back(y->toDouble());
   }
-  double alpha = (ys.back() - ys.front()) / (xs.back() - xs.front());
-  double beta = ys.front() - alpha * xs.front();
-  for (size_t i = 0; i < xs.size(); ++i)
-    if (std::abs(alpha * xs[i] + beta - ys[i]) >
-        1e-12 * std::max(1.0, std::abs(ys[i])))
-      return std::nullopt;
-  return linearCombination(l, map, {map.getInput()}, {alpha}, beta, values);
+  std::optional<std::pair<double, double>> affine = synth::fitAffine(xs, ys);
+  if (!affine)
+    return std::nullopt;
+  return linearCombination(l, map, {map.getInput()}, {affine->first},
+                           affine->second, values);
 }
 
 //===----------------------------------------------------------------------===//

@@ -18,6 +18,18 @@ struct LowerToCraftPass
   using LowerToCraftPassBase::LowerToCraftPassBase;
 
   void runOnOperation() override {
+    // A negative or non-finite sharpness or width budget would build NaN or
+    // inverted blocks (and a huge factor overflows the width budget).
+    std::pair<StringRef, double> checked[] = {
+        {"softmax-scale", softmaxScale},
+        {"mlp-slope", mlpSlope},
+        {"fuse-width-factor", fuseWidthFactor}};
+    for (auto [name, value] : checked)
+      if (!(value >= 0 && value <= 1e12)) {
+        getOperation().emitError("option '")
+            << name << "' must be between 0 and 1e12, not " << value;
+        return signalPassFailure();
+      }
     LowerToCraftOptions options;
     options.softmaxScale = softmaxScale;
     options.mlpSlope = mlpSlope;

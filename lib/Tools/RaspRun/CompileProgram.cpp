@@ -56,19 +56,27 @@ LogicalResult mlir::rasp::compileToCraft(ModuleOp module, bool optimize) {
   return success();
 }
 
+LogicalResult mlir::rasp::parseCompileOptions(RASPToLinalgOptions &options,
+                                              StringRef pipelineOptions,
+                                              bool optimize, Location loc) {
+  if (!optimize)
+    options.disableOptimizations();
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(options.parseFromString(pipelineOptions, errorStream)))
+    return emitError(loc, "invalid compile options '")
+           << pipelineOptions << "': " << StringRef(errors).trim();
+  return success();
+}
+
 LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
                                             TimingScope &timing,
                                             StringRef pipelineOptions,
                                             bool optimize) {
-  std::string errors;
-  llvm::raw_string_ostream errorStream(errors);
   RASPToLinalgOptions options;
-  // Before parsing, so that the option string can turn single ones back on.
-  if (!optimize)
-    options.disableOptimizations();
-  if (failed(options.parseFromString(pipelineOptions, errorStream)))
-    return emitError(module.getLoc(), "invalid compile options '")
-           << pipelineOptions << "': " << StringRef(errors).trim();
+  if (failed(parseCompileOptions(options, pipelineOptions, optimize,
+                                 module.getLoc())))
+    return failure();
   PassManager pm(module.getContext());
   populateRASPToLinalgPipeline(pm, options);
   pm.enableTiming(timing);

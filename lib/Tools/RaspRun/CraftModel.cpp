@@ -11,14 +11,17 @@ using namespace mlir::rasp;
 
 FailureOr<CraftModelModule>
 mlir::rasp::compileToCraftModel(ProgramOp program, Value output,
-                                const RunConfig &config, TimingScope &timing) {
+                                const RunConfig &config, TimingScope &timing,
+                                StringRef pipelineOptions) {
+  // The compile parameters are attributes of the extracted program; the
+  // option string chooses the optimisations, as for the compiled mode.
+  RASPToLinalgOptions options;
+  if (failed(parseCompileOptions(options, pipelineOptions, config.optimize,
+                                 program.getLoc())))
+    return failure();
   CraftModelModule out;
   out.module = extractProgram(program, output, config);
   PassManager pm(program.getContext());
-  // The compile parameters are attributes of the extracted program.
-  RASPToCraftModelOptions options;
-  if (!config.optimize)
-    options.disableOptimizations();
   populateRASPToCraftModelPipeline(pm, options);
   pm.enableTiming(timing);
   if (failed(pm.run(*out.module)))
@@ -32,12 +35,9 @@ mlir::rasp::compileToCraftModel(ProgramOp program, Value output,
 
 FailureOr<trace::ForwardOptions>
 mlir::rasp::getForwardOptions(StringRef pipelineOptions, Location loc) {
-  std::string errors;
-  llvm::raw_string_ostream errorStream(errors);
   RASPToLinalgOptions options;
-  if (failed(options.parseFromString(pipelineOptions, errorStream)))
-    return emitError(loc, "invalid compile options '")
-           << pipelineOptions << "': " << StringRef(errors).trim();
+  if (failed(parseCompileOptions(options, pipelineOptions, true, loc)))
+    return failure();
   trace::ForwardOptions out;
   out.lookupMinElements = options.lookupMinElements;
   return out;

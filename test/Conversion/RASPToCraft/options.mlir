@@ -18,3 +18,9 @@ rasp.program @count attributes {vocab = ["a", "b"], max_seq_len = 3 : i64} {
   %h = rasp.selector_width %s {values = [0, 1, 2]} : !rasp.sop<categorical, i64>
   rasp.output %h : !rasp.sop<categorical, i64>
 }
+
+// Options that would build NaN or inverted blocks are refused.
+// RUN: not rasp-opt %s --lower-to-craft="mlp-slope=-1" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not rasp-opt %s --lower-to-craft="fuse-width-factor=nan" 2>&1 | FileCheck %s --check-prefix=NAN
+// NEGATIVE: error: option 'mlp-slope' must be between 0 and 1e12, not -1
+// NAN: error: option 'fuse-width-factor' must be between 0 and 1e12, not nan

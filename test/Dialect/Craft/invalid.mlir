@@ -66,6 +66,14 @@ craft.program @p {
 // -----
 
 craft.program @p {
+  // expected-error @below {{'craft.embed' op indices space must hold the positions 0, 1, ... in order; direction 0 is 1 : i64}}
+  %tokens, %indices, %one, %bos = craft.embed tokens #craft.space<"tokens", ["a"]> indices #craft.space<"indices", [1, 0]> one #craft.space<"one"> bos #craft.space<"tokens", ["BOS"]>
+  craft.output %one : !craft.vec<1>
+}
+
+// -----
+
+craft.program @p {
   // expected-error @below {{'craft.embed' op one space must be a single unvalued direction}}
   %tokens, %indices, %one, %bos = craft.embed tokens #craft.space<"tokens", ["a", "b"]> indices #craft.space<"indices", [0, 1]> one #craft.space<"one", [1]> bos #craft.space<"tokens", ["BOS"]>
   craft.output %one : !craft.vec<1>

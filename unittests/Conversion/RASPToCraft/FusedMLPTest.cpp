@@ -305,6 +305,40 @@ TEST(FusedMLPTest, ATableThatIsNoFunctionIsRefused) {
   llvm::consumeError(mlp.takeError());
 }
 
+TEST(FusedMLPTest, AnIndexOutsideAFeatureIsRefused) {
+  FusedFunction fn = withOperands({2});
+  fn.categorical = {{0, 2, 0.0}};
+  fn.points = {0, 2};
+  fn.outputs = {{{0, 1.0}}, {{1, 1.0}}};
+  fn.outputDims = {2};
+  llvm::Expected<FusedMLP> mlp = synthesizeFused(fn, options(5), 0);
+  ASSERT_FALSE(static_cast<bool>(mlp));
+  EXPECT_EQ(llvm::toString(mlp.takeError()),
+            "fused table point 1 has value index 2 for a feature with 2 "
+            "values");
+}
+
+TEST(FusedMLPTest, CoincidingReadingsWithDifferentOutputsAreRefused) {
+  // Two values that are equal as doubles (2^53 and 2^53 + 1): the gap is 0,
+  // which must not give an infinite slope and a NaN margin that passes.
+  FusedFunction fn = withOperands({1});
+  NumericalFeature f;
+  f.form = {{0, 1.0, 1.0}};
+  f.readings = {9007199254740992.0, 9007199254740992.0};
+  fn.numerical.push_back(f);
+  fn.points = {0, 1};
+  fn.outputs = {{{0, 1.0}}, {{1, 1.0}}};
+  fn.outputDims = {2};
+  for (double slope : {0.0, 100.0}) {
+    SynthesisOptions o = options(5);
+    o.mlpSlope = slope;
+    llvm::Expected<FusedMLP> mlp = synthesizeFused(fn, o, 0);
+    ASSERT_FALSE(static_cast<bool>(mlp)) << "slope " << slope;
+    EXPECT_NE(llvm::toString(mlp.takeError()).find("too close"),
+              std::string::npos);
+  }
+}
+
 TEST(FusedMLPTest, TheHiddenBudgetIsRespected) {
   FusedFunction fn = withOperands({1});
   fn.numerical.push_back(widthFeature(0, 10));

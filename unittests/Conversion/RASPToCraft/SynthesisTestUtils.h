@@ -1,5 +1,4 @@
-//===- SynthesisTestUtils.h - Helpers for weight synthesis tests -*- C++
-//-*-===//
+//===- SynthesisTestUtils.h - Synthesis test helpers ------------*- C++ -*-===//
 //
 // Builds per-position inputs for synthesised components and checks their
 // outputs with the craft evaluator. Position 0 is BOS: `one` and `bos` are

@@ -3,6 +3,7 @@
 #ifndef RASPDIALECT_TOOLS_RASPRUN_COMPILEPROGRAM_H
 #define RASPDIALECT_TOOLS_RASPRUN_COMPILEPROGRAM_H
 
+#include "RaspDialect/Pipelines/Pipelines.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -22,6 +23,14 @@ OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
 /// leaving one `craft.program` that runs exactly as the layered model.
 /// Emits diagnostics.
 LogicalResult compileToCraft(ModuleOp module, bool optimize = true);
+
+/// Parses `pipelineOptions`, an option string of the `--rasp-to-linalg`
+/// pipeline (rasp-run's `--compile-options`), into `options`, after turning
+/// the model-size optimisations off unless `optimize` (so the string may
+/// still turn single ones on). Emits an error at `loc` if it does not parse.
+LogicalResult parseCompileOptions(RASPToLinalgOptions &options,
+                                  llvm::StringRef pipelineOptions,
+                                  bool optimize, Location loc);
 
 /// Runs the `--rasp-to-linalg` pipeline with `pipelineOptions` (its option
 /// string, e.g. `lookup-min-elements=0`) on `module` (from `extractProgram`),

@@ -26,12 +26,13 @@ struct CraftModelModule {
 };
 
 /// Compiles `program`, with `output` as its output, by the
-/// `--rasp-to-craft-model` pipeline: the model the compiled mode converts to
-/// tensor IR. The passes are timed as scopes nested in `timing`. Emits
-/// diagnostics and fails if the program does not compile.
-FailureOr<CraftModelModule> compileToCraftModel(ProgramOp program, Value output,
-                                                const RunConfig &config,
-                                                TimingScope &timing);
+/// `--rasp-to-craft-model` pipeline with the optimisations `pipelineOptions`
+/// (the compiled mode's `--compile-options`) selects: the model the compiled
+/// mode converts to tensor IR. The passes are timed as scopes nested in
+/// `timing`. Emits diagnostics and fails if the program does not compile.
+FailureOr<CraftModelModule>
+compileToCraftModel(ProgramOp program, Value output, const RunConfig &config,
+                    TimingScope &timing, llvm::StringRef pipelineOptions = "");
 
 /// The forward-pass options matching `pipelineOptions`, the options of the
 /// `--rasp-to-linalg` pipeline the compiled mode uses (`--compile-options`).

@@ -56,6 +56,29 @@ llvm::Error Synthesizer::checkTable() {
     return llvm::createStringError(
         "fused table has " + std::to_string(fn.outputs.size()) +
         " outputs for " + std::to_string(n) + " points");
+  if (fn.stride() && fn.points.size() % fn.stride() != 0)
+    return llvm::createStringError(
+        "fused table has a partial point (" + std::to_string(fn.points.size()) +
+        " indices for " + std::to_string(fn.stride()) + " features)");
+  // Every index in range, so the synthesis can read without checks.
+  int64_t rows =
+      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
+  for (const CategoricalFeature &c : fn.categorical)
+    if (c.offset < 0 || c.dim < 0 || c.offset + c.dim > rows)
+      return llvm::createStringError(
+          "a categorical feature's rows lie outside the MLP's input");
+  for (int64_t p = 0; p < n; ++p)
+    for (size_t i = 0; i < m + k; ++i) {
+      int32_t v = valueIndex(p, i);
+      int64_t size = i < m
+                         ? static_cast<int64_t>(fn.numerical[i].readings.size())
+                         : fn.categorical[i - m].dim;
+      if (v >= size || v < (i < m ? 0 : -1))
+        return llvm::createStringError(
+            "fused table point " + std::to_string(p) + " has value index " +
+            std::to_string(v) + " for a feature with " + std::to_string(size) +
+            " values");
+    }
   minReading.assign(m, INFINITY);
   maxReading.assign(m, -INFINITY);
   maxAbsReading.assign(m, 0.0);
@@ -377,7 +400,10 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
                               std::max(roundingAllowance(pair[0], p),
                                        roundingAllowance(pair[1], p)));
     double margin = a * gap / 2 - 0.5;
-    if (options.mlpSlope == 0 && err >= margin) {
+    // Written so that a NaN (values that coincide in double, an infinite
+    // slope) refuses too; an explicit slope skips only the noise check.
+    bool separable = gap > 0 && std::isfinite(a) && std::isfinite(margin);
+    if (!separable || (options.mlpSlope <= 0 && !(err < margin))) {
       std::string lo = rasp::PyValue::real(below.zhi).repr();
       std::string hi = rasp::PyValue::real(above.zlo).repr();
       if (m == 1)
@@ -410,17 +436,16 @@ llvm::Error Synthesizer::groupUnits(const Group &group, Units &units) const {
     }
     llvm::sort(xy);
     xy.erase(std::unique(xy.begin(), xy.end()), xy.end());
-    if (xy.size() >= 2 && xy.front().first != xy.back().first) {
-      double alpha = (xy.back().second - xy.front().second) /
-                     (xy.back().first - xy.front().first);
-      double beta = xy.front().second - alpha * xy.front().first;
-      bool affine = llvm::all_of(xy, [&](auto p) {
-        return std::abs(alpha * p.first + beta - p.second) <=
-               1e-12 * std::max(1.0, std::abs(p.second));
-      });
-      if (affine && alpha != 0)
-        return affineUnits(group, alpha, beta, units);
+    std::vector<double> xs, ys;
+    for (auto [x, y] : xy) {
+      xs.push_back(x);
+      ys.push_back(y);
     }
+    // Equal readings with different outputs make xs non-distinct: the
+    // fit's check then fails (or is not finite) and we step instead.
+    if (xs.size() >= 2 && xs.front() != xs.back())
+      if (auto affine = fitAffine(xs, ys); affine && affine->first != 0)
+        return affineUnits(group, affine->first, affine->second, units);
   }
   std::vector<Projection> candidates = candidateProjections(fn, group.points);
   llvm::Error last = llvm::Error::success();

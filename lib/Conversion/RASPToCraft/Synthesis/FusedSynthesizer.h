@@ -1,5 +1,4 @@
-//===- FusedSynthesizer.h - The fused-MLP synthesiser ------------*- C++
-//-*-===//
+//===- FusedSynthesizer.h - The fused-MLP synthesiser -----------*- C++ -*-===//
 //
 // Private to the fused-MLP synthesis: the state of one synthesis, shared by
 // the construction of the units (FusedMLP.cpp) and their error analysis

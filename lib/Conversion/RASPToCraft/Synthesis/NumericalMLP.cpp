@@ -137,18 +137,19 @@ mlir::craft::synth::numericValues(const ValueSet &set) {
   return xs;
 }
 
-/// True if `ys[k] == alpha * xs[k] + beta` for all k, to 1e-12 relative.
-static bool isAffine(llvm::ArrayRef<double> xs, llvm::ArrayRef<double> ys,
-                     double &alpha, double &beta) {
-  if (xs.size() < 2)
-    return false;
-  alpha = (ys[1] - ys[0]) / (xs[1] - xs[0]);
-  beta = ys[0] - alpha * xs[0];
+std::optional<std::pair<double, double>>
+mlir::craft::synth::fitAffine(llvm::ArrayRef<double> xs,
+                              llvm::ArrayRef<double> ys) {
+  if (xs.size() < 2 || xs.size() != ys.size())
+    return std::nullopt;
+  double alpha = (ys.back() - ys.front()) / (xs.back() - xs.front());
+  double beta = ys.front() - alpha * xs.front();
+  // Negated so that a NaN anywhere refuses.
   for (size_t k = 0; k < xs.size(); ++k)
-    if (std::abs(alpha * xs[k] + beta - ys[k]) >
-        1e-12 * std::max(1.0, std::abs(ys[k])))
-      return false;
-  return true;
+    if (!(std::abs(alpha * xs[k] + beta - ys[k]) <=
+          1e-12 * std::max(1.0, std::abs(ys[k]))))
+      return std::nullopt;
+  return std::make_pair(alpha, beta);
 }
 
 llvm::Expected<MLPBlock>
@@ -166,8 +167,8 @@ mlir::craft::synth::mapNumericalToNumerical(const ValueSet &inputs,
       return y.takeError();
     ys.push_back(*y);
   }
-  double alpha, beta;
-  if (isAffine(*xs, ys, alpha, beta)) {
+  if (auto affine = fitAffine(*xs, ys)) {
+    auto [alpha, beta] = *affine;
     // alpha * x + beta, exact for every x, not only the value set.
     std::vector<Unit> units;
     if (beta != 0)

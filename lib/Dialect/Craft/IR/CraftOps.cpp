@@ -126,6 +126,14 @@ LogicalResult EmbedOp::verify() {
     return emitOpError("tokens space must be categorical");
   if (!getIndicesSpace().isCategorical())
     return emitOpError("indices space must be categorical");
+  // Direction i is position i: every embedding and fold table relies on it.
+  for (auto [i, value] : llvm::enumerate(getIndicesSpace().getValues())) {
+    auto index = dyn_cast<IntegerAttr>(value);
+    if (!index || index.getValue() != i)
+      return emitOpError("indices space must hold the positions 0, 1, ... "
+                         "in order; direction ")
+             << i << " is " << value;
+  }
   if (!getOneSpace().isNumerical())
     return emitOpError("one space must be a single unvalued direction");
   SpaceAttr bos = getBosSpace();

@@ -17,7 +17,7 @@ struct FoldEmbeddings : craft::impl::FoldEmbeddingsPassBase<FoldEmbeddings> {
 
   void runOnOperation() override {
     for (ProgramOp program : getOperation().getOps<ProgramOp>())
-      foldEmbeddings(program);
+      numFolded += foldEmbeddings(program);
   }
 };
 } // namespace

@@ -16,8 +16,12 @@ struct PruneDirections : craft::impl::PruneDirectionsPassBase<PruneDirections> {
   using Base::Base;
 
   void runOnOperation() override {
-    for (ProgramOp program : getOperation().getOps<ProgramOp>())
-      pruneDirections(program);
+    for (ProgramOp program : getOperation().getOps<ProgramOp>()) {
+      PruneStats stats = pruneDirections(program);
+      numDirections += stats.directions;
+      numHiddenUnits += stats.hiddenUnits;
+      numComponents += stats.components;
+    }
   }
 };
 } // namespace

@@ -16,6 +16,8 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
+
 namespace mlir::craft::synth {
 
 /// A sparse output vector: (index, value) pairs sorted by index.
@@ -71,6 +73,12 @@ MLPBlock linearMap(double coeff);
 llvm::Expected<MLPBlock> selectorWidthDecoder(const rasp::ValueSet &widths,
                                               const rasp::ValueSet *outputSpace,
                                               const SynthesisOptions &options);
+
+/// `(alpha, beta)` with `ys[k] == alpha * xs[k] + beta` for every k, to
+/// 1e-12 relative, fitted through the first and last points (`xs` distinct);
+/// none for fewer than two points or a fit that is not finite.
+std::optional<std::pair<double, double>> fitAffine(llvm::ArrayRef<double> xs,
+                                                   llvm::ArrayRef<double> ys);
 
 /// The numeric values of a numerical SOp's value set, in order; an error for
 /// None, strings and non-finite numbers.

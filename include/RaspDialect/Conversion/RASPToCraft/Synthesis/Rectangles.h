@@ -1,5 +1,4 @@
-//===- Rectangles.h - Relations over pairs as unions of rectangles -*- C++
-//-*-===//
+//===- Rectangles.h - Relations as unions of rectangles ---------*- C++ -*-===//
 //
 // A selector whose keys and queries are functions of two SOps each,
 // key = f(a_k, b_k) and query = g(a_q, b_q), selects by a relation

@@ -80,6 +80,9 @@ def FoldEmbeddingsPass : Pass<"fold-embeddings", "::mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::craft::CraftDialect"];
+  let statistics = [
+    Statistic<"numFolded", "folded", "MLPs folded into the embeddings">,
+  ];
 }
 
 def PruneDirectionsPass : Pass<"prune-directions", "::mlir::ModuleOp"> {
@@ -104,6 +107,11 @@ def PruneDirectionsPass : Pass<"prune-directions", "::mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::craft::CraftDialect"];
+  let statistics = [
+    Statistic<"numDirections", "directions", "Residual directions removed">,
+    Statistic<"numHiddenUnits", "hidden-units", "MLP hidden units removed">,
+    Statistic<"numComponents", "components", "Components removed">,
+  ];
 }
 
 def CraftModelStatsPass : Pass<"craft-model-stats", "::mlir::ModuleOp"> {

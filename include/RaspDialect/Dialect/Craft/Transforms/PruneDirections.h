@@ -1,5 +1,4 @@
-//===- PruneDirections.h - Drop residual directions nothing reads -*- C++
-//-*-===//
+//===- PruneDirections.h - Drop directions nothing reads --------*- C++ -*-===//
 //
 // The C++ entry point of `--prune-directions`.
 //
