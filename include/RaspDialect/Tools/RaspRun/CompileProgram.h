@@ -3,6 +3,7 @@
 #ifndef RASPDIALECT_TOOLS_RASPRUN_COMPILEPROGRAM_H
 #define RASPDIALECT_TOOLS_RASPRUN_COMPILEPROGRAM_H
 
+#include "RaspDialect/Runtime/Runtime.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -27,6 +28,10 @@ LogicalResult compileToCraft(ModuleOp module);
 /// pass is timed as a scope nested in `timing`. Emits diagnostics.
 LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
                                 llvm::StringRef pipelineOptions = "");
+
+/// The runtime options of rasp-run's compiled mode (also used by the
+/// benchmark driver, so that it measures exactly what rasp-run does).
+runtime::CompileOptions getCompiledModeOptions();
 
 } // namespace mlir::rasp
 
