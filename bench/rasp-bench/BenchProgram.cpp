@@ -21,7 +21,8 @@ using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::bench;
 
-bool mlir::rasp::bench::loadProgramSpec(const std::string &path, ProgramSpec &spec) {
+bool mlir::rasp::bench::loadProgramSpec(const std::string &path,
+                                        ProgramSpec &spec) {
   std::string error;
   std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &error);
   if (!file) {
@@ -51,8 +52,8 @@ static LogicalResult parse(const ProgramSpec &spec, MLIRContext *context,
   parsed.sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(spec.contents, spec.path),
       llvm::SMLoc());
-  parsed.diagnostics = std::make_unique<SourceMgrDiagnosticHandler>(
-      parsed.sourceMgr, context);
+  parsed.diagnostics =
+      std::make_unique<SourceMgrDiagnosticHandler>(parsed.sourceMgr, context);
   if (llvm::sys::path::extension(spec.path) == ".rasp") {
     ImportRASPOptions options;
     options.vocab = spec.overrides.vocab;
@@ -86,8 +87,8 @@ createContext(const DialectRegistry &registry) {
 
 FailureOr<CompiledProgram>
 mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
-                            const DialectRegistry &registry,
-                            StopAfter stopAfter, TimingScope &timing) {
+                                  const DialectRegistry &registry,
+                                  StopAfter stopAfter, TimingScope &timing) {
   CompiledProgram compiled;
   double wall = wallSeconds(), cpu = processCPUSeconds();
   compiled.context = createContext(registry);
@@ -101,8 +102,8 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
       return failure();
   }
   compiled.config = parsed.config;
-  compiled.module = extractProgram(
-      parsed.program, parsed.program.getOutput(), compiled.config);
+  compiled.module = extractProgram(parsed.program, parsed.program.getOutput(),
+                                   compiled.config);
 
   if (stopAfter == StopAfter::CraftModel) {
     TimingScope scope = timing.nest("compile to craft model");
@@ -115,8 +116,7 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
   }
   {
     TimingScope scope = timing.nest("compile to tensor IR");
-    if (failed(compileToTensorIR(*compiled.module, scope,
-                                 spec.compileOptions)))
+    if (failed(compileToTensorIR(*compiled.module, scope, spec.compileOptions)))
       return failure();
   }
   if (stopAfter == StopAfter::TensorIR)
@@ -133,7 +133,7 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
 
 FailureOr<craft::ModelStats>
 mlir::rasp::bench::computeProgramStats(const ProgramSpec &spec,
-                                 const DialectRegistry &registry) {
+                                       const DialectRegistry &registry) {
   TimingScope noTiming;
   FailureOr<CompiledProgram> compiled =
       compileProgram(spec, registry, StopAfter::CraftModel, noTiming);

@@ -1,4 +1,5 @@
-//===- BenchProgram.h - One compile of a program, as rasp-run does -*- C++ -*-===//
+//===- BenchProgram.h - One compile of a program, as rasp-run does -*- C++
+//-*-===//
 //
 // The benchmark driver compiles through the same library calls as
 // `rasp-run`'s compiled mode (import, extractProgram, the --rasp-to-linalg

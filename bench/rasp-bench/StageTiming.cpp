@@ -70,8 +70,9 @@ void StageTimingManager::stopTimer(void *handle) {
   node->cpu += cpu - node->cpuStart;
 }
 
-void *StageTimingManager::nestTimer(
-    void *handle, const void *, llvm::function_ref<std::string()> nameBuilder) {
+void *
+StageTimingManager::nestTimer(void *handle, const void *,
+                              llvm::function_ref<std::string()> nameBuilder) {
   // Keyed by name, not by id: a pass's id is the pass object, and the same
   // pass in a later pipeline must land in the same record.
   std::string name = nameBuilder();
@@ -92,8 +93,7 @@ std::vector<StageTime> StageTimingManager::getStages() const {
   std::vector<StageTime> stages;
   for (const Node *node : order) {
     std::string path = node->name;
-    for (const Node *up = node->parent; up && up != root.get();
-         up = up->parent)
+    for (const Node *up = node->parent; up && up != root.get(); up = up->parent)
       path = up->name + "/" + path;
     stages.push_back({std::move(path), node->wall, node->cpu});
   }

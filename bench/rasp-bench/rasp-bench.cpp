@@ -43,8 +43,9 @@ namespace json = llvm::json;
 static cl::OptionCategory benchCategory("rasp-bench options");
 static cl::SubCommand compileCommand("compile",
                                      "per-stage compile times of a program");
-static cl::SubCommand throughputCommand(
-    "throughput", "sequences per second of the JIT-compiled model");
+static cl::SubCommand
+    throughputCommand("throughput",
+                      "sequences per second of the JIT-compiled model");
 
 static cl::opt<std::string> programFile(cl::Positional, cl::Required,
                                         cl::desc("<program .rasp or .mlir>"),
@@ -190,8 +191,7 @@ static int runCompile(const ProgramSpec &spec, const DialectRegistry &registry,
     runtimeStats = compiled->runtimeStats;
     ++measured;
     if (measured >= repetitionsOpt &&
-        (wallSeconds() - start >= minTimeOpt ||
-         measured >= maxRepetitionsOpt))
+        (wallSeconds() - start >= minTimeOpt || measured >= maxRepetitionsOpt))
       break;
   }
   json::Array stages;
