@@ -4,13 +4,17 @@
 // load a program, pick the parameters, then for each input line print the
 // output sequence as JSON. Everything but the plumbing lives in libraries:
 // RunConfig/SequenceIO (selection, parameters, encoding, printing) and the
-// Executors (interpreter, craft evaluator, compiled model).
+// Executors (interpreter, craft evaluator, compiled model, traced forward
+// pass), ModelTools (the compiled craft.model) and the safetensors export.
 //
 //===----------------------------------------------------------------------===//
 
+#include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Target/ImportRASP.h"
+#include "RaspDialect/Target/Safetensors/TransformerWeights.h"
 #include "RaspDialect/Tools/RaspRun/Executor.h"
+#include "RaspDialect/Tools/RaspRun/ModelTools.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 #include "RaspDialect/Tools/RaspRun/SequenceIO.h"
 
@@ -84,6 +88,37 @@ static cl::opt<bool> timingOpt(
              "lowering to LLVM, JIT, run) to stderr; --mlir-timing-display "
              "and --mlir-output-format=json choose the format"),
     cl::cat(runCategory));
+static cl::opt<bool> traceOpt(
+    "trace",
+    cl::desc("Print, per input, one JSON document with the residual stream "
+             "after the embedding and every sublayer decoded per subspace, "
+             "and every head's logits and attention pattern (schema "
+             "rasp-run-trace/1, docs/Trace.md)"),
+    cl::cat(runCategory));
+static cl::opt<bool>
+    traceRawOpt("trace-raw",
+                cl::desc("Like --trace, with the raw vector of every subspace "
+                         "at every position"),
+                cl::cat(runCategory));
+static cl::opt<std::string> exportOpt(
+    "export",
+    cl::desc("Write the compiled transformer's weights to FILE as "
+             "safetensors (TransformerLens tensor names, docs/Export.md)"),
+    cl::value_desc("FILE"), cl::cat(runCategory));
+static cl::opt<uint64_t> exportMaxMBOpt(
+    "export-max-mb",
+    cl::desc("Refuse an --export whose tensors exceed this many MB (the "
+             "dense layout of large selection tables is huge)"),
+    cl::init(2048), cl::value_desc("MB"), cl::cat(runCategory));
+static cl::opt<bool> forceOpt("force",
+                              cl::desc("Let --export overwrite an existing "
+                                       "file"),
+                              cl::cat(runCategory));
+static cl::opt<std::string> modelStatsOpt(
+    "model-stats", cl::ValueOptional,
+    cl::desc("Print the compiled model's layers, heads, dimensions and "
+             "parameters; =json for JSON (schema rasp-craft-model-stats/1)"),
+    cl::value_desc("json"), cl::cat(runCategory));
 static cl::list<std::string>
     inputOpts("input",
               cl::desc("An input sequence of whitespace-separated tokens "
@@ -186,10 +221,94 @@ static LogicalResult runInputs(Executor &executor, const RunConfig &config,
       allSucceeded = false;
       continue;
     }
-    printJSONSequence(llvm::outs(), result.values, numerical);
+    if (!result.document.empty())
+      llvm::outs() << result.document;
+    else
+      printJSONSequence(llvm::outs(), result.values, numerical);
     llvm::outs() << "\n";
   }
   return success(allSucceeded);
+}
+
+/// Checks the options of --trace, --export and --model-stats.
+static LogicalResult checkModelOptions(Mode mode, bool tracing) {
+  if (tracing && mode != Mode::Compiled) {
+    reportError("--trace traces the compiled model; it cannot be combined "
+                "with --interpret or --mode=" +
+                llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
+    return failure();
+  }
+  if (modelStatsOpt.getNumOccurrences() && modelStatsOpt != "" &&
+      modelStatsOpt != "text" && modelStatsOpt != "json") {
+    reportError("--model-stats takes 'text' or 'json', not '" + modelStatsOpt +
+                "'");
+    return failure();
+  }
+  if (exportOpt.getNumOccurrences() && exportOpt.empty()) {
+    reportError("--export needs a file name");
+    return failure();
+  }
+  return success();
+}
+
+/// The executor of `mode`.
+static FailureOr<std::unique_ptr<Executor>>
+createExecutor(Mode mode, ProgramOp program, Value output,
+               const RunConfig &config, TimingScope &timing) {
+  switch (mode) {
+  case Mode::Interpret:
+    return createInterpreterExecutor(program, output, config);
+  case Mode::Craft:
+    return createCraftExecutor(program, output, config);
+  case Mode::Compiled:
+    break;
+  }
+  return createCompiledExecutor(program, output, config, timing,
+                                compileOptionsOpt);
+}
+
+/// The --trace executor on the compiled craft.model, with the arithmetic of
+/// the compiled mode's --compile-options.
+static FailureOr<std::unique_ptr<Executor>>
+createTracer(CraftModelModule model, const RunConfig &config,
+             ProgramOp program) {
+  FailureOr<trace::ForwardOptions> forwardOptions =
+      getForwardOptions(compileOptionsOpt, program.getLoc());
+  if (failed(forwardOptions))
+    return failure();
+  trace::TraceOptions traceOptions;
+  traceOptions.raw = traceRawOpt;
+  return createTraceExecutor(std::move(model), config, *forwardOptions,
+                             traceOptions);
+}
+
+/// --export and --model-stats on the compiled craft.model. Fails after
+/// reporting an error; nothing is written then.
+static LogicalResult inspectModel(craft::ModelOp model) {
+  if (exportOpt.getNumOccurrences()) {
+    safetensors::TransformerWeightsOptions options;
+    options.maxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
+                       << 20;
+    FailureOr<safetensors::File> weights =
+        safetensors::buildTransformerWeights(model, options);
+    if (failed(weights))
+      return failure();
+    if (llvm::Error error = safetensors::writeFileAtomically(
+            exportOpt, forceOpt, [&](llvm::raw_ostream &os) {
+              return safetensors::write(*weights, os);
+            })) {
+      reportError(llvm::toString(std::move(error)));
+      return failure();
+    }
+  }
+  if (modelStatsOpt.getNumOccurrences()) {
+    craft::ModelStats stats = craft::computeModelStats(model);
+    if (modelStatsOpt == "json")
+      craft::printModelStatsJSON({stats}, llvm::outs());
+    else
+      craft::printModelStats(stats, llvm::outs());
+  }
+  return success();
 }
 
 int main(int argc, char **argv) {
@@ -204,6 +323,12 @@ int main(int argc, char **argv) {
   FailureOr<RunOverrides> overrides = getOverrides();
   if (failed(overrides))
     return 1;
+  Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
+  bool tracing = traceOpt || traceRawOpt;
+  if (failed(checkModelOptions(mode, tracing)))
+    return 1;
+  bool inspecting =
+      exportOpt.getNumOccurrences() || modelStatsOpt.getNumOccurrences();
 
   // The report is printed when the manager goes out of scope, after `root`.
   DefaultTimingManager timingManager;
@@ -253,20 +378,29 @@ int main(int argc, char **argv) {
     return 1;
   parseTimer.stop();
 
-  Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
-  FailureOr<std::unique_ptr<Executor>> executor = failure();
-  switch (mode) {
-  case Mode::Interpret:
-    executor = createInterpreterExecutor(*program, output, *config);
-    break;
-  case Mode::Craft:
-    executor = createCraftExecutor(*program, output, *config);
-    break;
-  case Mode::Compiled:
-    executor = createCompiledExecutor(*program, output, *config, root,
-                                      compileOptionsOpt);
-    break;
+  // The compiled craft.model, for the export, the statistics and the trace.
+  std::optional<CraftModelModule> craftModel;
+  if (inspecting || tracing) {
+    TimingScope scope = root.nest("compile to craft model");
+    FailureOr<CraftModelModule> compiled =
+        compileToCraftModel(*program, output, *config, scope);
+    if (failed(compiled))
+      return 1;
+    craftModel = std::move(*compiled);
   }
+  if (inspecting) {
+    if (failed(inspectModel(craftModel->model)))
+      return 1;
+    // Given alone, they do not read inputs.
+    if (inputOpts.empty() && !tracing) {
+      llvm::outs().flush(); // before the timing report
+      return 0;
+    }
+  }
+
+  FailureOr<std::unique_ptr<Executor>> executor =
+      tracing ? createTracer(std::move(*craftModel), *config, *program)
+              : createExecutor(mode, *program, output, *config, root);
   if (failed(executor))
     return 1;
 

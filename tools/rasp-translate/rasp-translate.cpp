@@ -2,18 +2,21 @@
 //
 // mlirTranslateMain with the project's translations: `--import-rasp` reads a
 // .rasp program into the rasp dialect; `--rasp-to-tensor-ir` compiles a .rasp
-// or .mlir program to upstream tensor IR.
+// or .mlir program to upstream tensor IR; `--rasp-to-safetensors` writes the
+// compiled transformer's weights.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Target/ExportTensorIR.h"
 #include "RaspDialect/Target/ImportRASP.h"
+#include "RaspDialect/Target/Safetensors/ExportSafetensors.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
   mlir::rasp::registerImportRASPTranslation();
   mlir::rasp::registerRASPToTensorIRTranslation();
+  mlir::rasp::registerRASPToSafetensorsTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "RASP translation tool\n"));
 }

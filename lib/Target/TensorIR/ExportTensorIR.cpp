@@ -1,23 +1,18 @@
 //===- ExportTensorIR.cpp - The --rasp-to-tensor-ir translation -----------===//
 //
-// Loads the program like rasp-run does (a `.rasp` file through the frontend,
-// anything else as MLIR), applies and checks the compile parameters, runs the
-// --rasp-to-linalg pipeline and prints the module.
+// Loads the program like rasp-run does (loadTranslationInput: a `.rasp` file
+// through the frontend, anything else as MLIR, the compile parameters applied
+// and checked), runs the --rasp-to-linalg pipeline and prints the module.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Target/ExportTensorIR.h"
-#include "RaspDialect/InitAll.h"
 #include "RaspDialect/Target/ImportRASP.h"
 #include "RaspDialect/Tools/RaspRun/CompileProgram.h"
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "RaspDialect/Tools/RaspRun/TranslationInput.h"
 
-#include "mlir/IR/DialectRegistry.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -25,45 +20,11 @@ using namespace mlir::rasp;
 static LogicalResult exportTensorIR(llvm::SourceMgr &sourceMgr,
                                     llvm::raw_ostream &os, MLIRContext *context,
                                     llvm::StringRef pipelineOptions) {
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  context->appendDialectRegistry(registry);
-  context->loadAllAvailableDialects();
-
-  TranslationParameters p = getTranslationParameters();
-  llvm::StringRef file = sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID())
-                             ->getBufferIdentifier();
-  bool isSource = llvm::sys::path::extension(file) == ".rasp";
-  OwningOpRef<ModuleOp> module;
-  if (isSource) {
-    ImportRASPOptions options;
-    options.vocab = p.vocab;
-    options.maxSeqLen = p.maxSeqLen;
-    options.bos = p.bos;
-    options.causal = p.causal.value_or(false);
-    options.outputName = p.outputName;
-    module = importRASP(sourceMgr, context, options);
-  } else {
-    module = parseSourceFile<ModuleOp>(sourceMgr, context);
-  }
-  if (!module)
+  FailureOr<TranslationInput> in = loadTranslationInput(sourceMgr, context);
+  if (failed(in))
     return failure();
-
-  FailureOr<ProgramOp> program = selectProgram(*module, "");
-  if (failed(program))
-    return failure();
-  Value output = program->getOutput();
-  if (p.outputName && !isSource) {
-    FailureOr<Value> named = selectOutputByName(*program, *p.outputName);
-    if (failed(named))
-      return failure();
-    output = *named;
-  }
-  RunOverrides overrides{p.vocab, p.maxSeqLen, p.bos, p.causal};
-  FailureOr<RunConfig> config = resolveRunConfig(*program, overrides);
-  if (failed(config))
-    return failure();
-  OwningOpRef<ModuleOp> compiled = extractProgram(*program, output, *config);
+  OwningOpRef<ModuleOp> compiled =
+      extractProgram(in->program, in->output, in->config);
   TimingScope noTiming;
   if (failed(compileToTensorIR(*compiled, noTiming, pipelineOptions)))
     return failure();

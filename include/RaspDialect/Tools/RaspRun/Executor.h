@@ -29,6 +29,9 @@ struct RunResult {
   /// Where and why evaluation failed otherwise.
   std::optional<Location> errorLoc;
   std::string error;
+  /// One line of JSON printed instead of `values` when the executor traces
+  /// (`--trace`); empty otherwise.
+  std::string document;
 };
 
 /// An input sequence as indices into `RunConfig::vocab`, without BOS.
