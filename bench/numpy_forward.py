@@ -9,7 +9,8 @@ The counterpart of `rasp-bench throughput`: the same model (the exported
 tensors are the compiled model's weights in TransformerLens' dense layout,
 docs/Export.md), the same full-length inputs (BOS + max_seq_len tokens, the
 id formula of rasp-bench), float32, embedding + forward pass + argmax
-decoding per position. Batched: the residual stream is one (batch x
+decoding per position. The forward pass is utils/numpy-forward.py's
+`Model.forward` on the whole batch: the residual stream is one (batch x
 positions) x d_model matrix, so every projection is one BLAS call; attention
 scores are one batched matmul per head. numpy calls whatever libblas.so.3
 resolves to: set LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -36,9 +37,10 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def load_reader():
+def load_numpy_forward():
+    """utils/numpy-forward.py as a module: its reader and forward pass."""
     path = os.path.join(ROOT, "utils", "numpy-forward.py")
-    spec = importlib.util.spec_from_file_location("numpy_forward_reader", path)
+    spec = importlib.util.spec_from_file_location("numpy_forward_utils", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -59,45 +61,6 @@ def token_ids(batch, positions, vocab_size, bos_id):
     return ids
 
 
-class DenseModel:
-    """The forward pass of docs/Export.md on a batch of equal-length rows."""
-
-    def __init__(self, tensors, metadata):
-        self.t = {name: np.ascontiguousarray(t, dtype=np.float32)
-                  for name, t in tensors.items()}
-        self.n_layers = int(metadata["n_layers"])
-        self.n_heads = int(metadata["n_heads"])
-        self.causal = metadata["causal"] == "true"
-        if metadata["attn_scale"] != "1":
-            raise ValueError("expected the softmax scale folded into W_Q")
-
-    def forward(self, ids):
-        batch, n = ids.shape
-        t = self.t
-        d = t["embed.W_E"].shape[1]
-        x = (t["embed.W_E"][ids] + t["pos_embed.W_pos"][:n]).reshape(-1, d)
-        hidden = np.triu(np.ones((n, n), dtype=bool), k=1)
-        for layer in range(self.n_layers):
-            b = f"blocks.{layer}."
-            attn = np.zeros_like(x)
-            for h in range(self.n_heads):
-                q = (x @ t[b + "attn.W_Q"][h]).reshape(batch, n, -1)
-                k = (x @ t[b + "attn.W_K"][h]).reshape(batch, n, -1)
-                v = (x @ t[b + "attn.W_V"][h]).reshape(batch, n, -1)
-                logits = q @ k.transpose(0, 2, 1)
-                if self.causal:
-                    logits[:, hidden] = -np.inf
-                logits -= logits.max(axis=2, keepdims=True)
-                p = np.exp(logits)
-                p /= p.sum(axis=2, keepdims=True)
-                attn += (p @ v).reshape(batch * n, -1) @ t[b + "attn.W_O"][h]
-            x = x + attn
-            pre = x @ t[b + "mlp.W_in"] + t[b + "mlp.b_in"]
-            np.maximum(pre, 0, out=pre)
-            x = x + pre @ t[b + "mlp.W_out"] + t[b + "mlp.b_out"]
-        return (x @ t["unembed.W_U"]).reshape(batch, n, -1)
-
-
 def decode(out):
     """Index of the decoded value per position: argmax, -1 below 1/2."""
     best = out.argmax(axis=2)
@@ -115,9 +78,11 @@ def main():
     parser.add_argument("--check-rows", type=int, default=4)
     args = parser.parse_args()
 
-    reader = load_reader()
-    tensors, metadata = reader.read_safetensors(args.model)
-    model = DenseModel(tensors, metadata)
+    nf = load_numpy_forward()
+    tensors, metadata = nf.read_safetensors(args.model)
+    # Private aligned copies (the reader maps the file's buffer).
+    model = nf.Model({name: np.array(t, dtype=np.float32)
+                      for name, t in tensors.items()}, metadata)
     vocab_size = len(json.loads(metadata["vocab"]))
     bos_id = int(metadata["bos_id"])
     positions = int(metadata["max_seq_len"]) + 1
@@ -150,7 +115,7 @@ def main():
         "blas": blas_in_use(),
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
         "numpy": np.__version__,
-        "d_model": int(metadata["d_model"]),
+        "d_model": model.d_model,
         "n_layers": model.n_layers,
         "n_heads": model.n_heads,
         "d_head": int(metadata["d_head"]),

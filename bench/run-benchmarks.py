@@ -134,7 +134,7 @@ class Runner:
         results = []
         for ref in programs:
             name = ref["program"]
-            vocab = ref["vocab"].strip("{}")
+            vocab = ref["vocab"][1:-1]  # "{(,),{,}}" -> "(,),{,}"
             self.note(f"library {name}")
             path = os.path.join(ROOT, "examples", name + ".rasp")
             result = self.compile_config(path, vocab, ref["max_seq_len"],

@@ -1,5 +1,4 @@
-//===- BenchProgram.h - One compile of a program, as rasp-run does -*- C++
-//-*-===//
+//===- BenchProgram.h - One compile, as rasp-run does -----------*- C++ -*-===//
 //
 // The benchmark driver compiles through the same library calls as
 // `rasp-run`'s compiled mode (import, extractProgram, the --rasp-to-linalg

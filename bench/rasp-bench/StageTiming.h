@@ -1,5 +1,4 @@
-//===- StageTiming.h - Wall and CPU time of nested timing scopes -*- C++
-//-*-===//
+//===- StageTiming.h - Wall and CPU time of timing scopes -------*- C++ -*-===//
 //
 // A TimingManager that records, for every scope nested under its root (the
 // stages of a compile and, through PassManager::enableTiming, every pass),
