@@ -10,8 +10,10 @@
 using namespace mlir;
 using namespace mlir::rasp;
 
-void mlir::rasp::populateRASPToCraftModelPipeline(
-    OpPassManager &pm, const RASPToCraftModelOptions &options) {
+/// The passes of --rasp-to-craft-model, for either pipeline's options.
+template <typename Derived>
+static void addCraftModelPasses(OpPassManager &pm,
+                                const RASPCompileOptions<Derived> &options) {
   InferBasesPassOptions bases;
   bases.vocab.assign(options.vocab.begin(), options.vocab.end());
   bases.maxSeqLen = options.maxSeqLen;
@@ -19,18 +21,25 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   bases.causal = options.causal;
   pm.addPass(createInferBasesPass(bases));
   pm.addPass(createValidatePass());
-  pm.addPass(createLowerToCraftPass());
+  LowerToCraftPassOptions lowering;
+  lowering.fuseMLPs = options.fuseMLPs;
+  lowering.fuseWidthFactor = options.fuseWidthFactor;
+  lowering.factorSelectors = options.factorSelectors;
+  lowering.foldEmbeddings = options.foldEmbeddings;
+  pm.addPass(createLowerToCraftPass(lowering));
+  if (options.pruneDirections)
+    pm.addPass(craft::createPruneDirectionsPass());
   pm.addPass(craft::createAllocateLayersPass());
+}
+
+void mlir::rasp::populateRASPToCraftModelPipeline(
+    OpPassManager &pm, const RASPToCraftModelOptions &options) {
+  addCraftModelPasses(pm, options);
 }
 
 void mlir::rasp::populateRASPToLinalgPipeline(
     OpPassManager &pm, const RASPToLinalgOptions &options) {
-  RASPToCraftModelOptions model;
-  model.vocab = ArrayRef<std::string>(options.vocab);
-  model.maxSeqLen = options.maxSeqLen;
-  model.bos = options.bos;
-  model.causal = options.causal;
-  populateRASPToCraftModelPipeline(pm, model);
+  addCraftModelPasses(pm, options);
   ConvertCraftToLinalgPassOptions convert;
   convert.resourceMinElements = options.resourceMinElements;
   convert.sparseMinElements = options.sparseMinElements;

@@ -1,32 +1,54 @@
 // RUN: rasp-opt %s --split-input-file --rasp-to-craft-model="vocab=a,b max-seq-len=3" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s
+// RUN: rasp-opt %s --split-input-file --rasp-to-craft-model="vocab=a,b max-seq-len=3 fuse-mlps=false factor-selectors=false fold-embeddings=false prune-directions=false" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=LEGACY
 // RUN: rasp-opt %s --split-input-file --rasp-to-craft-model="vocab=a,b max-seq-len=3 causal=true" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=CAUSAL
 // RUN: rasp-opt %s --split-input-file --rasp-to-craft-model="vocab=a,b max-seq-len=3 bos=START" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=START
 
 // The pipeline runs --infer-bases (with the options), --validate,
-// --lower-to-craft and --allocate-layers: rasp programs in, layered craft
-// models out. Residual labels come from the NameLocs a frontend gives bound
-// variables. This is reverse with `length - indices - 1` fused into one
-// sequence_map: 3 layers (Tracr's reverse, with two maps, has 4).
-
+// --lower-to-craft, --prune-directions and --allocate-layers: rasp programs
+// in, layered craft models out. Residual labels come from the NameLocs a
+// frontend gives bound variables. This is reverse with `length - indices - 1`
+// fused into one sequence_map by the frontend.
+//
+// Optimised (the default, docs/Fusion.md): 2 layers. opp_index is computed
+// by one MLP straight from the attention output of `length` and the
+// indices, in layer 0; of its values -3..2 only 0..2 can select a key, so
+// the others are pruned.
 // CHECK-LABEL: craft.model @reverse
-// CHECK-SAME: labels = ["tokens:a", "tokens:b", "tokens:BOS", "one", "indices:0", "indices:1", "indices:2", "length_sw_attn", "length:0", "length:1", "length:2", "length:3", "opp_index:-3", "opp_index:-2", "opp_index:-1", "opp_index:0", "opp_index:1", "opp_index:2", "reverse:a", "reverse:b"]
-// CHECK-SAME: max_seq_len = 3 : i64
-// CHECK-SAME: vocab = ["a", "b"]
+// CHECK-SAME: labels = ["tokens:a", "tokens:b", "tokens:BOS", "one", "indices:0", "indices:1", "indices:2", "length_sw_attn", "opp_index:0", "opp_index:1", "opp_index:2", "reverse:a", "reverse:b"]
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
-// CHECK: %[[ATT:.*]], %[[LEN:.*]] = craft.layer 0 {
-// CHECK:   craft.attention_head
+// CHECK: %[[ATT:.*]], %[[OPP:.*]] = craft.layer 0 {
+// CHECK-NEXT: %[[A:.*]] = craft.attention_head
 // CHECK-SAME: -> #craft.space<"length_sw_attn">
-// CHECK:   craft.mlp
-// CHECK-SAME: -> [#craft.space<"length", [0, 1, 2, 3]>]
-// CHECK: %[[OPP:.*]] = craft.layer 1 {
-// CHECK-NEXT: craft.mlp(%[[LEN]], %[[I]], %[[ONE]] :
-// CHECK-SAME: -> [#craft.space<"opp_index", [-3, -2, -1, 0, 1, 2]>]
-// CHECK: %[[REV:.*]] = craft.layer 2 {
+// CHECK-NEXT: craft.mlp(%[[I]], %[[A]], %[[ONE]], %[[BOS]] :
+// CHECK-SAME: -> [#craft.space<"opp_index", [0, 1, 2]>]
+// CHECK: %[[REV:.*]] = craft.layer 1 {
 // CHECK-NEXT: craft.attention_head query(%[[OPP]], %[[ONE]], %[[BOS]] :
 // CHECK-SAME: value(%[[T]] : !craft.vec<2>)
-// CHECK-NOT: causal
+// CHECK-NOT: craft.layer 2
 // CHECK: craft.output %[[REV]] : !craft.vec<2>
-// CHECK-NOT: rasp.program
+//
+// Without the optimisations: one MLP per op, 3 layers (Tracr's reverse,
+// with two maps, has 4).
+
+// LEGACY-LABEL: craft.model @reverse
+// LEGACY-SAME: labels = ["tokens:a", "tokens:b", "tokens:BOS", "one", "indices:0", "indices:1", "indices:2", "length_sw_attn", "length:0", "length:1", "length:2", "length:3", "opp_index:-3", "opp_index:-2", "opp_index:-1", "opp_index:0", "opp_index:1", "opp_index:2", "reverse:a", "reverse:b"]
+// LEGACY-SAME: max_seq_len = 3 : i64
+// LEGACY-SAME: vocab = ["a", "b"]
+// LEGACY: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
+// LEGACY: %[[ATT:.*]], %[[LEN:.*]] = craft.layer 0 {
+// LEGACY:   craft.attention_head
+// LEGACY-SAME: -> #craft.space<"length_sw_attn">
+// LEGACY:   craft.mlp
+// LEGACY-SAME: -> [#craft.space<"length", [0, 1, 2, 3]>]
+// LEGACY: %[[OPP:.*]] = craft.layer 1 {
+// LEGACY-NEXT: craft.mlp(%[[LEN]], %[[I]], %[[ONE]] :
+// LEGACY-SAME: -> [#craft.space<"opp_index", [-3, -2, -1, 0, 1, 2]>]
+// LEGACY: %[[REV:.*]] = craft.layer 2 {
+// LEGACY-NEXT: craft.attention_head query(%[[OPP]], %[[ONE]], %[[BOS]] :
+// LEGACY-SAME: value(%[[T]] : !craft.vec<2>)
+// LEGACY-NOT: causal
+// LEGACY: craft.output %[[REV]] : !craft.vec<2>
+// LEGACY-NOT: rasp.program
 
 // CAUSAL-LABEL: craft.model @reverse
 // CAUSAL-SAME: causal
@@ -59,17 +81,25 @@ rasp.program @reverse {
 
 // -----
 
-// Two independent maps of the tokens share the MLP sublayer of layer 0; the
-// sequence map of both follows in layer 1.
+// Without the optimisations, two independent maps of the tokens share the
+// MLP sublayer of layer 0; the sequence map of both follows in layer 1.
+// Optimised, `both` is a function of the tokens alone, true for every
+// token: a constant, which the token embedding writes. No layer is left.
 
 // CHECK-LABEL: craft.model @parallel_maps
-// CHECK: craft.layer 0 {
-// CHECK-NEXT: craft.mlp
-// CHECK-SAME: -> [#craft.space<"is_a", [false, true]>, #craft.space<"is_b", [false, true]>]
-// CHECK: craft.layer 1 {
-// CHECK-NEXT: craft.mlp
-// CHECK-SAME: -> [#craft.space<"both", [false, true]>]
-// CHECK-NOT: craft.layer 2
+// CHECK: %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[BOTH:.*]] = craft.embed
+// CHECK-SAME: folds [#craft.fold<tokens, #craft.space<"both", [true]>, dense<1.000000e+00> : tensor<2x1xf64>>]
+// CHECK-NOT: craft.layer
+// CHECK: craft.output %[[BOTH]]
+
+// LEGACY-LABEL: craft.model @parallel_maps
+// LEGACY: craft.layer 0 {
+// LEGACY-NEXT: craft.mlp
+// LEGACY-SAME: -> [#craft.space<"is_a", [false, true]>, #craft.space<"is_b", [false, true]>]
+// LEGACY: craft.layer 1 {
+// LEGACY-NEXT: craft.mlp
+// LEGACY-SAME: -> [#craft.space<"both", [false, true]>]
+// LEGACY-NOT: craft.layer 2
 !str = !rasp.sop<categorical, !rasp.str>
 !bool = !rasp.sop<categorical, i1>
 rasp.program @parallel_maps {

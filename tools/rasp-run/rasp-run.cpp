@@ -76,6 +76,12 @@ static cl::opt<Mode> modeOpt(
                clEnumValN(Mode::Compiled, "compiled",
                           "the JIT-compiled transformer (default)")),
     cl::init(Mode::Compiled), cl::cat(runCategory));
+static cl::opt<bool> optimizeOpt(
+    "optimize",
+    cl::desc("Compile with the model-size optimisations: fused MLPs, "
+             "factorised selector widths, folded embeddings, pruned "
+             "directions (default; --optimize=false gives one MLP per op)"),
+    cl::init(true), cl::cat(runCategory));
 static cl::opt<std::string> compileOptionsOpt(
     "compile-options",
     cl::desc("Options of the --rasp-to-linalg pipeline for the compiled mode, "
@@ -376,6 +382,7 @@ int main(int argc, char **argv) {
   FailureOr<RunConfig> config = resolveRunConfig(*program, *overrides);
   if (failed(config))
     return 1;
+  config->optimize = optimizeOpt;
   parseTimer.stop();
 
   // The compiled craft.model, for the export, the statistics and the trace.

@@ -102,10 +102,10 @@ TEST_F(TraceDocumentTest, ReverseShowsEachSubspaceFromTheSublayerWritingIt) {
             Json({"BOS", nullptr, nullptr, nullptr}));
 
   // Each subspace is empty (None) until the stage that writes it, and holds
-  // its value from then on.
+  // its value from then on. (`length` has no subspace: the fused MLP reads
+  // the selector width's attention output directly.)
   Json expected = {{"opp_index", {nullptr, 2, 1, 0}},
-                   {"reverse", {nullptr, "c", "b", "a"}},
-                   {"length", {nullptr, 3, 3, 3}}};
+                   {"reverse", {nullptr, "c", "b", "a"}}};
   for (auto &[name, value] : expected.items()) {
     bool written = false;
     for (const Json &stage : residuals) {

@@ -15,6 +15,14 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
     decoding MLP, tuple features of composite selectors, categorical views
     of numerical SOps that a selector or sequence_map reads).
 
+    With `fuse-mlps` (the default), elementwise SOps (maps, sequence maps,
+    linear combinations, selector-width decoding) get no MLP of their own:
+    each SOp that an attention head or the output reads is written by one
+    MLP computed straight from the attention outputs and embeddings it
+    depends on, so a program needs about as many layers as its longest
+    chain of attention ops (docs/Fusion.md). `fuse-mlps=false` gives one
+    MLP per op.
+
     Constructions (docs/Craft.md) and the derivation of every sharpness
     constant (docs/exactness.md) are documented; each block is exact within
     float32 rounding on every reachable input, for max_seq_len up to at
@@ -50,6 +58,27 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
            "mlp_exactness, 100 by default)">,
     Option<"maxTableEntries", "max-table-entries", "int64_t", "1 << 26",
            "Largest table over value tuples a composite selector may need">,
+    Option<"fuseMLPs", "fuse-mlps", "bool", "true",
+           "Compute each SOp an attention head or the output needs with one "
+           "MLP straight from the attention outputs and embeddings it "
+           "depends on, instead of one MLP per elementwise op "
+           "(docs/Fusion.md)">,
+    Option<"fuseWidthFactor", "fuse-width-factor", "double", "4.0",
+           "A fused MLP may have this many times the hidden units of the "
+           "MLPs it replaces (at least 64); wider ones are split at their "
+           "operands">,
+    Option<"maxFusedDomain", "max-fused-domain", "int64_t", "1 << 16",
+           "Most input combinations a fused MLP over several inputs may "
+           "tabulate">,
+    Option<"factorSelectors", "factor-selectors", "bool", "true",
+           "Count a selector over a sequence_map of two SOps with one head "
+           "per rectangle of the relation, without computing the "
+           "sequence_map first (needs fuse-mlps)">,
+    Option<"maxSelectorRectangles", "max-selector-rectangles", "int64_t",
+           "4", "Most heads a factorised selector width may use">,
+    Option<"foldEmbeddings", "fold-embeddings", "bool", "true",
+           "Let the token and position embeddings write MLPs that read only "
+           "the tokens or only the positions">,
   ];
 }
 

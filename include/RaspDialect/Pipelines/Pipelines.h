@@ -15,10 +15,16 @@
 
 namespace mlir::rasp {
 
-/// Options of `--rasp-to-craft-model`: the compile parameters, each
-/// overriding the program attribute of the same name (see --infer-bases).
-struct RASPToCraftModelOptions
-    : public PassPipelineOptions<RASPToCraftModelOptions> {
+/// The options every pipeline from `rasp.program`s takes: the compile
+/// parameters, each overriding the program attribute of the same name (see
+/// --infer-bases), and the model-size optimisations (docs/Fusion.md).
+template <typename Derived>
+struct RASPCompileOptions : public PassPipelineOptions<Derived> {
+  template <typename T>
+  using Option = ::mlir::detail::PassOptions::Option<T>;
+  template <typename T>
+  using ListOption = ::mlir::detail::PassOptions::ListOption<T>;
+
   ListOption<std::string> vocab{*this, "vocab", llvm::cl::desc("token values")};
   Option<int64_t> maxSeqLen{
       *this, "max-seq-len",
@@ -31,29 +37,54 @@ struct RASPToCraftModelOptions
   Option<bool> causal{*this, "causal",
                       llvm::cl::desc("compile with causal attention masks"),
                       llvm::cl::init(false)};
+  // Passed to --lower-to-craft and --prune-directions.
+  Option<bool> fuseMLPs{*this, "fuse-mlps",
+                        llvm::cl::desc("one MLP per SOp a head or the output "
+                                       "reads, from attention outputs and "
+                                       "embeddings"),
+                        llvm::cl::init(true)};
+  Option<double> fuseWidthFactor{
+      *this, "fuse-width-factor",
+      llvm::cl::desc("widest fused MLP relative to the MLPs it replaces"),
+      llvm::cl::init(4.0)};
+  Option<bool> factorSelectors{
+      *this, "factor-selectors",
+      llvm::cl::desc("selector widths over pairs of SOps as one head per "
+                     "rectangle of the relation"),
+      llvm::cl::init(true)};
+  Option<bool> foldEmbeddings{
+      *this, "fold-embeddings",
+      llvm::cl::desc("functions of the tokens or of the positions alone "
+                     "written by the embeddings"),
+      llvm::cl::init(true)};
+  Option<bool> pruneDirections{
+      *this, "prune-directions",
+      llvm::cl::desc("drop residual directions and hidden units nothing "
+                     "reads"),
+      llvm::cl::init(true)};
+
+  /// Turns every model-size optimisation off: one MLP per op, as Tracr.
+  void disableOptimizations() {
+    fuseMLPs = false;
+    factorSelectors = false;
+    foldEmbeddings = false;
+    pruneDirections = false;
+  }
 };
 
+/// Options of `--rasp-to-craft-model`.
+struct RASPToCraftModelOptions
+    : public RASPCompileOptions<RASPToCraftModelOptions> {};
+
 /// From `rasp.program`s to layered `craft.model`s: --infer-bases,
-/// --validate, --lower-to-craft, --allocate-layers.
+/// --validate, --lower-to-craft, --prune-directions, --allocate-layers.
 void populateRASPToCraftModelPipeline(OpPassManager &pm,
                                       const RASPToCraftModelOptions &options);
 
 /// Options of `--rasp-to-linalg`: the compile parameters of
 /// `--rasp-to-craft-model` and the weight forms of
 /// `--convert-craft-to-linalg`.
-struct RASPToLinalgOptions : public PassPipelineOptions<RASPToLinalgOptions> {
-  ListOption<std::string> vocab{*this, "vocab", llvm::cl::desc("token values")};
-  Option<int64_t> maxSeqLen{
-      *this, "max-seq-len",
-      llvm::cl::desc("longest input without BOS (0: the program's)"),
-      llvm::cl::init(0)};
-  Option<std::string> bos{
-      *this, "bos",
-      llvm::cl::desc("beginning-of-sequence token (empty: the program's)"),
-      llvm::cl::init("")};
-  Option<bool> causal{*this, "causal",
-                      llvm::cl::desc("compile with causal attention masks"),
-                      llvm::cl::init(false)};
+struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
   Option<int64_t> resourceMinElements{
       *this, "resource-min-elements",
       llvm::cl::desc("weights with at least this many elements become "

@@ -10,10 +10,30 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Attention.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
 namespace synth = mlir::craft::synth;
+
+/// docs/exactness.md (2.1, 6.4): the value's own error, the softmax leak
+/// (larger by e^(2 s eta) when noisy operands move the logits by eta) and
+/// the float32 rounding of the weighted sum of up to N + 1 values.
+static double aggregateError(Lowering &l, Value input,
+                             const ValueSet &inputValues, bool numerical,
+                             const LoweredSelector &selector) {
+  double maxAbs = 1;
+  if (numerical)
+    for (const PyValue &v : inputValues)
+      maxAbs = std::max(maxAbs, v.isNumber() ? std::abs(v.toDouble()) : 0.0);
+  double leak = synth::kAttentionLeak *
+                std::exp(2 * selector.block.scale * selector.logitError);
+  double n = static_cast<double>(l.synthesis.maxSeqLen + 2);
+  double u = std::ldexp(1.0, -24);
+  double rounding = 2 * n * u / (1 - n * u);
+  return l.errorOf(input) + (2 * leak + rounding) * maxAbs;
+}
 
 LogicalResult mlir::rasp::lowering::lowerAggregate(Lowering &l,
                                                    AggregateOp op) {
@@ -47,7 +67,10 @@ LogicalResult mlir::rasp::lowering::lowerAggregate(Lowering &l,
     wov = std::move(*map);
   }
   std::string label = l.labelFor(op);
-  Value input = l.materialize(op.getInput());
+  FailureOr<Value> materialized = l.materialize(op.getInput());
+  if (failed(materialized))
+    return failure();
+  Value input = *materialized;
   FailureOr<LoweredSelector> selector =
       lowerSelector(l, op, op.getSelector(), synth::HeadKind::Aggregate,
                     std::move(wov), label);
@@ -61,6 +84,14 @@ LogicalResult mlir::rasp::lowering::lowerAggregate(Lowering &l,
   // A categorical aggregate copies its value's one-hot, noise included.
   if (l.isNoisy(input))
     l.markNoisy(result);
-  l.define(op.getResult(), {result, *values, numerical, std::nullopt, label});
+  SOpInfo info{result, *values, numerical, std::nullopt, label};
+  if (l.options.fuseMLPs) {
+    l.setError(result,
+               aggregateError(l, input, in.values, numerical, *selector));
+    // Where the selector selects nothing, a categorical aggregate is None.
+    info.fused = l.identity(l.leafOf(result, *values, numerical,
+                                     /*mayBeNone=*/!numerical));
+  }
+  l.define(op.getResult(), std::move(info));
   return success();
 }

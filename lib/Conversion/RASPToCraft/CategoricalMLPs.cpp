@@ -9,6 +9,8 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
@@ -34,14 +36,18 @@ LogicalResult mlir::rasp::lowering::lowerCategoricalFunction(
         return std::get<0>(t).identical(std::get<1>(t)) &&
                std::get<0>(t).identical(std::get<2>(t));
       });
+  // Without fusion every non-constant SOp already has its subspace.
+  FailureOr<Value> space = l.materialize(input);
+  if (failed(space))
+    return failure();
   if (identity) {
     l.define(op->getResult(0),
-             {l.materialize(input), *values, false, std::nullopt, in.label});
+             {*space, *values, false, std::nullopt, in.label});
     return success();
   }
 
   // A noisy input is read through clamp units, which makes the output exact.
-  Value x = l.materialize(input);
+  Value x = *space;
   bool noisy = l.isNoisy(x);
   llvm::Expected<craft::MLPBlock> block =
       noisy ? synth::cleanLookup(in.values, outputs,
@@ -94,27 +100,65 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
   FailureOr<ValueSet> values = l.valuesOf(op);
   if (failed(values))
     return failure();
-  std::vector<PyValue> table;
-  table.reserve(x.values.size() * y.values.size());
+  std::vector<PyValue> full;
+  full.reserve(x.values.size() * y.values.size());
   for (const PyValue &a : x.values)
     for (const PyValue &b : y.values) {
       FailureOr<PyValue> out = f(a, b);
       if (failed(out))
         return failure();
-      table.push_back(*out);
+      full.push_back(*out);
     }
-  bool numerical = isNumericalResult(op);
-  FailureOr<Value> xv = l.categoricalView(op, lhs);
-  FailureOr<Value> yv = l.categoricalView(op, rhs);
-  if (failed(xv) || failed(yv))
+  // A numerical operand is read through a one-hot of its classes: values
+  // with the same outputs against every value of the other operand share a
+  // direction, so no step separates them (docs/Fusion.md, "Class views").
+  auto viewOf = [&](Value sop, bool isLhs, ValueSet &reps,
+                    std::vector<size_t> &members) -> FailureOr<Value> {
+    SOpInfo &info = l.info(sop);
+    size_t nx = x.values.size(), ny = y.values.size();
+    size_t n = isLhs ? nx : ny;
+    if (!info.numerical) {
+      reps = info.values;
+      for (size_t i = 0; i < n; ++i)
+        members.push_back(i);
+      return l.categoricalView(op, sop);
+    }
+    std::map<std::vector<std::string>, size_t> classes;
+    std::vector<size_t> classOf;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<std::string> slice;
+      for (size_t j = 0, e = isLhs ? ny : nx; j < e; ++j) {
+        const PyValue &v = isLhs ? full[i * ny + j] : full[j * ny + i];
+        slice.push_back(std::string(v.typeName()) + ":" + v.repr());
+      }
+      auto [it, inserted] = classes.try_emplace(slice, reps.size());
+      if (inserted) {
+        reps.push_back(info.values[i]);
+        members.push_back(i);
+      }
+      classOf.push_back(it->second);
+    }
+    return l.classView(op, sop, classOf, reps);
+  };
+  ValueSet xs, ys;
+  std::vector<size_t> xMembers, yMembers;
+  FailureOr<Value> xv = viewOf(lhs, true, xs, xMembers);
+  if (failed(xv))
     return failure();
+  FailureOr<Value> yv = viewOf(rhs, false, ys, yMembers);
+  if (failed(yv))
+    return failure();
+  std::vector<PyValue> table;
+  for (size_t i : xMembers)
+    for (size_t j : yMembers)
+      table.push_back(full[i * y.values.size() + j]);
+  bool numerical = isNumericalResult(op);
   bool noisy = l.isNoisy(*xv) || l.isNoisy(*yv);
   llvm::Expected<craft::MLPBlock> block =
-      noisy ? synth::cleanSequenceMap(x.values, y.values, table,
+      noisy       ? synth::cleanSequenceMap(xs, ys, table,
                                       numerical ? nullptr : &*values)
-      : numerical
-          ? synth::sequenceMapToNumerical(x.values, y.values, table)
-          : synth::sequenceMapToCategorical(x.values, y.values, table, *values);
+      : numerical ? synth::sequenceMapToNumerical(xs, ys, table)
+                  : synth::sequenceMapToCategorical(xs, ys, table, *values);
   if (!block)
     return l.fail(op, block.takeError());
   std::string label = l.labelFor(op);

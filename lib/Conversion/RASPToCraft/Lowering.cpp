@@ -5,9 +5,11 @@
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
+#include "RaspDialect/Dialect/Craft/Transforms/FoldEmbeddings.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -128,10 +130,12 @@ LogicalResult mlir::rasp::lowering::lowerUnary(Lowering &l, Operation *op,
 // Materialised views
 //===----------------------------------------------------------------------===//
 
-Value Lowering::materialize(Value sop) {
+FailureOr<Value> Lowering::materialize(Value sop) {
   SOpInfo &i = info(sop);
   if (i.space)
     return i.space;
+  if (!i.constant)
+    return materializeFused(*this, sop);
   // A constant: one unit, 1 at every position but BOS.
   Location loc = sop.getLoc();
   craft::MLPBlock block =
@@ -149,6 +153,12 @@ FailureOr<Value> Lowering::categoricalView(Operation *user, Value sop) {
     return materialize(sop);
   if (Value cached = categoricalViews.lookup(sop))
     return cached;
+  if (!i.constant && options.fuseMLPs) {
+    FailureOr<Value> view = fusedCategoricalView(*this, user, sop);
+    if (succeeded(view))
+      categoricalViews[sop] = *view;
+    return view;
+  }
   Value view;
   if (i.constant) {
     view = buildMLP(sop.getLoc(), synth::constantCategorical(1, 0), {one, bos},
@@ -164,6 +174,31 @@ FailureOr<Value> Lowering::categoricalView(Operation *user, Value sop) {
     markNoisy(view);
   }
   categoricalViews[sop] = view;
+  return view;
+}
+
+FailureOr<Value> Lowering::classView(Operation *user, Value sop,
+                                     ArrayRef<size_t> classOf,
+                                     const ValueSet &representatives) {
+  SOpInfo &i = info(sop);
+  if (i.constant)
+    return buildMLP(sop.getLoc(), synth::constantCategorical(1, 0), {one, bos},
+                    spaceFor(uniqueLabel(i.label + "_cls"), &i.values));
+  llvm::Expected<std::vector<double>> xs = synth::numericValues(i.values);
+  if (!xs)
+    return fail(user, xs.takeError());
+  std::vector<synth::SparseVector> outs;
+  for (size_t c : classOf)
+    outs.push_back({{static_cast<int64_t>(c), 1.0}});
+  llvm::Expected<craft::MLPBlock> block = synth::discretise(
+      *xs, outs, representatives.size(), {0.0, 0.0}, synthesis);
+  if (!block)
+    return fail(user, block.takeError());
+  // Labelled by the classes' first members, which are distinct values.
+  Value view =
+      buildMLP(sop.getLoc(), *block, {i.space, one, bos},
+               spaceFor(uniqueLabel(i.label + "_cls"), &representatives));
+  markNoisy(view);
   return view;
 }
 
@@ -231,6 +266,122 @@ Value Lowering::clean(Value space) {
 }
 
 //===----------------------------------------------------------------------===//
+// Leaves and depths
+//===----------------------------------------------------------------------===//
+
+int64_t Lowering::depthOf(Value space) {
+  auto it = depths.find(space);
+  if (it != depths.end())
+    return it->second;
+  // LayerSchedule's rule: the first sublayer of the component's kind after
+  // every operand's.
+  int64_t depth = -1;
+  Operation *def = space.getDefiningOp();
+  // An MLP the embedding will write (fold-embeddings) is in the embedding.
+  if (options.foldEmbeddings && foldSource(space))
+    def = nullptr;
+  if (isa_and_nonnull<craft::MLPOp, craft::AttentionHeadOp>(def)) {
+    int64_t after = -1;
+    for (Value operand : def->getOperands())
+      after = std::max(after, depthOf(operand));
+    bool mlp = isa<craft::MLPOp>(def);
+    depth = after + 1;
+    if ((depth % 2 != 0) != mlp)
+      ++depth;
+  }
+  depths[space] = depth;
+  return depth;
+}
+
+std::optional<int> Lowering::foldSource(Value space) {
+  // 0: the tokens, 1: the positions, 2: `one` or `bos` (either).
+  if (space == tokens)
+    return 0;
+  if (space == indices)
+    return 1;
+  if (space == one || space == bos)
+    return 2;
+  auto mlp = space.getDefiningOp<craft::MLPOp>();
+  if (!mlp)
+    return std::nullopt;
+  int source = 2;
+  for (Value v : mlp.getInputs()) {
+    std::optional<int> s = foldSource(v);
+    if (!s || (*s != 2 && source != 2 && *s != source))
+      return std::nullopt;
+    if (*s != 2)
+      source = *s;
+  }
+  return source;
+}
+
+int64_t Lowering::depthOf(const FusedValue &value) {
+  int64_t depth = -1;
+  for (unsigned id : value.leaves) {
+    const Leaf &l = leaves[id];
+    if (l.categorical)
+      depth = std::max(depth, depthOf(l.space));
+    for (auto [space, coeff] : l.form)
+      depth = std::max(depth, depthOf(space));
+  }
+  return depth;
+}
+
+unsigned Lowering::addLeaf(Leaf leaf) {
+  // Leaves are equal if they read the same directions the same way.
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  if (leaf.categorical) {
+    os << "c" << leaf.space.getAsOpaquePointer();
+  } else {
+    os << "n";
+    for (auto [space, coeff] : leaf.form)
+      os << space.getAsOpaquePointer() << "*" << llvm::format("%a", coeff)
+         << ";";
+    os << "|";
+    for (double r : leaf.readings)
+      os << llvm::format("%a", r) << ",";
+  }
+  auto [it, inserted] = leafKeys.try_emplace(key, leaves.size());
+  if (inserted)
+    leaves.push_back(std::move(leaf));
+  return it->second;
+}
+
+unsigned Lowering::leafOf(Value space, const ValueSet &values, bool numerical,
+                          bool mayBeNone) {
+  Leaf leaf;
+  leaf.values = values;
+  if (!numerical) {
+    leaf.categorical = true;
+    leaf.space = space;
+    leaf.absError = errorOf(space);
+    leaf.mayBeNone = mayBeNone;
+    return addLeaf(std::move(leaf));
+  }
+  leaf.form = {{space, 1.0}};
+  for (const PyValue &v : values)
+    leaf.readings.push_back(v.isNumber() ? v.toDouble() : 0.0);
+  leaf.absError = errorOf(space);
+  return addLeaf(std::move(leaf));
+}
+
+FusedValue Lowering::identity(unsigned id) const {
+  FusedValue value;
+  value.leaves = {id};
+  const Leaf &l = leaves[id];
+  for (size_t i = 0; i < l.values.size(); ++i) {
+    value.points.push_back(static_cast<int32_t>(i));
+    value.outputs.push_back(l.values[i]);
+  }
+  if (l.mayBeNone) {
+    value.points.push_back(-1);
+    value.outputs.push_back(PyValue::none());
+  }
+  return value;
+}
+
+//===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
 
@@ -259,13 +410,31 @@ LogicalResult Lowering::lowerOp(Operation *op) {
         if (type.isNumerical())
           return op->emitOpError("cannot be lowered to craft: ")
                  << (isTokens ? "tokens" : "indices") << " must be categorical";
-        define(primitive.getResult(),
-               {isTokens ? tokens : indices,
-                isTokens ? tokenValues : indexValues, false, std::nullopt,
-                isTokens ? "tokens" : "indices"});
+        Value space = isTokens ? tokens : indices;
+        const ValueSet &values = isTokens ? tokenValues : indexValues;
+        SOpInfo info{space, values, false, std::nullopt,
+                     isTokens ? "tokens" : "indices"};
+        if (options.fuseMLPs)
+          info.fused = identity(leafOf(space, values, false));
+        define(primitive.getResult(), std::move(info));
         return success();
       })
       .Case<FullOp>([&](FullOp full) { return lowerFull(*this, full); })
+      .Case<MapOp, SequenceMapOp, LinearSequenceMapOp>(
+          [&](Operation *elementwise) -> LogicalResult {
+            if (options.fuseMLPs)
+              return lowerElementwise(*this, elementwise);
+            return lowerLegacyElementwise(elementwise);
+          })
+      .Case<AggregateOp>(
+          [&](AggregateOp agg) { return lowerAggregate(*this, agg); })
+      .Case<SelectorWidthOp>(
+          [&](SelectorWidthOp sw) { return lowerSelectorWidth(*this, sw); })
+      .Default([](Operation *) { return success(); });
+}
+
+LogicalResult Lowering::lowerLegacyElementwise(Operation *op) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
       .Case<MapOp>([&](MapOp map) -> LogicalResult {
         FailureOr<ElementFunction> fn = ElementFunction::get(map.getBody());
         if (failed(fn))
@@ -278,12 +447,7 @@ LogicalResult Lowering::lowerOp(Operation *op) {
           [&](SequenceMapOp seq) { return lowerSequenceMap(*this, seq); })
       .Case<LinearSequenceMapOp>([&](LinearSequenceMapOp lin) {
         return lowerLinearSequenceMap(*this, lin);
-      })
-      .Case<AggregateOp>(
-          [&](AggregateOp agg) { return lowerAggregate(*this, agg); })
-      .Case<SelectorWidthOp>(
-          [&](SelectorWidthOp sw) { return lowerSelectorWidth(*this, sw); })
-      .Default([](Operation *) { return success(); });
+      });
 }
 
 /// The value set of the primitive `OpTy` in `program`: its `values`, or
@@ -347,8 +511,10 @@ LogicalResult Lowering::run() {
   for (Operation &op : source.getBody().front())
     if (needed.contains(&op) && failed(lowerOp(&op)))
       return failure();
-  craft::OutputOp::create(builder, source.getOutputOp().getLoc(),
-                          materialize(output));
+  FailureOr<Value> result = materialize(output);
+  if (failed(result))
+    return failure();
+  craft::OutputOp::create(builder, source.getOutputOp().getLoc(), *result);
   return success();
 }
 
@@ -377,5 +543,7 @@ mlir::rasp::lowerToCraft(ProgramOp program,
     craftProgram.erase();
     return failure();
   }
+  if (options.foldEmbeddings)
+    craft::foldEmbeddings(craftProgram);
   return craftProgram;
 }

@@ -23,9 +23,51 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <functional>
 #include <map>
 
 namespace mlir::rasp::lowering {
+
+//===----------------------------------------------------------------------===//
+// Fusion (docs/Fusion.md)
+//===----------------------------------------------------------------------===//
+
+/// A quantity in the residual stream that a fused MLP can read: a one-hot
+/// subspace, or a linear form of numerical subspaces (a mean, a difference
+/// of means, a selector width's attention output 1/(w+1), ...).
+struct Leaf {
+  bool categorical = false;
+  /// Categorical: the one-hot subspace.
+  Value space;
+  /// Numerical: sum of coefficient * subspace (`one` for a constant term).
+  llvm::SmallVector<std::pair<Value, double>, 2> form;
+  /// The value each index stands for (categorical: the directions).
+  ValueSet values;
+  /// Numerical: what the form reads for each value (the value itself, or
+  /// 1/(w+1) for a selector width's attention output).
+  std::vector<double> readings;
+  /// Categorical: the largest deviation of an entry from the one-hot.
+  /// Numerical: the form reads readings[i] up to absError + relError *
+  /// |readings[i]|.
+  double absError = 0, relError = 0;
+  /// Numerical: the range of the form at BOS.
+  std::pair<double, double> bosRange = {0.0, 0.0};
+  /// Categorical: the subspace can be the zero vector (None).
+  bool mayBeNone = false;
+};
+
+/// An SOp as a function of leaves, by its table on the reachable leaf
+/// values: point p has the value indices points[p * leaves.size() + i]
+/// (-1: None) and the value outputs[p].
+struct FusedValue {
+  llvm::SmallVector<unsigned, 4> leaves;
+  std::vector<int32_t> points;
+  std::vector<PyValue> outputs;
+  /// Hidden units the unfused MLPs composed into this value would need.
+  double cost = 0;
+
+  size_t numPoints() const { return outputs.size(); }
+};
 
 /// What a lowered SOp is in the craft program.
 struct SOpInfo {
@@ -38,6 +80,11 @@ struct SOpInfo {
   std::optional<PyValue> constant;
   /// Residual label of the SOp.
   std::string label;
+  /// With fusion: the SOp as a function of leaves (set for every
+  /// non-constant SOp), and how to recompute it over its operands'
+  /// subspaces if the fused MLP is refused.
+  std::optional<FusedValue> fused;
+  std::function<FailureOr<FusedValue>()> cut;
 };
 
 class Lowering {
@@ -50,23 +97,65 @@ public:
   LogicalResult run();
 
   /// The lowered form of an SOp operand (lowered before its users).
-  SOpInfo &info(Value sop) { return infos.find(sop)->second; }
+  SOpInfo &info(Value sop) {
+    auto it = infos.find(sop);
+    assert(it != infos.end() && "SOp used before it is lowered");
+    return it->second;
+  }
 
-  /// The subspace of `sop`, materialising a constant with a 1-unit MLP.
-  Value materialize(Value sop);
+  /// The subspace of `sop`: a constant gets a 1-unit MLP, a fused SOp the
+  /// MLP computing it from its leaves.
+  FailureOr<Value> materialize(Value sop);
 
   /// A categorical subspace for `sop` and its value set: the SOp itself, or
   /// for a numerical SOp a cached helper MLP that one-hot encodes its values.
   FailureOr<Value> categoricalView(Operation *user, Value sop);
+
+  /// Without fusion: a one-hot of the classes of a numerical SOp's values
+  /// (value i is in class classOf[i]; the classes' first members are
+  /// `representatives`), by a discretising MLP with steps only between
+  /// classes.
+  FailureOr<Value> classView(Operation *user, Value sop,
+                             llvm::ArrayRef<size_t> classOf,
+                             const ValueSet &representatives);
 
   /// The one-hot tuple of `spaces` (mixed radix, first most significant),
   /// cached per list: a helper for composite selectors.
   Value tupleFeature(llvm::ArrayRef<Value> spaces, llvm::StringRef label);
 
   /// True for a categorical subspace written by a discretising MLP, whose
-  /// one-hot carries float32 rounding noise (docs/exactness.md, 3.4).
-  bool isNoisy(Value space) const { return noisy.contains(space); }
+  /// one-hot carries float32 rounding noise (docs/exactness.md, 3.4). With
+  /// fusion, any subspace with a non-zero error bound.
+  bool isNoisy(Value space) const {
+    return noisy.contains(space) || errorOf(space) > 0;
+  }
   void markNoisy(Value space) { noisy.insert(space); }
+
+  /// With fusion: the error bound of a subspace (categorical: largest
+  /// deviation of an entry from the one-hot; numerical: absolute).
+  double errorOf(Value space) const { return errors.lookup(space); }
+  void setError(Value space, double error) { errors[space] = error; }
+
+  /// The sublayer a subspace is written in by the as-soon-as-possible
+  /// schedule (LayerSchedule): -1 for the embedding, then attention 0,
+  /// MLP 1, attention 2, ...
+  int64_t depthOf(Value space);
+  /// With fold-embeddings: 0 if the embedding will write `space` from the
+  /// tokens, 1 from the positions, 2 if it is `one`, `bos` or a constant;
+  /// std::nullopt if it needs a layer.
+  std::optional<int> foldSource(Value space);
+  /// The deepest sublayer among the subspaces a fused value reads.
+  int64_t depthOf(const FusedValue &value);
+
+  /// The leaf of a subspace that holds an SOp with `values` (registered
+  /// once per subspace).
+  unsigned leafOf(Value space, const ValueSet &values, bool numerical,
+                  bool mayBeNone = false);
+  /// Registers a leaf, or returns the id of an equal one.
+  unsigned addLeaf(Leaf leaf);
+  const Leaf &leaf(unsigned id) const { return leaves[id]; }
+  /// The identity function of a leaf.
+  FusedValue identity(unsigned id) const;
 
   /// `space` itself if it is exact, else a cached copy through clamp units.
   Value clean(Value space);
@@ -106,8 +195,14 @@ public:
 
 private:
   LogicalResult lowerOp(Operation *op);
+  /// Without fusion: one MLP per map, sequence_map and linear_sequence_map.
+  LogicalResult lowerLegacyElementwise(Operation *op);
 
   llvm::DenseMap<Value, SOpInfo> infos;
+  std::vector<Leaf> leaves;
+  std::map<std::string, unsigned> leafKeys;
+  llvm::DenseMap<Value, double> errors;
+  llvm::DenseMap<Value, int64_t> depths;
   llvm::DenseMap<Value, Value> categoricalViews;
   std::map<std::vector<void *>, Value> tupleFeatures;
   llvm::DenseSet<Value> noisy;
@@ -142,6 +237,35 @@ LogicalResult lowerNumericalFunction(Lowering &l, Operation *op, Value input,
                                      llvm::ArrayRef<PyValue> outputs);
 LogicalResult lowerLinearSequenceMap(Lowering &l, LinearSequenceMapOp op);
 
+/// With fusion: map, sequence_map and linear_sequence_map become functions
+/// of leaves; nothing is emitted until a consumer needs the subspace.
+LogicalResult lowerElementwise(Lowering &l, Operation *op);
+
+/// With fusion: the MLP computing a fused SOp from its leaves (or, if that
+/// MLP is refused, from its operands' subspaces).
+FailureOr<Value> materializeFused(Lowering &l, Value sop);
+
+/// With fusion: the table of a sequence_map over class views of its
+/// numerical operands (one-hots of the classes of values the function does
+/// not tell apart) and its other operands' subspaces.
+FailureOr<FusedValue> classCut(Lowering &l, Operation *op);
+
+/// With fusion: an MLP writing `value` as a one-hot over `outValues` (or a
+/// number if null) to a new subspace labelled after `label`.
+FailureOr<Value> buildFusedMLP(Lowering &l, Operation *user,
+                               const FusedValue &value,
+                               const ValueSet *outValues,
+                               llvm::StringRef label);
+
+/// With fusion: the leaf of a selector width's attention output 1/(w+1) for
+/// the widths `widths`, given the head's logit error and softmax scale.
+FailureOr<Leaf> widthLeaf(Operation *op, Value attention,
+                          const ValueSet &widths, double logitError,
+                          double scale);
+
+/// With fusion: a one-hot view of a numerical SOp, computed from its leaves.
+FailureOr<Value> fusedCategoricalView(Lowering &l, Operation *user, Value sop);
+
 /// rasp.aggregate.
 LogicalResult lowerAggregate(Lowering &l, AggregateOp op);
 
@@ -153,6 +277,9 @@ LogicalResult lowerSelectorWidth(Lowering &l, SelectorWidthOp op);
 struct LoweredSelector {
   craft::AttentionBlock block;
   llvm::SmallVector<Value> queries, keys;
+  /// With fusion: a bound on how far any logit (before the softmax scale)
+  /// is off because the query and key subspaces are noisy.
+  double logitError = 0;
 };
 
 /// Lowers `selector` (rasp.select, select_where, selector_and/or/not) for
@@ -164,6 +291,22 @@ FailureOr<LoweredSelector> lowerSelector(Lowering &l, Operation *user,
                                          craft::synth::HeadKind kind,
                                          craft::Matrix wov,
                                          llvm::StringRef label);
+
+/// The head of a conjunction of terms over `operands` (subspaces indexed by
+/// the terms' operand ids), with noisy operands cleaned where needed.
+FailureOr<LoweredSelector>
+lowerSelectorTerms(Lowering &l, Operation *user,
+                   llvm::ArrayRef<craft::synth::SelectorTerm> terms,
+                   llvm::ArrayRef<Value> operands, craft::synth::HeadKind kind,
+                   craft::Matrix wov);
+
+/// With fusion and factor-selectors: lowers a selector width over a select
+/// of sequence_maps of two SOps as one head per rectangle of the relation
+/// (docs/Fusion.md, "Factorised selector widths"). Returns false, emitting
+/// nothing, where that does not pay off or does not apply.
+FailureOr<bool> lowerFactorisedWidth(Lowering &l, SelectorWidthOp op,
+                                     const ValueSet &widths, bool numerical,
+                                     const std::string &label);
 
 } // namespace mlir::rasp::lowering
 

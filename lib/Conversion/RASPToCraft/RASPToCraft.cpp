@@ -22,6 +22,12 @@ struct LowerToCraftPass
     options.softmaxScale = softmaxScale;
     options.mlpSlope = mlpSlope;
     options.maxTableEntries = maxTableEntries;
+    options.fuseMLPs = fuseMLPs;
+    options.fuseWidthFactor = fuseWidthFactor;
+    options.maxFusedDomain = maxFusedDomain;
+    options.factorSelectors = factorSelectors;
+    options.maxSelectorRectangles = maxSelectorRectangles;
+    options.foldEmbeddings = foldEmbeddings;
     SmallVector<ProgramOp> programs(getOperation().getOps<ProgramOp>());
     bool failedAny = false;
     for (ProgramOp program : programs) {

@@ -13,6 +13,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
@@ -125,6 +127,32 @@ struct TreeBuilder {
 };
 } // namespace
 
+/// docs/exactness.md (6.4): how far a logit of `block` can move when its
+/// one-hot operands are up to their error bounds off. For a block W between
+/// a query with entry error dq and a key with entry error dk:
+/// dq * (largest column sum of |W|) + dk * (largest row sum) + dq dk sum|W|.
+static double logitError(Lowering &l, const craft::AttentionBlock &block,
+                         ArrayRef<Value> queries, ArrayRef<Value> keys) {
+  double eta = 0;
+  for (const craft::QKBlock &b : block.wqk) {
+    double dq = l.errorOf(queries[b.query]), dk = l.errorOf(keys[b.key]);
+    if (dq == 0 && dk == 0)
+      continue;
+    std::vector<double> rowSum(b.weights.getRows()),
+        colSum(b.weights.getCols());
+    double total = 0;
+    b.weights.forEachNonZero([&](int64_t r, int64_t c, double v) {
+      rowSum[r] += std::abs(v);
+      colSum[c] += std::abs(v);
+      total += std::abs(v);
+    });
+    double maxRow = rowSum.empty() ? 0 : *llvm::max_element(rowSum);
+    double maxCol = colSum.empty() ? 0 : *llvm::max_element(colSum);
+    eta += dq * maxCol + dk * maxRow + dq * dk * total;
+  }
+  return eta;
+}
+
 FailureOr<LoweredSelector>
 mlir::rasp::lowering::lowerSelector(Lowering &l, Operation *user,
                                     Value selector, synth::HeadKind kind,
@@ -158,22 +186,61 @@ mlir::rasp::lowering::lowerSelector(Lowering &l, Operation *user,
     terms.push_back({sideOperand(c.queryOperands, "_query_tuple"),
                      sideOperand(c.keyOperands, "_key_tuple"),
                      std::move(c.table)});
+  return lowerSelectorTerms(l, user, terms, builder.operands, kind,
+                            std::move(wov));
+}
 
+FailureOr<LoweredSelector> mlir::rasp::lowering::lowerSelectorTerms(
+    Lowering &l, Operation *user, ArrayRef<synth::SelectorTerm> terms,
+    ArrayRef<Value> operands, synth::HeadKind kind, craft::Matrix wov) {
+  auto dimOf = [&](unsigned id) -> int64_t {
+    return craft::getSpace(operands[id]).getDim();
+  };
   synth::SelectorHead head =
       synth::selectorHead(terms, dimOf, kind, std::move(wov), l.synthesis);
   LoweredSelector lowered;
   lowered.block = std::move(head.block);
   // A selector width or a numerical mean needs the selected keys' logits to
   // be equal, not only above BOS: noisy one-hots are cleaned first
-  // (docs/exactness.md, 3.4).
+  // (docs/exactness.md, 3.4). With fusion the noise is bounded, and a
+  // clean copy (one more MLP) is only made where the bound is too large
+  // (section 6.4).
   bool uniform = kind == synth::HeadKind::SelectorWidth ||
                  cast<SOpType>(user->getResult(0).getType()).isNumerical();
-  auto valueOf = [&](unsigned id) {
+  auto spaceOf = [&](unsigned id) {
     if (id == synth::kOneOperand)
       return l.one;
     if (id == synth::kBosOperand)
       return l.bos;
-    return uniform ? l.clean(builder.operands[id]) : builder.operands[id];
+    return operands[id];
+  };
+  bool cleanOperands = uniform;
+  if (l.options.fuseMLPs) {
+    SmallVector<Value> queries, keys;
+    for (unsigned id : head.queries)
+      queries.push_back(spaceOf(id));
+    for (unsigned id : head.keys)
+      keys.push_back(spaceOf(id));
+    lowered.logitError = logitError(l, lowered.block, queries, keys);
+    double s = lowered.block.scale, eta = lowered.logitError;
+    double n = static_cast<double>(l.synthesis.maxSeqLen + 2);
+    // A selector width: the attention output's relative error 3 s eta must
+    // stay well below the decoder's 1 / (4 (N + 2)). A numerical mean:
+    // selected keys must weigh the same. A categorical aggregate: the leak
+    // kAttentionLeak e^(2 s eta) stays below 2^-12.
+    if (kind == synth::HeadKind::SelectorWidth)
+      cleanOperands = 3 * s * eta > 1 / (16 * n);
+    else if (uniform)
+      cleanOperands = eta > 0;
+    else
+      cleanOperands =
+          2 * s * eta > std::log(std::ldexp(1.0, -12) / synth::kAttentionLeak);
+    if (cleanOperands)
+      lowered.logitError = 0;
+  }
+  auto valueOf = [&](unsigned id) {
+    Value space = spaceOf(id);
+    return cleanOperands ? l.clean(space) : space;
   };
   for (unsigned id : head.queries)
     lowered.queries.push_back(valueOf(id));

@@ -1,8 +1,8 @@
 //===- CompileProgram.cpp - Compile a rasp program for rasp-run -----------===//
 
 #include "RaspDialect/Tools/RaspRun/CompileProgram.h"
-#include "RaspDialect/Conversion/Passes.h"
-#include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
+#include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+#include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Builders.h"
@@ -39,20 +39,33 @@ OwningOpRef<ModuleOp> mlir::rasp::extractProgram(ProgramOp program,
   return module;
 }
 
-LogicalResult mlir::rasp::compileToCraft(ModuleOp module) {
+LogicalResult mlir::rasp::compileToCraft(ModuleOp module, bool optimize) {
   PassManager pm(module.getContext());
-  pm.addPass(createInferBasesPass());
-  pm.addPass(createValidatePass());
-  pm.addPass(createLowerToCraftPass());
-  return pm.run(module);
+  RASPToCraftModelOptions options;
+  if (!optimize)
+    options.disableOptimizations();
+  populateRASPToCraftModelPipeline(pm, options);
+  if (failed(pm.run(module)))
+    return failure();
+  // The evaluator runs programs: the model's components in layer order.
+  for (craft::ModelOp model :
+       llvm::make_early_inc_range(module.getOps<craft::ModelOp>())) {
+    craft::flattenModel(model);
+    model.erase();
+  }
+  return success();
 }
 
 LogicalResult mlir::rasp::compileToTensorIR(ModuleOp module,
                                             TimingScope &timing,
-                                            StringRef pipelineOptions) {
+                                            StringRef pipelineOptions,
+                                            bool optimize) {
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
   RASPToLinalgOptions options;
+  // Before parsing, so that the option string can turn single ones back on.
+  if (!optimize)
+    options.disableOptimizations();
   if (failed(options.parseFromString(pipelineOptions, errorStream)))
     return emitError(module.getLoc(), "invalid compile options '")
            << pipelineOptions << "': " << StringRef(errors).trim();

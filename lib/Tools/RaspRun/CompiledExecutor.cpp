@@ -95,7 +95,8 @@ mlir::rasp::createCompiledExecutor(ProgramOp program, Value output,
   OwningOpRef<ModuleOp> module = extractProgram(program, output, config);
   {
     TimingScope scope = timing.nest("compile to tensor IR");
-    if (failed(compileToTensorIR(*module, scope, pipelineOptions)))
+    if (failed(compileToTensorIR(*module, scope, pipelineOptions,
+                                 config.optimize)))
       return failure();
   }
   auto funcs = module->getOps<func::FuncOp>();

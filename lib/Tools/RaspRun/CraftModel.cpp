@@ -16,7 +16,10 @@ mlir::rasp::compileToCraftModel(ProgramOp program, Value output,
   out.module = extractProgram(program, output, config);
   PassManager pm(program.getContext());
   // The compile parameters are attributes of the extracted program.
-  populateRASPToCraftModelPipeline(pm, RASPToCraftModelOptions());
+  RASPToCraftModelOptions options;
+  if (!config.optimize)
+    options.disableOptimizations();
+  populateRASPToCraftModelPipeline(pm, options);
   pm.enableTiming(timing);
   if (failed(pm.run(*out.module)))
     return failure();

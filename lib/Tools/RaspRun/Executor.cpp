@@ -115,7 +115,7 @@ FailureOr<std::unique_ptr<Executor>>
 mlir::rasp::createCraftExecutor(ProgramOp program, Value output,
                                 const RunConfig &config) {
   OwningOpRef<ModuleOp> module = extractProgram(program, output, config);
-  if (failed(compileToCraft(*module)))
+  if (failed(compileToCraft(*module, config.optimize)))
     return failure();
   auto crafts = module->getOps<craft::ProgramOp>();
   if (crafts.empty())

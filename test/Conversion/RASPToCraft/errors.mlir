@@ -1,4 +1,5 @@
 // RUN: rasp-opt %s --split-input-file --verify-diagnostics --lower-to-craft="max-table-entries=1000"
+// RUN: rasp-opt %s --split-input-file --verify-diagnostics --lower-to-craft="max-table-entries=1000 fuse-mlps=false"
 
 rasp.program @missing_values attributes {vocab = [1, 2], max_seq_len = 2 : i64} {
   %t = rasp.tokens {values = [1, 2]} : !rasp.sop<categorical, i64>
@@ -133,4 +134,24 @@ rasp.program @no_vocab attributes {max_seq_len = 2 : i64} {
 rasp.program @no_length attributes {vocab = [1]} {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
   rasp.output %t : !rasp.sop<categorical, i64>
+}
+
+// -----
+
+rasp.program @too_close attributes {vocab = [1, 2], max_seq_len = 2 : i64} {
+  %t = rasp.tokens {values = [1, 2]} : !rasp.sop<categorical, i64>
+  %n = rasp.map %t {values = [1, 2]} : !rasp.sop<categorical, i64> -> !rasp.sop<numerical, i64> {
+  ^bb0(%x: i64):
+    rasp.yield %x : i64
+  }
+  %s = rasp.select %t, %t, eq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %a = rasp.aggregate %s, %n default(0) {values = [0.1, 0.10000000000000002]} : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  // expected-error @below {{'rasp.map' op cannot be lowered to craft: the values 0.1 and 0.10000000000000002 must map to different outputs but are too close to be told apart in float32}}
+  %m = rasp.map %a {values = [false, true]} : !rasp.sop<numerical, f64> -> !rasp.sop<categorical, i1> {
+  ^bb0(%x: f64):
+    %c = arith.constant 0.1 : f64
+    %gt = arith.cmpf ogt, %x, %c : f64
+    rasp.yield %gt : i1
+  }
+  rasp.output %m : !rasp.sop<categorical, i1>
 }

@@ -1,5 +1,10 @@
-// RUN: rasp-opt %s --lower-to-craft --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate="inputs=x/a/x/y/y,a/b/c,x/x/x/x/x precision=f32" -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate="inputs=x/a/x/y/y,a/b/c,x/x/x/x/x precision=f32" -o /dev/null | FileCheck %s --check-prefix=EVAL
+
+// The CHECK lines show the per-op constructions (fuse-mlps=false, no
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // frac_prevs: the numerical mean of (tokens == "x") over the prefix, then a
 // discretising MLP on its value set (every fraction k/n, n <= 5) and a
@@ -13,8 +18,9 @@
 // CHECK-SAME: w_ov dense<1.000000e+00> : tensor<1x1xf64> -> #craft.space<"frac_prevs">
 // x > 1/2 has one step, between 1/2 and 3/5, and a base unit for False.
 // CHECK: %[[HALF:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) w1 {{.*}} : tensor<3x3xf64> w2 {{.*}} -> [#craft.space<"more_than_half", [false, true]>]
-// A sequence_map reads its numerical operand through a one-hot view.
-// CHECK: %[[VIEW:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"frac_prevs_cat", [0.000000e+00, 2.000000e-01, {{.*}}, 1.000000e+00]>]
+// A sequence_map reads its numerical operand through a one-hot of the
+// classes of values it tells apart (here every value).
+// CHECK: %[[VIEW:.*]] = craft.mlp(%[[FRAC]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"frac_prevs_cls", [0.000000e+00, 2.000000e-01, {{.*}}, 1.000000e+00]>]
 // CHECK: %[[USE:.*]] = craft.mlp(%[[VIEW]], %[[HALF]], %[[ONE]] : !craft.vec<11>, !craft.vec<2>, !craft.vec<1>) {{.*}} -> [#craft.space<"sequence_map_1">]
 // CHECK: craft.output %[[USE]]
 

@@ -1,5 +1,10 @@
-// RUN: rasp-opt %s --lower-to-craft | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate=inputs=1/3/2/2 -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate=inputs=1/3/2/2 -o /dev/null | FileCheck %s --check-prefix=EVAL
+
+// The CHECK lines show the per-op constructions (fuse-mlps=false, no
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // CHECK-LABEL: craft.program @numeric
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
@@ -36,8 +41,9 @@ rasp.program @numeric attributes {vocab = [1, 2, 3], max_seq_len = 4 : i64} {
 // CHECK-NEXT: %[[P:.*]] = craft.mlp(%[[T]] : !craft.vec<3>) {{.*}} -> [#craft.space<"plus_ten", [11, 12, 13]>]
 // The identity map reuses plus_ten's subspace, and + full(7) is again a map.
 // CHECK-NEXT: %[[SUM:.*]] = craft.mlp(%[[P]] : !craft.vec<3>) w1 dense<{{\[\[}}1.800000e+01], [1.900000e+01], [2.000000e+01]]> : tensor<3x1xf64> w2 dense<1.000000e+00> : tensor<1x1xf64> -> [#craft.space<"sequence_map_1">]
-// A numerical operand of a sequence_map is read through a one-hot view.
-// CHECK-NEXT: %[[VIEW:.*]] = craft.mlp(%[[SUM]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"sequence_map_1_cat", [18, 19, 20]>]
+// A numerical operand of a sequence_map is read through a one-hot of the
+// classes of values the function tells apart (here every value).
+// CHECK-NEXT: %[[VIEW:.*]] = craft.mlp(%[[SUM]], %[[ONE]], %[[BOS]] : {{.*}}) {{.*}} -> [#craft.space<"sequence_map_1_cls", [18, 19, 20]>]
 // CHECK-NEXT: %[[OUT:.*]] = craft.mlp(%[[VIEW]], %[[P]], %[[ONE]] : !craft.vec<3>, !craft.vec<3>, !craft.vec<1>)
 // CHECK-NEXT: craft.output %[[OUT]]
 // EVAL: @constants: [18, 20, 19, 19]

@@ -1,5 +1,10 @@
-// RUN: rasp-opt %s --lower-to-craft --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate=inputs=a/b/c/d,d,c/a/b/b/d -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate=inputs=a/b/c/d,d,c/a/b/b/d -o /dev/null | FileCheck %s --check-prefix=EVAL
+
+// The CHECK lines show the per-op constructions (fuse-mlps=false, no
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // Tracr's make_reverse: length, opp_index = length - indices - 1, then an
 // aggregate that selects the opposite position.

@@ -1,5 +1,10 @@
-// RUN: rasp-opt %s --lower-to-craft --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s
 // RUN: rasp-opt %s --lower-to-craft --test-craft-evaluate=inputs=3/1/2,2/1/2/4,4/4/1/3/2,1 -o /dev/null | FileCheck %s --check-prefix=EVAL
+// RUN: rasp-opt %s --lower-to-craft="fuse-mlps=false fold-embeddings=false" --test-craft-evaluate=inputs=3/1/2,2/1/2/4,4/4/1/3/2,1 -o /dev/null | FileCheck %s --check-prefix=EVAL
+
+// The CHECK lines show the per-op constructions (fuse-mlps=false, no
+// folded embeddings); the default lowering (fused MLPs, folded embeddings)
+// computes the same values (EVAL, both modes) and is shown in fusion.mlir.
 
 // Tracr's make_sort(tokens, tokens, max_seq_len=5, min_key=1): unique keys
 // tokens + indices / 5, their rank by selector width, and an aggregate that

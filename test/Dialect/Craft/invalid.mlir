@@ -280,3 +280,22 @@ craft.program @p {
   } : !craft.vec<2>
   craft.output %one : !craft.vec<1>
 }
+
+// -----
+
+craft.program @p {
+  // expected-error @below {{'craft.embed' op fold table of #craft.space<"f"> must have shape 2x1 (tokens x space)}}
+  %tokens, %indices, %one, %bos, %f = craft.embed
+      tokens #craft.space<"tokens", ["a", "b"]>
+      indices #craft.space<"indices", [0, 1]>
+      one #craft.space<"one">
+      bos #craft.space<"tokens", ["BOS"]>
+      folds [#craft.fold<tokens, #craft.space<"f">, dense<1.0> : tensor<3x1xf64>>]
+  craft.output %f : !craft.vec<1>
+}
+
+// -----
+
+// expected-error @below {{expected ::mlir::craft::EmbedSource to be one of: tokens, indices}}
+// expected-error @below {{failed to parse Craft_FoldAttr parameter 'source'}}
+"test.use"() {f = #craft.fold<positions, #craft.space<"f">, dense<1.0> : tensor<1x1xf64>>} : () -> ()

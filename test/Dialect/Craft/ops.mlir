@@ -65,3 +65,20 @@ craft.program @grouped attributes {causal} {
       -> [#craft.space<"p", [[1, "a"], [1, "b"]]>, #craft.space<"q", []>]
   craft.output %a#0 : !craft.vec<1>
 }
+
+// Subspaces the embedding writes from a table over the tokens or the
+// positions (#craft.fold): one more result each, named after its label.
+// CHECK-LABEL: craft.program @folded
+// CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]], %[[OPEN:.*]], %[[LAST:.*]] = craft.embed tokens #craft.space<"tokens", ["(", ")"]> indices #craft.space<"indices", [0, 1]> one #craft.space<"one"> bos #craft.space<"tokens", ["BOS"]>
+// CHECK-SAME: folds [#craft.fold<tokens, #craft.space<"is_open">, dense<{{\[\[}}1.000000e+00], [0.000000e+00]]> : tensor<2x1xf64>>, #craft.fold<indices, #craft.space<"first", [false, true]>, dense<{{\[\[}}0.000000e+00, 1.000000e+00], [1.000000e+00, 0.000000e+00]]> : tensor<2x2xf64>>]
+// CHECK: craft.output %[[LAST]] : !craft.vec<2>
+craft.program @folded attributes {vocab = ["(", ")"], max_seq_len = 2 : i64} {
+  %tokens, %indices, %one, %bos, %is_open, %first = craft.embed
+      tokens #craft.space<"tokens", ["(", ")"]>
+      indices #craft.space<"indices", [0, 1]>
+      one #craft.space<"one">
+      bos #craft.space<"tokens", ["BOS"]>
+      folds [#craft.fold<tokens, #craft.space<"is_open">, dense<[[1.0], [0.0]]> : tensor<2x1xf64>>,
+             #craft.fold<indices, #craft.space<"first", [false, true]>, dense<[[0.0, 1.0], [1.0, 0.0]]> : tensor<2x2xf64>>]
+  craft.output %first : !craft.vec<2>
+}

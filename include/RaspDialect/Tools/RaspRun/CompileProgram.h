@@ -18,16 +18,21 @@ namespace mlir::rasp {
 OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
                                      const RunConfig &config);
 
-/// Runs basis inference, validation and weight synthesis on `module` (from
-/// `extractProgram`), leaving one `craft.program`. Emits diagnostics.
-LogicalResult compileToCraft(ModuleOp module);
+/// Runs the rasp-to-craft-model pipeline on `module` (from `extractProgram`),
+/// with the model-size optimisations if `optimize`, and flattens the model,
+/// leaving one `craft.program` that runs exactly as the layered model.
+/// Emits diagnostics.
+LogicalResult compileToCraft(ModuleOp module, bool optimize = true);
 
 /// Runs the `--rasp-to-linalg` pipeline with `pipelineOptions` (its option
 /// string, e.g. `lookup-min-elements=0`) on `module` (from `extractProgram`),
-/// leaving one `func.func` in the JIT runtime's calling convention. Each
-/// pass is timed as a scope nested in `timing`. Emits diagnostics.
+/// leaving one `func.func` in the JIT runtime's calling convention, with the
+/// model-size optimisations unless `optimize` is false (the option string
+/// may still turn single ones on). Each pass is timed as a scope nested in
+/// `timing`. Emits diagnostics.
 LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
-                                llvm::StringRef pipelineOptions = "");
+                                llvm::StringRef pipelineOptions = "",
+                                bool optimize = true);
 
 /// The runtime options of rasp-run's compiled mode (also used by the
 /// benchmark driver, so that it measures exactly what rasp-run does).

@@ -37,6 +37,9 @@ struct RunConfig {
   int64_t maxSeqLen = 0;
   std::string bos;
   bool causal = false;
+  /// Compile with the model-size optimisations (docs/Fusion.md); off, one
+  /// MLP per op as Tracr.
+  bool optimize = true;
 };
 
 /// The text a token of value `v` is written as: a string's own text, Python's

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
+#include "RaspDialect/Dialect/Craft/IR/CraftWeights.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -25,6 +26,7 @@ public:
 
 private:
   FailureOr<ResidualRange> rangeOf(Value value, unsigned expectedDim);
+  LogicalResult addFolds(ArrayRef<int64_t> tokenIds);
   float *tokenRow(int64_t id) {
     return tables.tokens.data() + id * tables.width;
   }
@@ -66,8 +68,8 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   if (failed(tokens) || failed(indices) || failed(one) || failed(bos))
     return failure();
   // A subspace the tables do not fill would silently stay zero: every result
-  // of the embedding must be one of the four handled here.
-  if (embed->getNumResults() != 4)
+  // of the embedding must be one of the four handled here or a fold.
+  if (embed->getNumResults() != 4 + embed.getFolded().size())
     return embed.emitOpError("has results the embedding tables do not cover");
   // The embed verifier guarantees categorical tokens and indices.
 
@@ -85,11 +87,13 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 
   // Token rows: the token's one-hot and `one`; BOS: its own direction and
   // `one`. Every row sets `one`, so it is 1 at every position.
+  std::vector<int64_t> tokenIds(tokenSpace.getDim(), -1);
   for (auto [id, item] : llvm::enumerate(vocab)) {
     std::optional<unsigned> index = tokenSpace.indexOf(item);
     if (!index)
       return model.emitOpError("vocabulary item ")
              << item << " has no direction in the token space " << tokenSpace;
+    tokenIds[*index] = id;
     int64_t column = tokens->offset + *index;
     tokenRow(id)[column] = 1.0f;
     tokenRow(id)[one->offset] = 1.0f;
@@ -111,6 +115,8 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
              << ") has no direction in the indices space " << indexSpace;
     positionRow(p)[indices->offset + *index] = 1.0f;
   }
+  if (failed(addFolds(tokenIds)))
+    return failure();
 
   // The column span of the tables, so consumers can skip the zero columns.
   int64_t lo = tables.width, hi = 0;
@@ -123,6 +129,29 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
       }
   tables.columns = lo < hi ? ResidualRange{lo, hi - lo} : ResidualRange{0, 0};
   return std::move(tables);
+}
+
+/// Adds the folded subspaces: row `i` of a fold's table goes to the row of the
+/// token with direction `i` (`tokenIds[i]`; none for a direction outside the
+/// vocabulary) or to position `i + 1`. BOS rows stay zero, as the fold says.
+LogicalResult TableBuilder::addFolds(ArrayRef<int64_t> tokenIds) {
+  for (auto [result, fold] :
+       llvm::zip(embed.getFolded(), embed.getFoldAttrs())) {
+    FailureOr<ResidualRange> range = rangeOf(result, fold.getSpace().getDim());
+    if (failed(range))
+      return failure();
+    bool byToken = fold.getSource() == EmbedSource::Tokens;
+    forEachNonZero(fold.getTable(), [&](int64_t r, int64_t c, double v) {
+      float *row = nullptr;
+      if (byToken && tokenIds[r] >= 0)
+        row = tokenRow(tokenIds[r]);
+      else if (!byToken && r + 1 < tables.numPositions)
+        row = positionRow(r + 1);
+      if (row)
+        row[range->offset + c] += static_cast<float>(v);
+    });
+  }
+  return success();
 }
 
 FailureOr<EmbeddingTables>

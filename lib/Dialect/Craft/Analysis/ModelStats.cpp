@@ -72,6 +72,28 @@ static DenseLayoutStats denseLayout(const ModelStats &s) {
   return dense;
 }
 
+/// Per-layer shapes: layer l has H_l heads of width k_l (its widest) and
+/// an MLP of M_l units, with biases; a sublayer without components has no
+/// parameters.
+static int64_t layeredParams(const ModelStats &s) {
+  int64_t d = s.residualWidth;
+  int64_t params = (s.vocabSize + 1) * d + (s.maxSeqLen + 1) * d;
+  for (const LayerStats &layer : s.layers) {
+    int64_t k = 0;
+    for (const HeadStats &h : layer.heads)
+      k = std::max(
+          {k, h.queryDim, h.keyDim, std::min(h.valueDim, h.outputDim)});
+    int64_t hk = static_cast<int64_t>(layer.heads.size()) * k;
+    if (hk)
+      params += 3 * (d * hk + hk) + (hk * d + d);
+    if (layer.mlp && layer.mlp->hiddenDim) {
+      int64_t m = layer.mlp->hiddenDim;
+      params += (d * m + m) + (m * d + d);
+    }
+  }
+  return params;
+}
+
 ModelStats mlir::craft::computeModelStats(ModelOp model) {
   ModelStats s;
   s.name = model.getSymName().str();
@@ -96,6 +118,7 @@ ModelStats mlir::craft::computeModelStats(ModelOp model) {
   }
   s.numLayers = s.layers.size();
   s.dense = denseLayout(s);
+  s.layeredParams = layeredParams(s);
   return s;
 }
 
@@ -152,6 +175,9 @@ void mlir::craft::printModelStats(const ModelStats &s, llvm::raw_ostream &os) {
                       "MLP hidden {2}): {3} params\n",
                       s.dense.numHeads, s.dense.keySize, s.dense.mlpHidden,
                       s.dense.params);
+  os << llvm::formatv("  per-layer layout (each layer its own head width "
+                      "and MLP): {0} params\n",
+                      s.layeredParams);
 }
 
 llvm::json::Value mlir::craft::toJSON(const ModelStats &s) {
@@ -187,7 +213,8 @@ llvm::json::Value mlir::craft::toJSON(const ModelStats &s) {
       {"mlp_hidden_per_layer", s.mlpHiddenPerLayer()},
       {"params", llvm::json::Object{{"blocks", s.blockParams},
                                     {"blocks_nonzero", s.blockNonZeros},
-                                    {"dense", s.dense.params}}},
+                                    {"dense", s.dense.params},
+                                    {"layered", s.layeredParams}}},
       {"dense_layout", llvm::json::Object{{"num_heads", s.dense.numHeads},
                                           {"key_size", s.dense.keySize},
                                           {"mlp_hidden", s.dense.mlpHidden}}},

@@ -213,6 +213,8 @@ struct ProgramEvaluator::Impl {
   llvm::DenseMap<Operation *, MLPBlock> mlps;
   llvm::DenseMap<Operation *, AttentionBlock> heads;
   rasp::ValueSet vocab;
+  /// The folded embedding tables, in the order of the embedding's results.
+  std::vector<std::pair<EmbedSource, Matrix>> folds;
 };
 
 FailureOr<ProgramEvaluator> ProgramEvaluator::get(ProgramOp program) {
@@ -224,6 +226,9 @@ FailureOr<ProgramEvaluator> ProgramEvaluator::get(ProgramOp program) {
   if (failed(vocab))
     return failure();
   impl->vocab = std::move(*vocab);
+  for (FoldAttr fold : embed.getFoldAttrs())
+    impl->folds.push_back(
+        {fold.getSource(), Matrix::fromElementsAttr(fold.getTable())});
   program.walk([&](Operation *op) {
     if (auto mlp = dyn_cast<MLPOp>(op))
       impl->mlps[op] = toBlock(mlp);
@@ -270,6 +275,16 @@ ProgramEvaluator::run(llvm::ArrayRef<PyValue> tokens) const {
                                      " is not in the vocabulary");
     tok.at(p, it - impl->vocab.begin()) = 1;
     idx.at(p, p - 1) = 1;
+  }
+  // A folded table's row of the token (or position) at every position but
+  // BOS.
+  for (auto [result, fold] : llvm::zip(embed.getFolded(), impl->folds)) {
+    const Matrix &table = fold.second;
+    const Activation<T> &source = fold.first == EmbedSource::Tokens ? tok : idx;
+    Activation<T> a(n, table.getCols());
+    for (int64_t p = 1; p < n; ++p)
+      table.accumulateRowTimes(source.row(p), a.row(p));
+    trace.values[result] = std::move(a);
   }
   trace.values[embed.getTokens()] = std::move(tok);
   trace.values[embed.getIndices()] = std::move(idx);

@@ -133,6 +133,37 @@ void Matrix::forEachInRow(int64_t r,
       fn(w * 64 + llvm::countr_zero(bits), 1.0);
 }
 
+std::vector<bool> Matrix::nonZeroRows() const {
+  std::vector<bool> out(rows, false);
+  int64_t wpr = wordsPerRow(cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    if (kind == Kind::Sparse) {
+      out[r] = rowStart[r + 1] > rowStart[r];
+      continue;
+    }
+    for (int64_t w = 0; w < wpr && !out[r]; ++w)
+      out[r] = words[r * wpr + w] != 0;
+  }
+  return out;
+}
+
+std::vector<bool> Matrix::nonZeroColumns() const {
+  std::vector<bool> out(cols, false);
+  if (kind == Kind::Sparse) {
+    for (int64_t c : colIndex)
+      out[c] = true;
+    return out;
+  }
+  int64_t wpr = wordsPerRow(cols);
+  std::vector<uint64_t> any(wpr, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t w = 0; w < wpr; ++w)
+      any[w] |= words[r * wpr + w];
+  for (int64_t c = 0; c < cols; ++c)
+    out[c] = (any[c / 64] >> (c % 64)) & 1;
+  return out;
+}
+
 void Matrix::forEachNonZero(
     llvm::function_ref<void(int64_t, int64_t, double)> fn) const {
   for (int64_t r = 0; r < rows; ++r)

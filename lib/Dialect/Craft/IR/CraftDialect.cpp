@@ -18,6 +18,8 @@ using namespace mlir::craft;
 #define GET_TYPEDEF_CLASSES
 #include "RaspDialect/Dialect/Craft/IR/CraftTypes.cpp.inc"
 
+#include "RaspDialect/Dialect/Craft/IR/CraftEnums.cpp.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "RaspDialect/Dialect/Craft/IR/CraftAttrs.cpp.inc"
 

@@ -86,13 +86,30 @@ LogicalResult EmbedOp::inferReturnTypes(MLIRContext *context,
       return emitOptionalError(location, "missing embedding space");
     types.push_back(vecTypeOf(space));
   }
+  if (ArrayAttr folds = adaptor.getFoldsAttr())
+    for (Attribute attr : folds) {
+      auto fold = dyn_cast<FoldAttr>(attr);
+      if (!fold || !fold.getSpace())
+        return emitOptionalError(location, "invalid fold ", attr);
+      types.push_back(vecTypeOf(fold.getSpace()));
+    }
   return success();
+}
+
+SmallVector<FoldAttr> EmbedOp::getFoldAttrs() {
+  SmallVector<FoldAttr> folds;
+  if (ArrayAttr attr = getFoldsAttr())
+    for (Attribute fold : attr)
+      folds.push_back(cast<FoldAttr>(fold));
+  return folds;
 }
 
 SpaceAttr EmbedOp::getResultSpace(unsigned index) {
   SpaceAttr spaces[] = {getTokensSpace(), getIndicesSpace(), getOneSpace(),
                         getBosSpace()};
-  return spaces[index];
+  if (index < 4)
+    return spaces[index];
+  return getFoldAttrs()[index - 4].getSpace();
 }
 
 void EmbedOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
@@ -100,6 +117,8 @@ void EmbedOp::getAsmResultNames(OpAsmSetValueNameFn setNameFn) {
   setNameFn(getIndices(), "indices");
   setNameFn(getOne(), "one");
   setNameFn(getBos(), "bos");
+  for (auto [result, fold] : llvm::zip(getFolded(), getFoldAttrs()))
+    setNameFn(result, fold.getSpace().getLabel().getValue());
 }
 
 LogicalResult EmbedOp::verify() {
@@ -116,6 +135,17 @@ LogicalResult EmbedOp::verify() {
       getTokensSpace().indexOf(bos.getValues()[0]))
     return emitOpError("bos direction ")
            << bos.getDirection(0).str() << " is also a token direction";
+  for (FoldAttr fold : getFoldAttrs()) {
+    bool tokens = fold.getSource() == EmbedSource::Tokens;
+    int64_t rows = (tokens ? getTokensSpace() : getIndicesSpace()).getDim();
+    int64_t cols = fold.getSpace().getDim();
+    auto type = dyn_cast<ShapedType>(fold.getTable().getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != 2 ||
+        type.getDimSize(0) != rows || type.getDimSize(1) != cols)
+      return emitOpError("fold table of ")
+             << fold.getSpace() << " must have shape " << rows << "x" << cols
+             << " (" << (tokens ? "tokens" : "indices") << " x space)";
+  }
   return success();
 }
 

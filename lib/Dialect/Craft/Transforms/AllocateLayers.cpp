@@ -115,8 +115,7 @@ void LayerBuilder::buildLayer(OpBuilder &builder, unsigned index) {
 // The same order as getResidualOrder(ModelOp), on the program's values.
 SmallVector<Value> LayerBuilder::residualOrder() {
   EmbedOp embed = program.getEmbedOp();
-  SmallVector<Value> order = {embed.getTokens(), embed.getBos(), embed.getOne(),
-                              embed.getIndices()};
+  SmallVector<Value> order = embeddingOrder(embed);
   for (unsigned i = 0, e = schedule.getNumLayers(); i < e; ++i)
     for (int64_t slot :
          {LayerSchedule::attentionSlot(i), LayerSchedule::mlpSlot(i)})

@@ -1,8 +1,9 @@
 //===- ResidualLayout.cpp - Ordering and labelling the residual -----------===//
 //
 // The residual of a model lists the token embedding's range first (tokens,
-// BOS, one: what a token row writes), then the positions, then what each
-// layer writes, so reading it left to right follows the computation.
+// BOS, one and token-indexed folds: what a token row writes), then the
+// positions (indices and position-indexed folds), then what each layer
+// writes, so reading it left to right follows the computation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,10 +15,26 @@
 using namespace mlir;
 using namespace mlir::craft;
 
+SmallVector<Value> mlir::craft::embeddingOrder(EmbedOp embed) {
+  // What a token row writes (tokens, BOS, one and the token-indexed folds),
+  // then what a position row writes (indices and the position-indexed
+  // folds): each embedding matrix writes one contiguous range.
+  SmallVector<Value> order = {embed.getTokens(), embed.getBos(),
+                              embed.getOne()};
+  for (EmbedSource source : {EmbedSource::Tokens, EmbedSource::Indices}) {
+    if (source == EmbedSource::Indices)
+      order.push_back(embed.getIndices());
+    for (auto [result, fold] :
+         llvm::zip(embed.getFolded(), embed.getFoldAttrs()))
+      if (fold.getSource() == source)
+        order.push_back(result);
+  }
+  return order;
+}
+
 SmallVector<Value> mlir::craft::getResidualOrder(ModelOp model) {
   EmbedOp embed = model.getEmbedOp();
-  SmallVector<Value> order = {embed.getTokens(), embed.getBos(), embed.getOne(),
-                              embed.getIndices()};
+  SmallVector<Value> order = embeddingOrder(embed);
   for (LayerOp layer : model.getLayers())
     llvm::append_range(order, layer.getResults());
   return order;
@@ -106,8 +123,16 @@ void mlir::craft::setResultSpace(OpResult result, SpaceAttr space) {
       embed.setIndicesSpaceAttr(space);
     else if (result == embed.getOne())
       embed.setOneSpaceAttr(space);
-    else
+    else if (result == embed.getBos())
       embed.setBosSpaceAttr(space);
+    else {
+      SmallVector<Attribute> folds(embed.getFoldsAttr().begin(),
+                                   embed.getFoldsAttr().end());
+      FoldAttr fold = cast<FoldAttr>(folds[index - 4]);
+      folds[index - 4] = FoldAttr::get(op->getContext(), fold.getSource(),
+                                       space, fold.getTable());
+      embed.setFoldsAttr(ArrayAttr::get(op->getContext(), folds));
+    }
   } else {
     llvm_unreachable("not a subspace-producing op");
   }

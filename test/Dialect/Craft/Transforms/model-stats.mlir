@@ -14,6 +14,9 @@
 //   attention 3 * (15 * 8 + 8) + (8 * 15 + 15) = 519 per layer
 //   MLP (15 * 3 + 3) + (3 * 15 + 15) = 108 per layer
 //   105 + 2 * (519 + 108) = 1359
+// Per-layer layout: layer 0 as above (519 + 108); layer 1 one head of key
+// size 3 (h3), no MLP: 3 * (15 * 3 + 3) + (3 * 15 + 15) = 204;
+//   105 + 519 + 108 + 204 = 936
 
 // TEXT:      model @stats
 // TEXT-NEXT:   layers: 2
@@ -28,6 +31,7 @@
 // TEXT-NEXT:     head h3: query 2, key 3, value 2, output 2; 10 params (4 non-zero)
 // TEXT-NEXT:   block params: 55 (22 non-zero)
 // TEXT-NEXT:   dense layout (per layer 2 heads of key size 4, MLP hidden 3): 1359 params
+// TEXT-NEXT:   per-layer layout (each layer its own head width and MLP): 936 params
 // TEXT-NEXT: model @causal_identity (causal)
 // TEXT-NEXT:   layers: 0
 // TEXT-NEXT:   residual width: 4
@@ -35,6 +39,7 @@
 // TEXT-NEXT:   MLP hidden per layer: []
 // TEXT-NEXT:   block params: 0 (0 non-zero)
 // TEXT-NEXT:   dense layout (per layer 1 heads of key size 1, MLP hidden 1): 16 params
+// TEXT-NEXT:   per-layer layout (each layer its own head width and MLP): 16 params
 
 // JSON:      "models": [
 // JSON:          "causal": false,
@@ -79,7 +84,8 @@
 // JSON-NEXT:   "params": {
 // JSON-NEXT:     "blocks": 55,
 // JSON-NEXT:     "blocks_nonzero": 22,
-// JSON-NEXT:     "dense": 1359
+// JSON-NEXT:     "dense": 1359,
+// JSON-NEXT:     "layered": 936
 // JSON-NEXT:   },
 // JSON-NEXT:   "residual_width": 15,
 // JSON-NEXT:   "vocab_size": 2

@@ -61,6 +61,9 @@ struct ModelStats {
   /// parameter count), and how many of them are non-zero.
   int64_t blockParams = 0, blockNonZeros = 0;
   DenseLayoutStats dense;
+  /// The same dense layout with each layer's own shapes: its heads padded to
+  /// its widest head, its MLP unpadded, empty sublayers without parameters.
+  int64_t layeredParams = 0;
 
   std::vector<int64_t> headsPerLayer() const;
   std::vector<int64_t> mlpHiddenPerLayer() const;

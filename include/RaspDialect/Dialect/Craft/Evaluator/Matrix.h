@@ -76,6 +76,11 @@ public:
   void forEachInRow(int64_t r,
                     llvm::function_ref<void(int64_t, double)> fn) const;
 
+  /// Whether each row (column) holds a non-zero entry; word-parallel for
+  /// bit matrices.
+  std::vector<bool> nonZeroRows() const;
+  std::vector<bool> nonZeroColumns() const;
+
   /// Calls `fn(row, col, value)` for every non-zero entry, row by row.
   void
   forEachNonZero(llvm::function_ref<void(int64_t, int64_t, double)> fn) const;

@@ -5,6 +5,7 @@
 
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
 include "RaspDialect/Dialect/Craft/IR/CraftDialect.td"
 
 class Craft_Attr<string name, string attrMnemonic, list<Trait> traits = []>
@@ -126,6 +127,41 @@ def Craft_QKBlockAttr : Craft_Attr<"QKBlock", "qk"> {
   let parameters = (ins "unsigned":$query, "unsigned":$key,
                         Craft_ElementsParameter:$weights);
   let assemblyFormat = "`<` $query `,` $key `,` $weights `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Folded embedding tables
+//===----------------------------------------------------------------------===//
+
+def Craft_EmbedSourceTokens : I32EnumAttrCase<"Tokens", 0, "tokens">;
+def Craft_EmbedSourceIndices : I32EnumAttrCase<"Indices", 1, "indices">;
+def Craft_EmbedSource : I32EnumAttr<"EmbedSource",
+    "what a folded embedding table is indexed by",
+    [Craft_EmbedSourceTokens, Craft_EmbedSourceIndices]> {
+  let cppNamespace = "::mlir::craft";
+  let genSpecializedAttr = 0;
+}
+
+def Craft_FoldAttr : Craft_Attr<"Fold", "fold"> {
+  let summary = "a subspace written by the token or the position embedding";
+  let description = [{
+    An extra result of `craft.embed`: the subspace `space`, which the token
+    embedding (`source` = `tokens`) or the position embedding (`source` =
+    `indices`) writes directly. `table` has one row per direction of the
+    `tokens` (or `indices`) space, in its order, and one column per
+    direction of `space`: at position `p >= 1` the subspace holds the row
+    of token `p - 1` (of index `p - 1`); at BOS it is zero. It replaces an
+    MLP that reads only the tokens (or only the positions): the row is that
+    MLP's output for the one-hot of the token (`--fold-embeddings`).
+
+    ```mlir
+    #craft.fold<tokens, #craft.space<"is_open">, dense<[[1.0], [0.0]]> : tensor<2x1xf64>>
+    ```
+  }];
+  let parameters = (ins EnumParameter<Craft_EmbedSource>:$source,
+                        "SpaceAttr":$space,
+                        Craft_ElementsParameter:$table);
+  let assemblyFormat = "`<` $source `,` qualified($space) `,` $table `>`";
 }
 
 #endif // RASPDIALECT_DIALECT_CRAFT_IR_CRAFTATTRS_TD

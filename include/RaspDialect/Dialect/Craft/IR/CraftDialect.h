@@ -27,6 +27,8 @@ FailureOr<ElementsAttr> parseWeights(AsmParser &parser);
 #define GET_TYPEDEF_CLASSES
 #include "RaspDialect/Dialect/Craft/IR/CraftTypes.h.inc"
 
+#include "RaspDialect/Dialect/Craft/IR/CraftEnums.h.inc"
+
 #define GET_ATTRDEF_CLASSES
 #include "RaspDialect/Dialect/Craft/IR/CraftAttrs.h.inc"
 

@@ -19,6 +19,8 @@ def Craft_SpaceArrayAttr : TypedArrayAttrBase<Craft_SpaceAttr,
                                               "array of subspace bases">;
 def Craft_QKBlockArrayAttr : TypedArrayAttrBase<Craft_QKBlockAttr,
                                                 "array of W_QK blocks">;
+def Craft_FoldArrayAttr : TypedArrayAttrBase<Craft_FoldAttr,
+                                             "array of folded embedding tables">;
 
 //===----------------------------------------------------------------------===//
 // Program structure
@@ -85,25 +87,53 @@ def Craft_EmbedOp : Craft_Op<"embed", [
     label and the BOS name as its value (`tokens:BOS`) but is a subspace of
     its own.
 
+    Optionally, `folds` lists more subspaces that the embedding writes, one
+    result each after `bos` (`#craft.fold`): a table indexed by the token
+    or by the position. At position `p >= 1` such a result holds the row of
+    token `p - 1` (or of index `p - 1`); at BOS it is zero.
+
+    A consumer builds the embedding matrices over its residual layout: the
+    row of token `v` sets `tokens:v` to 1, `one` to 1 and, for every
+    token-indexed fold, the fold's columns to the fold table's row of `v`;
+    the BOS token's row sets `tokens:BOS` and `one` only. The row of
+    position `p >= 1` sets `indices:(p - 1)` to 1 and, for every
+    position-indexed fold, its columns to row `p - 1` of the table; the BOS
+    position's row is zero.
+
     ```mlir
-    %tokens, %indices, %one, %bos = craft.embed
-        tokens #craft.space<"tokens", ["a", "b"]>
+    %tokens, %indices, %one, %bos, %is_open = craft.embed
+        tokens #craft.space<"tokens", ["(", ")"]>
         indices #craft.space<"indices", [0, 1, 2]>
         one #craft.space<"one">
         bos #craft.space<"tokens", ["BOS"]>
+        folds [#craft.fold<tokens, #craft.space<"is_open">, dense<[[1.0], [0.0]]> : tensor<2x1xf64>>]
     ```
   }];
   let arguments = (ins Craft_SpaceAttr:$tokens_space,
                        Craft_SpaceAttr:$indices_space,
                        Craft_SpaceAttr:$one_space,
-                       Craft_SpaceAttr:$bos_space);
+                       Craft_SpaceAttr:$bos_space,
+                       OptionalAttr<Craft_FoldArrayAttr>:$folds);
   let results = (outs Craft_Vec:$tokens, Craft_Vec:$indices, Craft_Vec:$one,
-                      Craft_Vec:$bos);
+                      Craft_Vec:$bos, Variadic<Craft_Vec>:$folded);
   let assemblyFormat = [{
     `tokens` qualified($tokens_space) `indices` qualified($indices_space)
-    `one` qualified($one_space) `bos` qualified($bos_space) attr-dict
+    `one` qualified($one_space) `bos` qualified($bos_space)
+    (`folds` $folds^)? attr-dict
   }];
   let hasVerifier = 1;
+  let builders = [
+    // Without folds, as before folds existed.
+    OpBuilder<(ins "SpaceAttr":$tokens_space, "SpaceAttr":$indices_space,
+                   "SpaceAttr":$one_space, "SpaceAttr":$bos_space), [{
+      build($_builder, $_state, tokens_space, indices_space, one_space,
+            bos_space, ::mlir::ArrayAttr());
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// The folded tables, in the order of the `folded` results.
+    ::llvm::SmallVector<FoldAttr> getFoldAttrs();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -34,8 +34,13 @@ ProgramOp flattenModel(ModelOp model);
 MLPOp combineMLPs(OpBuilder &builder, llvm::ArrayRef<MLPOp> mlps,
                   const IRMapping &mapping);
 
-/// The subspaces of `model` in residual order: the token embedding
-/// (`tokens`, BOS, `one`), `indices`, then each layer's results in order.
+/// The embedding's results in residual order: what the token embedding
+/// writes (`tokens`, BOS, `one`, token-indexed folds), then what the
+/// position embedding writes (`indices`, position-indexed folds).
+llvm::SmallVector<Value> embeddingOrder(EmbedOp embed);
+
+/// The subspaces of `model` in residual order: the embedding's
+/// (`embeddingOrder`), then each layer's results in order.
 llvm::SmallVector<Value> getResidualOrder(ModelOp model);
 
 /// Sets the `residual` and `labels` attributes of `model` to the bases of

@@ -57,6 +57,55 @@ def AllocateLayersPass : Pass<"allocate-layers", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::craft::CraftDialect"];
 }
 
+def FoldEmbeddingsPass : Pass<"fold-embeddings", "::mlir::ModuleOp"> {
+  let summary = "let the embeddings write MLPs of the tokens or positions alone";
+  let description = [{
+    In every `craft.program`, replaces each `craft.mlp` that reads only the
+    tokens (or only the positions), `one`, `bos` and subspaces already
+    folded from the same embedding by a folded table of `craft.embed`
+    (`#craft.fold`): row `r` of the table is the MLP's output (computed in
+    double) at a position holding token (index) `r`. An MLP that does not
+    write exactly zero at BOS is kept. The model then computes these
+    subspaces in the embedding, before the first layer
+    (docs/Fusion.md, "Embedding folding").
+
+    ```mlir
+    // Before
+    %tokens, %indices, %one, %bos = craft.embed tokens #craft.space<"tokens", ["(", ")"]> ...
+    %is_open = craft.mlp(%tokens : !craft.vec<2>) w1 dense<[[1.0], [0.0]]> : tensor<2x1xf64>
+        w2 dense<1.0> : tensor<1x1xf64> -> [#craft.space<"is_open">]
+    // After
+    %tokens, %indices, %one, %bos, %is_open = craft.embed tokens #craft.space<"tokens", ["(", ")"]> ...
+        folds [#craft.fold<tokens, #craft.space<"is_open">, dense<[[1.0], [0.0]]> : tensor<2x1xf64>>]
+    ```
+  }];
+  let dependentDialects = ["::mlir::craft::CraftDialect"];
+}
+
+def PruneDirectionsPass : Pass<"prune-directions", "::mlir::ModuleOp"> {
+  let summary = "drop residual directions, hidden units and components nothing reads";
+  let description = [{
+    In every `craft.program`, removes each direction of a component's
+    result that no live weight reads (its row of every consumer's W1, W_OV
+    and W_QK blocks is zero), then each MLP hidden unit that writes only
+    removed directions, then each component that writes nothing read.
+    The output subspace and the embedding are kept whole, and so are heads
+    grouped in `craft.multi_head`. Removed entries were zero in every
+    consumer, so the model computes exactly what it computed before (also
+    in float32); categorical subspaces list only the values they keep
+    (docs/Fusion.md, "Residual economy").
+
+    ```mlir
+    // Before: opp_index has values -3..2, but the select reads only 0..2.
+    %opp = craft.mlp(...) ... -> [#craft.space<"opp_index", [-3, -2, -1, 0, 1, 2]>]
+    %rev = craft.attention_head query(%opp, ...) ...
+    // After
+    %opp = craft.mlp(...) ... -> [#craft.space<"opp_index", [0, 1, 2]>]
+    ```
+  }];
+  let dependentDialects = ["::mlir::craft::CraftDialect"];
+}
+
 def CraftModelStatsPass : Pass<"craft-model-stats", "::mlir::ModuleOp"> {
   let summary = "print the size of every craft.model";
   let description = [{

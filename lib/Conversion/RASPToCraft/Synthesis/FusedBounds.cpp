@@ -1,0 +1,263 @@
+//===- FusedBounds.cpp - Error analysis of fused MLPs ---------------------===//
+//
+// Pre-activation ranges, rounding allowances, input noise and the output
+// error bound of a fused MLP, and its assembly into weight matrices.
+// Derivations: docs/exactness.md, section 6.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FusedSynthesizer.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::craft;
+using namespace mlir::craft::synth;
+using namespace mlir::craft::synth::fused;
+
+//===----------------------------------------------------------------------===//
+// Pre-activations and allowances
+//===----------------------------------------------------------------------===//
+
+double Synthesizer::maxPreOnDomain(const Unit &u) const {
+  // Linear in the readings; every combination of readings counts as
+  // reachable, which only makes the bound larger.
+  double pre = u.oneWeight;
+  for (size_t i = 0; i < m; ++i) {
+    const NumericalFeature &f = fn.numerical[i];
+    double err = f.absError + f.relError * maxAbsReading[i];
+    pre += std::max(u.lambda[i] * (minReading[i] - err),
+                    u.lambda[i] * (maxReading[i] + err));
+  }
+  return pre;
+}
+
+double Synthesizer::maxPreAtBos(const Unit &u) const {
+  double pre = u.oneWeight;
+  for (size_t i = 0; i < m; ++i)
+    pre += std::max(u.lambda[i] * fn.numerical[i].bosRange.first,
+                    u.lambda[i] * fn.numerical[i].bosRange.second);
+  return pre;
+}
+
+bool mlir::craft::synth::fused::isSmallInteger(double v) {
+  return v == std::round(v) && std::abs(v) < (1 << 20);
+}
+
+double Synthesizer::roundingAllowance(const Unit &u, int64_t point) const {
+  // Integer weights on exact one-hots (lookups, products): every partial
+  // sum is a small integer, exact in float32.
+  bool integral = llvm::all_of(u.lambda, [](double l) { return l == 0; }) &&
+                  isSmallInteger(u.oneWeight);
+  for (auto [row, w] : u.catWeights)
+    for (const CategoricalFeature &c : fn.categorical)
+      if (row >= c.offset && row < c.offset + c.dim)
+        integral = integral && isSmallInteger(w) && c.error == 0;
+  if (integral)
+    return 0;
+  int64_t terms = 0;
+  double absSum = 0;
+  for (size_t i = 0; i < m; ++i) {
+    if (u.lambda[i] == 0)
+      continue;
+    const NumericalFeature &f = fn.numerical[i];
+    // A single-row form holds the reading itself (up to its error).
+    if (point >= 0 && f.form.size() == 1) {
+      double r = std::abs(reading(point, i));
+      ++terms;
+      absSum += std::abs(u.lambda[i]) * (r * (1 + f.relError) + f.absError);
+      continue;
+    }
+    for (const FormTerm &t : f.form) {
+      ++terms;
+      absSum += std::abs(u.lambda[i] * t.coefficient) * t.maxAbs;
+    }
+  }
+  // One-hot rows hold at most 1 plus their noise (below 1/4 when read).
+  for (auto [row, w] : u.catWeights) {
+    ++terms;
+    absSum += std::abs(w) * 1.25;
+  }
+  ++terms;
+  absSum += std::abs(u.oneWeight);
+  return dotProductBound(terms, absSum);
+}
+
+double Synthesizer::numericalNoise(const Unit &u) const {
+  double noise = 0;
+  for (size_t i = 0; i < m; ++i) {
+    const NumericalFeature &f = fn.numerical[i];
+    noise +=
+        std::abs(u.lambda[i]) * (f.absError + f.relError * maxAbsReading[i]);
+  }
+  return noise;
+}
+
+//===----------------------------------------------------------------------===//
+// Assembly and error bound
+//===----------------------------------------------------------------------===//
+
+MLPBlock Synthesizer::assemble(const Units &units) const {
+  int64_t rows =
+      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
+  int64_t outDim =
+      std::accumulate(fn.outputDims.begin(), fn.outputDims.end(), int64_t(0));
+  // Weights are float32 numbers, so float32 and double evaluation run the
+  // same model; the error bounds allow for the rounding.
+  auto f32 = [](double v) {
+    return static_cast<double>(static_cast<float>(v));
+  };
+  std::vector<Triplet> w1, w2;
+  for (auto [index, u] : llvm::enumerate(units)) {
+    int64_t c = static_cast<int64_t>(index);
+    for (size_t i = 0; i < m; ++i)
+      if (u.lambda[i] != 0)
+        for (const FormTerm &t : fn.numerical[i].form)
+          w1.push_back({t.row, c, f32(u.lambda[i] * t.coefficient)});
+    for (auto [row, w] : u.catWeights)
+      w1.push_back({row, c, f32(w)});
+    if (u.oneWeight != 0)
+      w1.push_back({fn.oneRow, c, f32(u.oneWeight)});
+    if (u.bosWeight != 0)
+      w1.push_back({fn.bosRow, c, f32(u.bosWeight)});
+    for (auto [col, v] : u.out)
+      w2.push_back({c, col, v});
+  }
+  MLPBlock block;
+  block.inputDims = fn.inputDims;
+  block.outputDims = fn.outputDims;
+  int64_t hidden = units.size();
+  block.w1 = Matrix::fromTriplets(rows, hidden, std::move(w1));
+  block.w2 = Matrix::fromTriplets(hidden, outDim, std::move(w2));
+  return block;
+}
+
+double Synthesizer::preActivation(const Unit &u, int64_t p) const {
+  // The bias as stored (float32), so the rounding of a pair's biases shows
+  // in the difference of their pre-activations.
+  double pre = static_cast<float>(u.oneWeight);
+  for (size_t i = 0; i < m; ++i)
+    if (u.lambda[i] != 0)
+      pre += u.lambda[i] * reading(p, i);
+  for (size_t j = 0; j < k; ++j) {
+    int32_t v = valueIndex(p, m + j);
+    if (v < 0)
+      continue;
+    std::pair<int64_t, double> key{fn.categorical[j].offset + v, -INFINITY};
+    auto it = llvm::lower_bound(u.catWeights, key);
+    if (it != u.catWeights.end() && it->first == key.first)
+      pre += it->second;
+  }
+  return pre;
+}
+
+double Synthesizer::outputErrorBound(const Units &units) const {
+  // docs/exactness.md (6.3). At every point, with the units evaluated in
+  // order (rows of W1 in increasing order, `one` after every feature row):
+  // * the two units of a pair compute the same partial sum S before their
+  //   biases, so their difference is b1 - b2 up to u (|pre1| + |pre2| +
+  //   2 err(S)); b1 - b2 is the stored biases' difference, included
+  //   exactly below;
+  // * an unpaired unit is off its value by its rounding allowance and the
+  //   input noise it passes on;
+  // * the output column sums fl(w h) in unit order: each product and each
+  //   partial sum rounds by at most u times its magnitude.
+  // Margins keep off units exactly 0 and pairs both on or both off.
+  const double u32 = std::ldexp(1.0, -24);
+  int64_t outDim =
+      std::accumulate(fn.outputDims.begin(), fn.outputDims.end(), int64_t(0));
+  std::vector<double> passed;
+  for (const Unit &u : units) {
+    double e = numericalNoise(u);
+    for (auto [row, w] : u.catWeights)
+      for (const CategoricalFeature &c : fn.categorical)
+        if (row >= c.offset && row < c.offset + c.dim)
+          e += std::abs(w) * c.error;
+    passed.push_back(u.paired ? 0.0 : e);
+  }
+  // A unit reading rows of a categorical feature is off unless the point's
+  // value of that feature is among them (a closed gate, or a lookup of
+  // other values): index the units by the rows of their first such feature.
+  int64_t rows =
+      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
+  std::vector<std::vector<uint32_t>> openedBy(rows);
+  std::vector<uint32_t> always;
+  auto featureOf = [&](int64_t row) -> int64_t {
+    for (size_t j = 0; j < k; ++j)
+      if (row >= fn.categorical[j].offset &&
+          row < fn.categorical[j].offset + fn.categorical[j].dim)
+        return j;
+    return -1;
+  };
+  for (auto [index, u] : llvm::enumerate(units)) {
+    int64_t first =
+        u.catWeights.empty() ? -1 : featureOf(u.catWeights[0].first);
+    if (first < 0) {
+      always.push_back(index);
+      continue;
+    }
+    for (auto [row, w] : u.catWeights)
+      if (featureOf(row) == first)
+        openedBy[row].push_back(index);
+  }
+
+  double worst = 0;
+  std::vector<double> y(outDim, 0.0), err(outDim, 0.0), h(units.size(), 0.0),
+      herr(units.size(), 0.0);
+  std::vector<uint32_t> candidates;
+  std::vector<int64_t> touched;
+  for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
+    candidates = always;
+    for (size_t j = 0; j < k; ++j)
+      if (int32_t v = valueIndex(p, m + j); v >= 0)
+        llvm::append_range(candidates, openedBy[fn.categorical[j].offset + v]);
+    llvm::sort(candidates);
+    for (uint32_t i : candidates) {
+      h[i] = std::max(preActivation(units[i], p), 0.0);
+      herr[i] = 0;
+    }
+    for (uint32_t i : candidates) {
+      if (h[i] == 0)
+        continue;
+      const Unit &u = units[i];
+      if (!u.paired) {
+        herr[i] = passed[i] + roundingAllowance(u, p);
+        continue;
+      }
+      // The first of a pair carries the pair's error; both are candidates
+      // (they read the same rows).
+      if (u.pairFirst) {
+        double shared = roundingAllowance(u, p);
+        herr[i] = u32 * (h[i] + h[i + 1] + 2 * shared);
+      }
+    }
+    for (uint32_t i : candidates) {
+      if (h[i] == 0)
+        continue;
+      for (auto [col, w] : units[i].out) {
+        double term = w * h[i];
+        y[col] += term;
+        err[col] += std::abs(w) * herr[i];
+        // Exact small integers (lookups of exact one-hots) do not round.
+        if (!(herr[i] == 0 && isSmallInteger(term) && isSmallInteger(y[col])))
+          err[col] += u32 * ((std::abs(w) == 1 ? 0.0 : std::abs(term)) +
+                             std::abs(y[col]));
+        touched.push_back(col);
+      }
+    }
+    for (auto [col, v] : fn.outputs[p]) {
+      y[col] -= v;
+      touched.push_back(col);
+    }
+    for (int64_t col : touched) {
+      worst = std::max(worst, std::abs(y[col]) + err[col]);
+    }
+    for (int64_t col : touched)
+      y[col] = err[col] = 0;
+    touched.clear();
+    for (uint32_t i : candidates)
+      h[i] = herr[i] = 0;
+  }
+  return worst;
+}

@@ -1,0 +1,466 @@
+//===- FusedMLP.cpp - One MLP for a function of several inputs ------------===//
+//
+// The units of a fused MLP: contexts and gates, lookups, steps along a
+// projection. Construction: docs/Fusion.md; constants: docs/exactness.md,
+// section 6. Error analysis and assembly: FusedBounds.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
+#include "FusedSynthesizer.h"
+
+#include <cmath>
+#include <map>
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::craft;
+using namespace mlir::craft::synth;
+using namespace mlir::craft::synth::fused;
+
+double mlir::craft::synth::dotProductBound(int64_t terms, double absSum) {
+  // Weights are rounded to float32 as well: one more rounding per term.
+  double u = std::ldexp(1.0, -24), k = static_cast<double>(terms + 2);
+  return k * u / (1 - k * u) * absSum;
+}
+
+SparseVector mlir::craft::synth::fused::addSparse(const SparseVector &a,
+                                                  const SparseVector &b,
+                                                  double sign) {
+  SparseVector out;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
+      out.push_back(a[i++]);
+    } else if (i == a.size() || b[j].first < a[i].first) {
+      out.push_back({b[j].first, sign * b[j].second});
+      ++j;
+    } else {
+      double v = a[i].second + sign * b[j].second;
+      if (v != 0)
+        out.push_back({a[i].first, v});
+      ++i;
+      ++j;
+    }
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Table checks and groups
+//===----------------------------------------------------------------------===//
+
+llvm::Error Synthesizer::checkTable() {
+  int64_t n = fn.numPoints();
+  if (static_cast<int64_t>(fn.outputs.size()) != n)
+    return llvm::createStringError(
+        "fused table has " + std::to_string(fn.outputs.size()) +
+        " outputs for " + std::to_string(n) + " points");
+  minReading.assign(m, INFINITY);
+  maxReading.assign(m, -INFINITY);
+  maxAbsReading.assign(m, 0.0);
+  std::map<std::vector<int32_t>, int64_t> seen;
+  for (int64_t p = 0; p < n; ++p) {
+    std::vector<int32_t> key(fn.points.begin() + p * fn.stride(),
+                             fn.points.begin() + (p + 1) * fn.stride());
+    auto [it, inserted] = seen.try_emplace(key, p);
+    if (!inserted && fn.outputs[it->second] != fn.outputs[p])
+      return llvm::createStringError(
+          "the fused table gives two outputs for one input");
+    for (size_t i = 0; i < m; ++i) {
+      double r = reading(p, i);
+      minReading[i] = std::min(minReading[i], r);
+      maxReading[i] = std::max(maxReading[i], r);
+      maxAbsReading[i] = std::max(maxAbsReading[i], std::abs(r));
+    }
+    bool none = false;
+    for (size_t j = 0; j < k; ++j)
+      none |= valueIndex(p, m + j) < 0;
+    if (none && !fn.outputs[p].empty())
+      return llvm::createStringError(
+          "the fused function has a value where an input is None");
+  }
+  return llvm::Error::success();
+}
+
+/// A canonical form of a group's sub-table: (numerical indices, output) in
+/// order.
+using SubTable = std::vector<std::pair<std::vector<int32_t>, SparseVector>>;
+
+std::vector<Group> Synthesizer::buildGroups() const {
+  // Contexts: categorical index tuples without None.
+  std::map<std::vector<int32_t>, std::vector<int64_t>> contexts;
+  std::vector<bool> mayBeNone(k, false);
+  for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
+    std::vector<int32_t> context;
+    bool none = false;
+    for (size_t j = 0; j < k; ++j) {
+      context.push_back(valueIndex(p, m + j));
+      if (context.back() < 0)
+        none = mayBeNone[j] = true;
+    }
+    if (!none)
+      contexts[context].push_back(p);
+  }
+
+  // One group per context, then merge groups with the same sub-table whose
+  // gates differ in one coordinate only: the union is still a product of
+  // per-feature sets, which one gate tests.
+  struct Draft {
+    SubTable table;
+    GateSets gates;
+    std::vector<int64_t> points;
+  };
+  std::vector<Draft> drafts;
+  for (auto &[context, points] : contexts) {
+    Draft d;
+    for (int64_t p : points)
+      d.table.push_back(
+          {std::vector<int32_t>(fn.points.begin() + p * fn.stride(),
+                                fn.points.begin() + p * fn.stride() + m),
+           fn.outputs[p]});
+    llvm::sort(d.table,
+               [](const auto &a, const auto &b) { return a.first < b.first; });
+    d.table.erase(std::unique(d.table.begin(), d.table.end()), d.table.end());
+    for (int32_t v : context)
+      d.gates.push_back({v});
+    d.points = points;
+    drafts.push_back(std::move(d));
+  }
+  for (size_t coord = 0; coord < k; ++coord) {
+    std::map<std::pair<SubTable, GateSets>, size_t> byRest;
+    std::vector<Draft> merged;
+    for (Draft &d : drafts) {
+      GateSets rest = d.gates;
+      rest[coord].clear();
+      auto [it, inserted] = byRest.try_emplace({d.table, rest}, merged.size());
+      if (inserted) {
+        merged.push_back(std::move(d));
+        continue;
+      }
+      Draft &into = merged[it->second];
+      llvm::append_range(into.gates[coord], d.gates[coord]);
+      llvm::sort(into.gates[coord]);
+      llvm::append_range(into.points, d.points);
+    }
+    drafts = std::move(merged);
+  }
+
+  // A gate that every value of a never-None feature opens tests nothing.
+  std::vector<Group> groups;
+  for (Draft &d : drafts) {
+    for (size_t j = 0; j < k; ++j)
+      if (!mayBeNone[j] &&
+          static_cast<int64_t>(d.gates[j].size()) == fn.categorical[j].dim)
+        d.gates[j].clear();
+    llvm::sort(d.points);
+    groups.push_back({std::move(d.gates), std::move(d.points)});
+  }
+  return groups;
+}
+
+//===----------------------------------------------------------------------===//
+// Gates
+//===----------------------------------------------------------------------===//
+
+int64_t Synthesizer::numGated(const GateSets &gates) const {
+  return llvm::count_if(gates, [](const auto &s) { return !s.empty(); });
+}
+
+double Synthesizer::gateNoise(const GateSets &gates) const {
+  double noise = 0;
+  for (size_t j = 0; j < k; ++j)
+    noise += static_cast<double>(gates[j].size()) * fn.categorical[j].error;
+  return noise;
+}
+
+void Synthesizer::addGate(Unit &u, const GateSets &gates, double b) const {
+  for (size_t j = 0; j < k; ++j)
+    for (int32_t v : gates[j])
+      u.catWeights.push_back({fn.categorical[j].offset + v, b});
+  llvm::sort(u.catWeights);
+  u.oneWeight -= b * static_cast<double>(numGated(gates));
+}
+
+llvm::Error Synthesizer::contextIndicator(const GateSets &gates,
+                                          const SparseVector &out,
+                                          Units &units) const {
+  if (out.empty())
+    return llvm::Error::success();
+  int64_t g = numGated(gates);
+  if (g == 0) {
+    // ReLU(one - 2 bos): 1 everywhere but BOS.
+    Unit u = newUnit();
+    u.oneWeight = 1;
+    u.bosWeight = -2;
+    u.out = out;
+    units.push_back(std::move(u));
+    return llvm::Error::success();
+  }
+  double noise = gateNoise(gates);
+  if (noise == 0) {
+    // ReLU(sum of the gate sums - (g - 1)): 1 iff every gate is open.
+    Unit u = newUnit();
+    addGate(u, gates, 1.0);
+    u.oneWeight += 1;
+    u.out = out;
+    units.push_back(std::move(u));
+    return llvm::Error::success();
+  }
+  // clamp(2 s - 2 g + 3/2) of the gate sums s: both units on, or both off,
+  // for a gate noise below 1/4 (docs/exactness.md, 3.4).
+  if (noise >= 0.25)
+    return llvm::createStringError(
+        "a categorical input is too noisy to be read exactly");
+  for (int unit = 0; unit < 2; ++unit) {
+    Unit u = newUnit();
+    addGate(u, gates, 2.0);
+    u.oneWeight += 1.5 - unit;
+    u.out = unit ? addSparse({}, out, -1.0) : out;
+    u.paired = true;
+    u.pairFirst = unit == 0;
+    units.push_back(std::move(u));
+  }
+  return llvm::Error::success();
+}
+
+double Synthesizer::gateWeight(const Unit &u) const {
+  return std::max({0.0, maxPreOnDomain(u), maxPreAtBos(u)}) + 1;
+}
+
+llvm::Expected<double>
+Synthesizer::gateOrSwitchOff(Unit &u, const GateSets &gates, double b) const {
+  if (numGated(gates) == 0) {
+    // docs/exactness.md (1.2): off with margin 1 at BOS.
+    double atBos = maxPreAtBos(u);
+    if (atBos > -1)
+      u.bosWeight = -(atBos + 1);
+    return 0.0;
+  }
+  // Outside the context a gate sum is 0: the pre-activation drops by at
+  // least b, below -1 (categorical inputs are 0 at BOS, so BOS too).
+  double noise = b * gateNoise(gates);
+  if (noise >= 0.5)
+    return llvm::createStringError(
+        "a categorical input is too noisy to gate a numerical unit");
+  addGate(u, gates, b);
+  return noise;
+}
+
+//===----------------------------------------------------------------------===//
+// Units
+//===----------------------------------------------------------------------===//
+
+llvm::Error Synthesizer::lookupUnits(const std::vector<Group> &groups,
+                                     Units &units) const {
+  // One exact categorical input and a numerical output: a positive and a
+  // negative unit carrying the values (Tracr clips negatives, issue #24).
+  if (k == 1 && fn.numericalOutput && fn.categorical[0].error == 0 &&
+      llvm::all_of(groups,
+                   [](const Group &g) { return !g.gates[0].empty(); })) {
+    Unit pos = newUnit(), neg = newUnit();
+    for (const Group &g : groups) {
+      const SparseVector &out = fn.outputs[g.points.front()];
+      if (out.empty())
+        continue;
+      double v = out.front().second;
+      for (int32_t value : g.gates[0])
+        (v > 0 ? pos : neg)
+            .catWeights.push_back(
+                {fn.categorical[0].offset + value, std::abs(v)});
+    }
+    for (Unit *u : {&pos, &neg}) {
+      if (u->catWeights.empty())
+        continue;
+      llvm::sort(u->catWeights);
+      u->out = {{0, u == &pos ? 1.0 : -1.0}};
+      units.push_back(std::move(*u));
+    }
+    return llvm::Error::success();
+  }
+  // One categorical input: a unit per output reading every value that
+  // produces it (Tracr's lookup table). Several: a unit per group.
+  if (k == 1) {
+    std::map<SparseVector, std::vector<int32_t>> byOutput;
+    for (const Group &g : groups) {
+      const SparseVector &out = fn.outputs[g.points.front()];
+      if (g.gates[0].empty()) {
+        if (llvm::Error e = contextIndicator(g.gates, out, units))
+          return e;
+        continue;
+      }
+      llvm::append_range(byOutput[out], g.gates[0]);
+    }
+    for (auto &[out, values] : byOutput) {
+      llvm::sort(values);
+      if (llvm::Error e = contextIndicator({values}, out, units))
+        return e;
+    }
+    return llvm::Error::success();
+  }
+  for (const Group &g : groups)
+    if (llvm::Error e =
+            contextIndicator(g.gates, fn.outputs[g.points.front()], units))
+      return e;
+  return llvm::Error::success();
+}
+
+llvm::Error Synthesizer::affineUnits(const Group &group, double alpha,
+                                     double beta, Units &units) const {
+  // alpha x + beta = ReLU(alpha x) - ReLU(-alpha x) + beta, exact for every
+  // x, not only the readings.
+  Units out;
+  if (llvm::Error e = contextIndicator(
+          group.gates, beta == 0 ? SparseVector() : SparseVector{{0, beta}},
+          out))
+    return e;
+  for (double sign : {1.0, -1.0}) {
+    Unit u = newUnit();
+    u.lambda[0] = sign * alpha;
+    u.out = {{0, sign}};
+    llvm::Expected<double> noise =
+        gateOrSwitchOff(u, group.gates, gateWeight(u));
+    if (!noise)
+      return noise.takeError();
+    out.push_back(std::move(u));
+  }
+  llvm::append_range(units, std::move(out));
+  return llvm::Error::success();
+}
+
+llvm::Error Synthesizer::stepUnits(const Group &group,
+                                   const Projection &projection,
+                                   Units &units) const {
+  const std::vector<Run> &runs = projection.runs;
+  double zmin = runs.front().zlo, zmax = runs.back().zhi;
+  SparseVector base = runs.front().out;
+  Units steps;
+  for (size_t r = 1; r < runs.size(); ++r) {
+    const Run &below = runs[r - 1], &above = runs[r];
+    double gap = above.zlo - below.zhi;
+    double t = below.zhi + gap / 2;
+    double a = static_cast<float>(rampSlope(options, gap));
+    SparseVector delta = addSparse(above.out, below.out, -1.0);
+    // docs/exactness.md (3.2): units active on the shorter side. The step
+    // clamp(a (z - t) + 1/2) adds delta; its mirror 1 - step, with units
+    // active below the ramp, subtracts it and the base carries it.
+    bool down = (t - zmin) < (zmax - t);
+    double sign = down ? -1.0 : 1.0;
+    if (down)
+      base = addSparse(base, delta, 1.0);
+    SparseVector written = down ? addSparse({}, delta, -1.0) : delta;
+    Unit pair[2];
+    for (int unit = 0; unit < 2; ++unit) {
+      Unit &u = pair[unit] = newUnit();
+      for (size_t i = 0; i < m; ++i)
+        u.lambda[i] = sign * a * projection.coefficients[i];
+      u.oneWeight = -sign * a * t + (unit ? -0.5 : 0.5);
+      u.out = unit ? addSparse({}, written, -1.0) : written;
+      u.paired = true;
+      u.pairFirst = unit == 0;
+    }
+    // Both units get the gate weight of the upper one, so their input
+    // weights stay identical and input noise cancels in their difference.
+    double b = gateWeight(pair[0]);
+    llvm::Expected<double> gate = gateOrSwitchOff(pair[0], group.gates, b);
+    if (!gate)
+      return gate.takeError();
+    if (llvm::Error e = gateOrSwitchOff(pair[1], group.gates, b).takeError())
+      return e;
+    // docs/exactness.md (6.2): at the runs next to the ramp the upper
+    // unit's pre-activation is -(a gap/2 - 1/2) and 1 + (a gap/2 - 1/2);
+    // the noise of the inputs and gates and the rounding must stay below
+    // that margin, so both units are off, or both on, at every point.
+    double err = numericalNoise(pair[0]) + *gate;
+    for (int64_t p : {below.pointHi, above.pointLo})
+      err = std::max(err, numericalNoise(pair[0]) + *gate +
+                              std::max(roundingAllowance(pair[0], p),
+                                       roundingAllowance(pair[1], p)));
+    double margin = a * gap / 2 - 0.5;
+    if (options.mlpSlope == 0 && err >= margin) {
+      std::string lo = rasp::PyValue::real(below.zhi).repr();
+      std::string hi = rasp::PyValue::real(above.zlo).repr();
+      if (m == 1)
+        return llvm::createStringError(
+            "the values " + lo + " and " + hi +
+            " must map to different outputs but are too close to be told "
+            "apart in float32");
+      return llvm::createStringError(
+          "input combinations with different outputs project to " + lo +
+          " and " + hi + ", too close to be told apart in float32");
+    }
+    steps.push_back(std::move(pair[0]));
+    steps.push_back(std::move(pair[1]));
+  }
+  Units out;
+  if (llvm::Error e = contextIndicator(group.gates, base, out))
+    return e;
+  llvm::append_range(out, std::move(steps));
+  llvm::append_range(units, std::move(out));
+  return llvm::Error::success();
+}
+
+llvm::Error Synthesizer::groupUnits(const Group &group, Units &units) const {
+  // A numerical output affine in a single feature.
+  if (fn.numericalOutput && m == 1) {
+    std::vector<std::pair<double, double>> xy;
+    for (int64_t p : group.points) {
+      const SparseVector &o = fn.outputs[p];
+      xy.push_back({reading(p, 0), o.empty() ? 0.0 : o.front().second});
+    }
+    llvm::sort(xy);
+    xy.erase(std::unique(xy.begin(), xy.end()), xy.end());
+    if (xy.size() >= 2 && xy.front().first != xy.back().first) {
+      double alpha = (xy.back().second - xy.front().second) /
+                     (xy.back().first - xy.front().first);
+      double beta = xy.front().second - alpha * xy.front().first;
+      bool affine = llvm::all_of(xy, [&](auto p) {
+        return std::abs(alpha * p.first + beta - p.second) <=
+               1e-12 * std::max(1.0, std::abs(p.second));
+      });
+      if (affine && alpha != 0)
+        return affineUnits(group, alpha, beta, units);
+    }
+  }
+  std::vector<Projection> candidates = candidateProjections(fn, group.points);
+  llvm::Error last = llvm::Error::success();
+  for (const Projection &p : candidates) {
+    llvm::consumeError(std::move(last));
+    last = stepUnits(group, p, units);
+    if (!last)
+      return llvm::Error::success();
+  }
+  return last;
+}
+
+llvm::Expected<FusedMLP> Synthesizer::run() {
+  if (llvm::Error e = checkTable())
+    return std::move(e);
+  std::vector<Group> groups = buildGroups();
+  Units units;
+  if (m == 0) {
+    if (llvm::Error e = lookupUnits(groups, units))
+      return std::move(e);
+  } else {
+    for (const Group &g : groups) {
+      if (llvm::Error e = groupUnits(g, units))
+        return std::move(e);
+      if (maxHidden > 0 && static_cast<int64_t>(units.size()) > maxHidden)
+        break;
+    }
+  }
+  if (maxHidden > 0 && static_cast<int64_t>(units.size()) > maxHidden)
+    return llvm::createStringError("the fused MLP needs more than " +
+                                   std::to_string(maxHidden) + " units");
+  FusedMLP result;
+  result.block = assemble(units);
+  result.outputError = outputErrorBound(units);
+  return result;
+}
+
+llvm::Expected<FusedMLP>
+mlir::craft::synth::synthesizeFused(const FusedFunction &fn,
+                                    const SynthesisOptions &options,
+                                    int64_t maxHidden) {
+  return Synthesizer(fn, options, maxHidden).run();
+}

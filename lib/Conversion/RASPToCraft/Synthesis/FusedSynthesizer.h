@@ -1,0 +1,121 @@
+//===- FusedSynthesizer.h - The fused-MLP synthesiser ------------*- C++
+//-*-===//
+//
+// Private to the fused-MLP synthesis: the state of one synthesis, shared by
+// the construction of the units (FusedMLP.cpp) and their error analysis
+// (FusedBounds.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_SYNTHESIS_FUSEDSYNTHESIZER_H
+#define RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_SYNTHESIS_FUSEDSYNTHESIZER_H
+
+#include "FusedProjection.h"
+
+namespace mlir::craft::synth::fused {
+
+/// The gate of a group: for each categorical feature, the value indices that
+/// open it (empty: the feature is not gated).
+using GateSets = std::vector<std::vector<int32_t>>;
+
+/// A hidden unit, in the features' terms. Its pre-activation at a point is
+/// sum_i lambda[i] * reading_i + the `catWeights` of the point's one-hot
+/// rows + oneWeight (+ bosWeight at BOS).
+struct Unit {
+  std::vector<double> lambda;
+  /// (row, weight) on categorical rows, sorted by row.
+  std::vector<std::pair<int64_t, double>> catWeights;
+  double oneWeight = 0, bosWeight = 0;
+  SparseVector out;
+  /// Half of a pair with identical input weights whose difference is used
+  /// (a step or a clamp): input noise cancels while both are on or off.
+  /// The first of a pair comes right before the second.
+  bool paired = false, pairFirst = false;
+};
+
+using Units = std::vector<Unit>;
+
+/// Contexts sharing a numerical sub-function, and their points.
+struct Group {
+  GateSets gates;
+  std::vector<int64_t> points;
+};
+
+class Synthesizer {
+public:
+  Synthesizer(const FusedFunction &fn, const SynthesisOptions &options,
+              int64_t maxHidden)
+      : fn(fn), options(options), maxHidden(maxHidden), m(fn.numerical.size()),
+        k(fn.categorical.size()) {}
+
+  llvm::Expected<FusedMLP> run();
+
+private:
+  int32_t valueIndex(int64_t point, size_t feature) const {
+    return fn.points[point * fn.stride() + feature];
+  }
+  double reading(int64_t point, size_t feature) const {
+    return fn.numerical[feature].readings[valueIndex(point, feature)];
+  }
+  Unit newUnit() const {
+    Unit u;
+    u.lambda.assign(m, 0.0);
+    return u;
+  }
+
+  llvm::Error checkTable();
+  std::vector<Group> buildGroups() const;
+
+  int64_t numGated(const GateSets &gates) const;
+  /// The largest deviation of a gate's sums from 0 or 1.
+  double gateNoise(const GateSets &gates) const;
+  /// Puts weight `b` on every gate row and -b per gate on `one`.
+  void addGate(Unit &u, const GateSets &gates, double b) const;
+  /// Units writing `out` exactly in the group's context and 0 elsewhere.
+  llvm::Error contextIndicator(const GateSets &gates, const SparseVector &out,
+                               Units &units) const;
+  /// The gate weight of `u`: one more than its largest pre-activation on
+  /// the domain and at BOS, so a closed gate keeps it below -1.
+  double gateWeight(const Unit &u) const;
+  /// Gates `u` with weight `b`, or switches it off at BOS if `gates` is
+  /// empty. Returns the noise the gate adds to the pre-activation.
+  llvm::Expected<double> gateOrSwitchOff(Unit &u, const GateSets &gates,
+                                         double b) const;
+
+  llvm::Error lookupUnits(const std::vector<Group> &groups, Units &units) const;
+  llvm::Error groupUnits(const Group &group, Units &units) const;
+  llvm::Error affineUnits(const Group &group, double alpha, double beta,
+                          Units &units) const;
+  llvm::Error stepUnits(const Group &group, const Projection &projection,
+                        Units &units) const;
+
+  /// Largest pre-activation of the numerical part of `u` (readings and
+  /// `one`) over every point, and at BOS.
+  double maxPreOnDomain(const Unit &u) const;
+  double maxPreAtBos(const Unit &u) const;
+  /// Rounding allowance of a unit's pre-activation (weights and sum) at
+  /// `point`, or anywhere for -1.
+  double roundingAllowance(const Unit &u, int64_t point = -1) const;
+  /// Largest noise of the numerical part of the pre-activation.
+  double numericalNoise(const Unit &u) const;
+
+  /// The pre-activation of `u` at point `p`, with the stored bias.
+  double preActivation(const Unit &u, int64_t p) const;
+  MLPBlock assemble(const Units &units) const;
+  double outputErrorBound(const Units &units) const;
+
+  const FusedFunction &fn;
+  const SynthesisOptions &options;
+  int64_t maxHidden;
+  size_t m, k;
+  /// Per numerical feature: smallest and largest reading, and the largest
+  /// magnitude, over every point.
+  std::vector<double> minReading, maxReading, maxAbsReading;
+};
+/// True for an integer small enough that float32 sums of a few of them are
+/// exact.
+bool isSmallInteger(double v);
+
+} // namespace mlir::craft::synth::fused
+
+#endif // RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_SYNTHESIS_FUSEDSYNTHESIZER_H

@@ -1,0 +1,32 @@
+// Tracr lib.make_sort_freq(max_seq_len=64): tokens sorted by decreasing
+// frequency (make_sort on keys -hist, ties broken by position).
+
+!int = !rasp.sop<categorical, i64>
+!float = !rasp.sop<categorical, f64>
+
+rasp.program @sort_freq64 attributes {vocab = [1, 2, 3, 4], max_seq_len = 64 : i64} {
+  %tokens = rasp.tokens : !int
+  %same_tok = rasp.select %tokens, %tokens, eq : !int, !int
+  %hist = rasp.selector_width %same_tok : !int
+  %neg_hist = rasp.map %hist : !int -> !int {
+  ^bb0(%x: i64):
+    %minus_one = arith.constant -1 : i64
+    %y = arith.muli %minus_one, %x : i64
+    rasp.yield %y : i64
+  }
+  %indices = rasp.indices : !int
+  %keys = rasp.sequence_map %neg_hist, %indices : !int, !int -> !float {
+  ^bb0(%x: i64, %i: i64):
+    %min_key = arith.constant 1 : i64
+    %max_seq_len = arith.constant 64 : i64
+    %scaled = arith.muli %min_key, %i : i64
+    %frac = rasp.binary truediv %scaled, %max_seq_len : i64, i64 -> f64
+    %key = rasp.binary add %x, %frac : i64, f64 -> f64
+    rasp.yield %key : f64
+  }
+  %smaller = rasp.select %keys, %keys, lt : !float, !float
+  %target_pos = rasp.selector_width %smaller : !int
+  %sel_new = rasp.select %target_pos, %indices, eq : !int, !int
+  %sort_freq = rasp.aggregate %sel_new, %tokens : !int -> !int
+  rasp.output %sort_freq : !int
+}
