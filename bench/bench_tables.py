@@ -128,13 +128,22 @@ def compile_summary(config):
 
 def machine_block(results):
     m = results.get("machine", {})
+    caches = ", ".join(f"{k} {v}" for k, v in m.get("caches", {}).items())
     lines = [
         f"* CPU: {m.get('cpu', '?')}, {m.get('cores', '?')} cores"
-        f"{' (AVX-512)' if m.get('avx512') else ''}; memory "
-        f"{m.get('memory_gib', '?')} GiB; Linux {m.get('kernel', '?')}",
+        f"{' (AVX-512)' if m.get('avx512') else ''}"
+        f"{'; caches ' + caches if caches else ''}; memory "
+        f"{m.get('memory_gib', '?')} GiB; Linux {m.get('kernel', '?')}; "
+        f"LLVM/MLIR {m.get('llvm', '?')}",
         f"* commit {m.get('commit', '?')}, run started "
         f"{results.get('started', '?')}",
     ]
+    numpy_docs = [d for c in results.get("throughput", [])
+                  for t in ("1", "2") for d in c["numpy"][t] if "numpy" in d]
+    if numpy_docs:
+        d = numpy_docs[0]
+        lines.append(f"* numpy {d['numpy']} with "
+                     f"{', '.join(b for b in d['blas'] if 'openblas' in b) or ', '.join(d['blas'])}")
     for section, load in results.get("load", {}).items():
         lines.append(
             f"* {section}: {load['seconds']} s, load average (1/5/15 min) "

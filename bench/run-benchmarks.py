@@ -249,6 +249,23 @@ def machine_info():
     info["kernel"] = os.uname().release
     flags = open("/proc/cpuinfo").read()
     info["avx512"] = "avx512f" in flags
+    caches = {}
+    cache_dir = "/sys/devices/system/cpu/cpu0/cache"
+    indices = sorted(os.listdir(cache_dir)) if os.path.isdir(cache_dir) else []
+    for index in (i for i in indices if i.startswith("index")):
+        with open(os.path.join(cache_dir, index, "level")) as f:
+            level = f.read().strip()
+        with open(os.path.join(cache_dir, index, "type")) as f:
+            kind = {"Data": "d", "Instruction": "i"}.get(f.read().strip(), "")
+        with open(os.path.join(cache_dir, index, "size")) as f:
+            caches[f"L{level}{kind}"] = f.read().strip()
+    info["caches"] = caches
+    try:
+        info["llvm"] = subprocess.run(
+            ["/usr/lib/llvm-22/bin/llvm-config", "--version"],
+            capture_output=True, text=True).stdout.strip()
+    except OSError:
+        pass
     try:
         info["commit"] = subprocess.run(
             ["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
