@@ -31,3 +31,6 @@ llvm_config.add_tool_substitutions(
 if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench")):
     config.available_features.add("runtime-bench")
     llvm_config.add_tool_substitutions(["rasp-runtime-bench"], tool_dirs)
+if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
+    config.available_features.add("rasp-bench")
+    llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)

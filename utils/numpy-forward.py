@@ -110,28 +110,35 @@ class Model:
       raise FormatError(f"{name} has shape {self.t[name].shape}, not {shape}")
 
   def forward(self, ids):
-    """The output subspace (positions x d_vocab_out) for ids, BOS first."""
-    n = len(ids)
+    """The output subspace for ids, BOS first: positions x d_vocab_out for one
+    sequence, or batch x positions x d_vocab_out for a batch of equal-length
+    rows. The rows are stacked into one (batch * positions) x d_model matrix,
+    so every projection is one matrix product whatever the batch."""
+    ids = np.asarray(ids)
+    batch, n = (1,) + ids.shape if ids.ndim == 1 else ids.shape
+    d = self.d_model
     x = self.t["embed.W_E"][ids] + self.t["pos_embed.W_pos"][:n]
+    x = x.reshape(-1, d)
     hidden = np.triu(np.ones((n, n), dtype=bool), k=1)
     for l in range(self.n_layers):
       b = f"blocks.{l}."
       # Heads read the stream before their layer.
       attn = np.zeros_like(x)
       for h in range(self.n_heads):
-        q = x @ self.t[b + "attn.W_Q"][h]
-        k = x @ self.t[b + "attn.W_K"][h]
-        v = x @ self.t[b + "attn.W_V"][h]
-        logits = q @ k.T
+        q = (x @ self.t[b + "attn.W_Q"][h]).reshape(batch, n, -1)
+        k = (x @ self.t[b + "attn.W_K"][h]).reshape(batch, n, -1)
+        v = (x @ self.t[b + "attn.W_V"][h]).reshape(batch, n, -1)
+        logits = q @ k.transpose(0, 2, 1)
         if self.causal:
-          logits = np.where(hidden, np.float32(-np.inf), logits)
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        attn += (p @ v) @ self.t[b + "attn.W_O"][h]
+          logits[:, hidden] = np.float32(-np.inf)
+        p = np.exp(logits - logits.max(axis=2, keepdims=True))
+        p /= p.sum(axis=2, keepdims=True)
+        attn += (p @ v).reshape(batch * n, -1) @ self.t[b + "attn.W_O"][h]
       x = x + attn
       pre = x @ self.t[b + "mlp.W_in"] + self.t[b + "mlp.b_in"]
       x = x + np.maximum(pre, 0) @ self.t[b + "mlp.W_out"] + self.t[b + "mlp.b_out"]
-    return x @ self.t["unembed.W_U"]
+    out = x @ self.t["unembed.W_U"]
+    return out.reshape(ids.shape + out.shape[-1:])
 
   def decode(self, row):
     if not self.categorical:

@@ -123,14 +123,12 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
         members.push_back(i);
       return l.categoricalView(op, sop);
     }
-    std::map<std::vector<std::string>, size_t> classes;
+    std::map<std::vector<ValueKey>, size_t> classes;
     std::vector<size_t> classOf;
     for (size_t i = 0; i < n; ++i) {
-      std::vector<std::string> slice;
-      for (size_t j = 0, e = isLhs ? ny : nx; j < e; ++j) {
-        const PyValue &v = isLhs ? full[i * ny + j] : full[j * ny + i];
-        slice.push_back(std::string(v.typeName()) + ":" + v.repr());
-      }
+      std::vector<ValueKey> slice;
+      for (size_t j = 0, e = isLhs ? ny : nx; j < e; ++j)
+        slice.emplace_back(isLhs ? full[i * ny + j] : full[j * ny + i]);
       auto [it, inserted] = classes.try_emplace(slice, reps.size());
       if (inserted) {
         reps.push_back(info.values[i]);

@@ -131,7 +131,7 @@ static llvm::Expected<Synthesized> synthesize(Lowering &l,
       row = {{o, 1.0}};
     } else {
       llvm::Expected<double> v =
-          synth::toNumber(out, "the value for " + describe(p));
+          synth::toNumber(out, [&] { return "the value for " + describe(p); });
       if (!v)
         return v.takeError();
       if (*v != 0)

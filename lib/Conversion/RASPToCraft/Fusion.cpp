@@ -16,6 +16,9 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <set>
 
 using namespace mlir;
@@ -34,12 +37,32 @@ enum class OperandMode {
   /// classes of values the function does not distinguish.
   Classes,
 };
-
-/// A value identified by type and text, so 1, 1.0 and True stay apart.
-std::string valueKey(const PyValue &v) {
-  return std::string(v.typeName()) + ":" + v.repr();
-}
 } // namespace
+
+ValueKey::ValueKey(const PyValue &v) : kind(v.getKind()), bits(0) {
+  if (v.isBool() || v.isInt()) {
+    bits = v.getInt();
+  } else if (v.isFloat()) {
+    double d = std::isnan(v.getFloat())
+                   ? std::numeric_limits<double>::quiet_NaN()
+                   : v.getFloat();
+    std::memcpy(&bits, &d, sizeof(bits));
+  } else if (v.isStr()) {
+    str = v.getStr();
+  }
+}
+
+/// Ids of the values of `outputs`, equal iff their keys are.
+static std::vector<int32_t> valueIds(ArrayRef<PyValue> outputs) {
+  std::map<ValueKey, int32_t> ids;
+  std::vector<int32_t> result;
+  result.reserve(outputs.size());
+  for (const PyValue &v : outputs)
+    result.push_back(
+        ids.try_emplace(ValueKey(v), static_cast<int32_t>(ids.size()))
+            .first->second);
+  return result;
+}
 
 //===----------------------------------------------------------------------===//
 // Composition
@@ -71,15 +94,31 @@ compose(ArrayRef<const FusedValue *> args,
   size_t width = out.leaves.size();
   if (width < 2)
     maxPoints = INT64_MAX;
-  auto column = [&](unsigned leaf) {
-    return llvm::find(out.leaves, leaf) - out.leaves.begin();
-  };
+  // The columns of each argument's leaves; a column is fresh for the first
+  // argument that has it and compared against by the later ones.
+  std::vector<SmallVector<std::pair<size_t, bool>, 4>> columns;
+  std::vector<bool> seen(width, false);
+  for (const FusedValue *a : args) {
+    auto &cols = columns.emplace_back();
+    for (unsigned leaf : a->leaves) {
+      size_t column = llvm::find(out.leaves, leaf) - out.leaves.begin();
+      cols.push_back({column, !seen[column]});
+      seen[column] = true;
+    }
+  }
 
   // Depth-first join: extend a partial point with each compatible point of
   // the next argument.
   std::vector<int32_t> partial(width, INT32_MIN);
   std::vector<size_t> chosen(args.size());
-  std::map<std::vector<std::string>, PyValue> memo;
+  // f is called once per combination of argument values, not per point.
+  std::vector<std::vector<int32_t>> ids;
+  for (const FusedValue *a : args)
+    ids.push_back(valueIds(a->outputs));
+  std::map<std::vector<int32_t>, PyValue> memo;
+  std::vector<int32_t> key(args.size());
+  std::vector<PyValue> inputs;
+  const PyValue none;
   bool tooLarge = false;
   std::function<LogicalResult(size_t)> extend = [&](size_t a) -> LogicalResult {
     if (tooLarge)
@@ -89,47 +128,47 @@ compose(ArrayRef<const FusedValue *> args,
         tooLarge = true;
         return success();
       }
-      std::vector<PyValue> inputs;
-      std::vector<std::string> key;
-      bool none = false;
+      bool anyNone = false;
       for (size_t i = 0; i < args.size(); ++i) {
-        inputs.push_back(args[i]->outputs[chosen[i]]);
-        none |= inputs.back().isNone();
-        key.push_back(valueKey(inputs.back()));
+        key[i] = ids[i][chosen[i]];
+        anyNone |= args[i]->outputs[chosen[i]].isNone();
       }
-      PyValue result;
-      if (!none) {
+      const PyValue *result = &none;
+      if (!anyNone) {
         auto it = memo.find(key);
         if (it == memo.end()) {
+          inputs.clear();
+          for (size_t i = 0; i < args.size(); ++i)
+            inputs.push_back(args[i]->outputs[chosen[i]]);
           FailureOr<PyValue> r = f(inputs);
           if (failed(r))
             return failure();
           it = memo.emplace(key, *r).first;
         }
-        result = it->second;
+        result = &it->second;
       }
       out.points.insert(out.points.end(), partial.begin(), partial.end());
-      out.outputs.push_back(result);
+      out.outputs.push_back(*result);
       return success();
     }
     const FusedValue &arg = *args[a];
     size_t argWidth = arg.leaves.size();
     for (size_t p = 0; p < arg.numPoints(); ++p) {
-      std::vector<int32_t> saved = partial;
+      // Fresh columns are overwritten here before anything reads them.
       bool compatible = true;
       for (size_t i = 0; i < argWidth && compatible; ++i) {
-        int32_t &slot = partial[column(arg.leaves[i])];
+        auto [column, fresh] = columns[a][i];
         int32_t v = arg.points[p * argWidth + i];
-        if (slot != INT32_MIN && slot != v)
-          compatible = false;
-        slot = v;
+        if (fresh)
+          partial[column] = v;
+        else
+          compatible = partial[column] == v;
       }
       if (compatible) {
         chosen[a] = p;
         if (failed(extend(a + 1)))
           return failure();
       }
-      partial = std::move(saved);
     }
     return success();
   };
@@ -146,16 +185,16 @@ static void dropUnusedLeaves(FusedValue &v) {
   for (size_t column = v.leaves.size(); column-- > 0;) {
     size_t width = v.leaves.size();
     // The output must be the same for every value of this leaf.
-    std::map<std::vector<int32_t>, std::string> byRest;
+    std::vector<int32_t> ids = valueIds(v.outputs);
+    std::map<std::vector<int32_t>, int32_t> byRest;
     bool used = false;
     for (size_t p = 0; p < v.numPoints() && !used; ++p) {
       std::vector<int32_t> rest;
       for (size_t i = 0; i < width; ++i)
         if (i != column)
           rest.push_back(v.points[p * width + i]);
-      std::string key = valueKey(v.outputs[p]);
-      auto [it, inserted] = byRest.try_emplace(rest, key);
-      used = !inserted && it->second != key;
+      auto [it, inserted] = byRest.try_emplace(rest, ids[p]);
+      used = !inserted && it->second != ids[p];
     }
     if (used)
       continue;
@@ -207,16 +246,16 @@ static FailureOr<FusedValue> materializedValue(Lowering &l, Value sop) {
 /// distinguish, as a categorical leaf whose values are the classes' first
 /// members. `slice(v)` lists f's outputs for v against every value of the
 /// other operands.
-static FailureOr<FusedValue> classValue(
-    Lowering &l, Operation *user, Value sop,
-    llvm::function_ref<FailureOr<std::vector<std::string>>(const PyValue &)>
-        slice) {
+static FailureOr<FusedValue>
+classValue(Lowering &l, Operation *user, Value sop,
+           llvm::function_ref<FailureOr<std::vector<ValueKey>>(const PyValue &)>
+               slice) {
   SOpInfo &info = l.info(sop);
-  std::map<std::vector<std::string>, size_t> classes;
+  std::map<std::vector<ValueKey>, size_t> classes;
   std::vector<size_t> classOf;
   ValueSet representatives;
   for (const PyValue &v : info.values) {
-    FailureOr<std::vector<std::string>> s = slice(v);
+    FailureOr<std::vector<ValueKey>> s = slice(v);
     if (failed(s))
       return failure();
     auto [it, inserted] = classes.try_emplace(*s, representatives.size());
@@ -351,13 +390,13 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
                               : l.info(other).values;
         FailureOr<FusedValue> cls = classValue(
             l, op, v,
-            [&](const PyValue &x) -> FailureOr<std::vector<std::string>> {
-              std::vector<std::string> slice;
+            [&](const PyValue &x) -> FailureOr<std::vector<ValueKey>> {
+              std::vector<ValueKey> slice;
               for (const PyValue &y : others) {
                 FailureOr<PyValue> r = i == 0 ? (*f)({x, y}) : (*f)({y, x});
                 if (failed(r))
                   return failure();
-                slice.push_back(valueKey(*r));
+                slice.emplace_back(*r);
               }
               return slice;
             });

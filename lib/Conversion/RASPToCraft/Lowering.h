@@ -25,6 +25,7 @@
 
 #include <functional>
 #include <map>
+#include <tuple>
 
 namespace mlir::rasp::lowering {
 
@@ -67,6 +68,22 @@ struct FusedValue {
   double cost = 0;
 
   size_t numPoints() const { return outputs.size(); }
+};
+
+/// A value identified by type and value, so that 1, 1.0 and True stay apart
+/// (and 0.0 and -0.0, which Python prints differently; NaNs are one value):
+/// the distinctions of `typeName() + repr()`, without printing a float.
+struct ValueKey {
+  PyValue::Kind kind;
+  /// The bool or int, or the bits of the float.
+  int64_t bits;
+  std::string str;
+
+  explicit ValueKey(const PyValue &v);
+  bool operator<(const ValueKey &other) const {
+    return std::tie(kind, bits, str) <
+           std::tie(other.kind, other.bits, other.str);
+  }
 };
 
 /// What a lowered SOp is in the craft program.

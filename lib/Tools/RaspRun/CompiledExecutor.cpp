@@ -19,10 +19,14 @@
 using namespace mlir;
 using namespace mlir::rasp;
 
-/// Compiled models have many tiny weights (one-hot lookups, BOS blocks);
-/// kernels only for weights of at least this many elements keep the JIT
-/// time of small programs low (docs/CraftToLinalg.md, measurements).
-static constexpr int64_t kVectorizeMinWeightElements = 1024;
+runtime::CompileOptions mlir::rasp::getCompiledModeOptions() {
+  runtime::CompileOptions options;
+  // Compiled models have many tiny weights (one-hot lookups, BOS blocks);
+  // kernels only for weights of at least this many elements keep the JIT
+  // time of small programs low (docs/CraftToLinalg.md, measurements).
+  options.vectorizeMinWeightElements = 1024;
+  return options;
+}
 
 namespace {
 class CompiledExecutor : public Executor {
@@ -121,11 +125,9 @@ mlir::rasp::createCompiledExecutor(ProgramOp program, Value output,
       numTokenIds.getInt() != static_cast<int64_t>(config.vocab.size()) + 1)
     return func.emitError("the model's token ids do not match the vocabulary");
 
-  runtime::CompileOptions options;
-  options.vectorizeMinWeightElements = kVectorizeMinWeightElements;
   FailureOr<std::unique_ptr<runtime::CompiledModel>> model =
-      runtime::CompiledModel::compile(*module, options, /*stats=*/nullptr,
-                                      &timing);
+      runtime::CompiledModel::compile(*module, getCompiledModeOptions(),
+                                      /*stats=*/nullptr, &timing);
   if (failed(model))
     return failure();
   return std::unique_ptr<Executor>(

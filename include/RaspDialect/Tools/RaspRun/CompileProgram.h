@@ -4,6 +4,7 @@
 #define RASPDIALECT_TOOLS_RASPRUN_COMPILEPROGRAM_H
 
 #include "RaspDialect/Pipelines/Pipelines.h"
+#include "RaspDialect/Runtime/Runtime.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -41,6 +42,10 @@ LogicalResult parseCompileOptions(RASPToLinalgOptions &options,
 LogicalResult compileToTensorIR(ModuleOp module, TimingScope &timing,
                                 llvm::StringRef pipelineOptions = "",
                                 bool optimize = true);
+
+/// The runtime options of rasp-run's compiled mode (also used by the
+/// benchmark driver, so that it measures exactly what rasp-run does).
+runtime::CompileOptions getCompiledModeOptions();
 
 } // namespace mlir::rasp
 

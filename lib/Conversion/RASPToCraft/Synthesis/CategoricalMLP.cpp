@@ -18,11 +18,12 @@ int64_t mlir::craft::synth::indexIn(const ValueSet &set, const PyValue &value) {
   return it - set.begin();
 }
 
-llvm::Expected<double> mlir::craft::synth::toNumber(const PyValue &value,
-                                                    llvm::StringRef what) {
+llvm::Expected<double>
+mlir::craft::synth::toNumber(const PyValue &value,
+                             llvm::function_ref<std::string()> what) {
   if (value.isNumber())
     return value.toDouble();
-  return llvm::createStringError(what + " is " + value.repr() +
+  return llvm::createStringError(what() + " is " + value.repr() +
                                  ", which a numerical SOp cannot hold");
 }
 
@@ -97,8 +98,8 @@ mlir::craft::synth::mapCategoricalToNumerical(const ValueSet &inputs,
                                               llvm::ArrayRef<PyValue> outputs) {
   std::vector<std::pair<int64_t, double>> terms;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    llvm::Expected<double> v =
-        toNumber(outputs[i], "the value for input " + inputs[i].repr());
+    llvm::Expected<double> v = toNumber(
+        outputs[i], [&] { return "the value for input " + inputs[i].repr(); });
     if (!v)
       return v.takeError();
     terms.push_back({static_cast<int64_t>(i), *v});
@@ -156,9 +157,10 @@ llvm::Expected<MLPBlock> mlir::craft::synth::sequenceMapToNumerical(
   std::vector<Triplet> w2;
   for (int64_t i = 0; i < nx; ++i)
     for (int64_t j = 0; j < ny; ++j) {
-      llvm::Expected<double> v =
-          toNumber(table[i * ny + j], "the value for inputs (" + xs[i].repr() +
-                                          ", " + ys[j].repr() + ")");
+      llvm::Expected<double> v = toNumber(table[i * ny + j], [&] {
+        return "the value for inputs (" + xs[i].repr() + ", " + ys[j].repr() +
+               ")";
+      });
       if (!v)
         return v.takeError();
       // The pair indicator is exactly 0 or 1, so the output weight can carry
@@ -277,7 +279,7 @@ outputRow(const PyValue &value, const ValueSet *outputSpace,
           llvm::StringRef input) {
   if (!outputSpace) {
     llvm::Expected<double> v =
-        toNumber(value, ("the value for " + input).str());
+        toNumber(value, [&] { return ("the value for " + input).str(); });
     if (!v)
       return v.takeError();
     if (*v == 0)

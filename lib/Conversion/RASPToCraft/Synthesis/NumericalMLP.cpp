@@ -161,8 +161,8 @@ mlir::craft::synth::mapNumericalToNumerical(const ValueSet &inputs,
     return xs.takeError();
   std::vector<double> ys;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    llvm::Expected<double> y =
-        toNumber(outputs[i], "the value for input " + inputs[i].repr());
+    llvm::Expected<double> y = toNumber(
+        outputs[i], [&] { return "the value for input " + inputs[i].repr(); });
     if (!y)
       return y.takeError();
     ys.push_back(*y);

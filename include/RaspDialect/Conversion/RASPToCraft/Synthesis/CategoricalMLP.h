@@ -15,6 +15,7 @@
 #include "RaspDialect/Dialect/Craft/Evaluator/Blocks.h"
 #include "RaspDialect/Semantics/PyValue.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 namespace mlir::craft::synth {
@@ -22,9 +23,11 @@ namespace mlir::craft::synth {
 /// Index of `value` in the sorted value set `set` (Python equality), or -1.
 int64_t indexIn(const rasp::ValueSet &set, const rasp::PyValue &value);
 
-/// The numeric value of a bool, int or float; an error naming `what` else.
+/// The numeric value of a bool, int or float; an error naming `what()`
+/// else (built only then: printing values is slow, and this is called per
+/// point of large tables).
 llvm::Expected<double> toNumber(const rasp::PyValue &value,
-                                llvm::StringRef what);
+                                llvm::function_ref<std::string()> what);
 
 /// Categorical `map`: `outputs[i]` is f(inputs[i]), possibly None (the zero
 /// vector). One hidden unit per output value that some input produces:
