@@ -13,6 +13,7 @@
 #include "RaspDialect/Target/ImportRASP.h"
 #include "RaspDialect/Tools/RaspRun/Executor.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -72,26 +73,6 @@ std::string caseName(const ::testing::TestParamInfo<Case> &info) {
          (c.causal ? "_causal" : "") + (c.optimize ? "" : "_unoptimized");
 }
 
-/// Every input of length 0..maxLen over `vocabSize` tokens, shortest first,
-/// at most kMaxInputs of them (whole lengths only).
-std::vector<TokenIds> inputsUpTo(unsigned vocabSize, int64_t maxLen) {
-  std::vector<TokenIds> out = {{}};
-  size_t begin = 0;
-  for (int64_t len = 1; len <= maxLen; ++len) {
-    size_t end = out.size();
-    if (out.size() + (end - begin) * vocabSize > kMaxInputs)
-      break;
-    for (size_t i = begin; i < end; ++i)
-      for (unsigned t = 0; t < vocabSize; ++t) {
-        TokenIds next = out[i];
-        next.push_back(t);
-        out.push_back(std::move(next));
-      }
-    begin = end;
-  }
-  return out;
-}
-
 class LibraryModelsTest : public ::testing::TestWithParam<Case> {
 protected:
   LibraryModelsTest() {
@@ -132,7 +113,7 @@ TEST_P(LibraryModelsTest, ModelEqualsTheInterpreter) {
     module = importRASP(sourceMgr, &context, options);
   } else {
     module = parseSourceFile<ModuleOp>(
-        root + "/test/Interpreter/lib/" + c.program.name + ".mlir", &context);
+        rasp::test::libraryProgramPath(c.program.name), &context);
   }
   ASSERT_TRUE(module);
   FailureOr<ProgramOp> program = selectProgram(*module, "");
@@ -148,8 +129,8 @@ TEST_P(LibraryModelsTest, ModelEqualsTheInterpreter) {
       createCraftExecutor(*program, output, *config);
   ASSERT_TRUE(succeeded(interpreter) && succeeded(model));
 
-  std::vector<TokenIds> inputs =
-      inputsUpTo(config->vocab.size(), config->maxSeqLen);
+  std::vector<TokenIds> inputs = rasp::test::allTokenIdSequences<TokenIds>(
+      config->vocab.size(), config->maxSeqLen, kMaxInputs);
   std::vector<RunResult> want = (*interpreter)->run(inputs);
   std::vector<RunResult> got = (*model)->run(inputs);
   size_t compared = 0;

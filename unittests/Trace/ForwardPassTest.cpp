@@ -13,6 +13,7 @@
 #include "RaspDialect/Tools/RaspRun/ModelTools.h"
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -28,24 +29,6 @@ namespace {
 
 /// At most this many inputs per case (all inputs of each length in order).
 constexpr size_t kMaxInputs = 300;
-
-std::vector<TokenIds> inputsUpTo(unsigned vocabSize, int64_t maxLen) {
-  std::vector<TokenIds> out = {{}};
-  size_t begin = 0;
-  for (int64_t len = 1; len <= maxLen; ++len) {
-    size_t end = out.size();
-    if (out.size() + (end - begin) * vocabSize > kMaxInputs)
-      break;
-    for (size_t i = begin; i < end; ++i)
-      for (unsigned id = 0; id < vocabSize; ++id) {
-        TokenIds next = out[i];
-        next.push_back(id);
-        out.push_back(std::move(next));
-      }
-    begin = end;
-  }
-  return out;
-}
 
 struct Case {
   const char *program;
@@ -74,8 +57,7 @@ protected:
 
 TEST_P(TraceLibraryTest, DecodedOutputsEqualTheJIT) {
   const Case &c = GetParam();
-  std::string path = std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" +
-                     c.program + ".mlir";
+  std::string path = rasp::test::libraryProgramPath(c.program);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
   ASSERT_TRUE(module) << path;
   FailureOr<ProgramOp> program = selectProgram(*module, "");
@@ -100,8 +82,8 @@ TEST_P(TraceLibraryTest, DecodedOutputsEqualTheJIT) {
       getForwardOptions(c.options, program->getLoc());
   ASSERT_TRUE(succeeded(options));
 
-  std::vector<TokenIds> inputs =
-      inputsUpTo(config->vocab.size(), config->maxSeqLen);
+  std::vector<TokenIds> inputs = rasp::test::allTokenIdSequences<TokenIds>(
+      config->vocab.size(), config->maxSeqLen, kMaxInputs);
   ASSERT_GT(inputs.size(), config->vocab.size());
   std::vector<RunResult> want = (*jit)->run(inputs);
   for (auto [input, expected] : llvm::zip(inputs, want)) {
@@ -126,32 +108,9 @@ TEST_P(TraceLibraryTest, DecodedOutputsEqualTheJIT) {
   }
 }
 
-constexpr const char *kPrograms[] = {"count_a",
-                                     "count_less_freq",
-                                     "count_less_freq_numerical",
-                                     "detect_pattern_ab",
-                                     "detect_pattern_abc",
-                                     "frac_prevs",
-                                     "hist",
-                                     "length",
-                                     "length_numerical",
-                                     "nary_sequencemap_1",
-                                     "nary_sequencemap_2",
-                                     "pair_balance",
-                                     "reverse",
-                                     "shift_by_1",
-                                     "shift_by_2",
-                                     "shuffle_dyck1",
-                                     "shuffle_dyck2",
-                                     "shuffle_dyck3",
-                                     "sort",
-                                     "sort_freq",
-                                     "sort_unique",
-                                     "sort_unique_neg_indices"};
-
 std::vector<Case> allCases() {
   std::vector<Case> cases;
-  for (const char *name : kPrograms)
+  for (const char *name : rasp::test::tracrLibraryPrograms())
     for (bool causal : {false, true})
       cases.push_back({name, causal, ""});
   // Every W_QK block between categorical subspaces looked up at the argmax.

@@ -14,6 +14,7 @@
 #include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Runtime/Runtime.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -34,25 +35,6 @@ namespace {
 
 /// Inputs per program, at most (whole lengths only), all in one batch.
 constexpr size_t kMaxInputs = 300;
-
-std::vector<std::vector<int32_t>> inputsUpTo(int32_t vocabSize,
-                                             int64_t maxLen) {
-  std::vector<std::vector<int32_t>> out = {{}};
-  size_t begin = 0;
-  for (int64_t len = 1; len <= maxLen; ++len) {
-    size_t end = out.size();
-    if (out.size() + (end - begin) * vocabSize > kMaxInputs)
-      break;
-    for (size_t i = begin; i < end; ++i)
-      for (int32_t id = 0; id < vocabSize; ++id) {
-        std::vector<int32_t> next = out[i];
-        next.push_back(id);
-        out.push_back(std::move(next));
-      }
-    begin = end;
-  }
-  return out;
-}
 
 struct Case {
   const char *program;
@@ -78,8 +60,7 @@ protected:
 
 TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
   const Case &c = GetParam();
-  std::string path = std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" +
-                     c.program + ".mlir";
+  std::string path = rasp::test::libraryProgramPath(c.program);
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
     return success(d.getSeverity() != DiagnosticSeverity::Error);
   });
@@ -127,7 +108,8 @@ TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
   ASSERT_EQ(m.getNumTokenIds(), bos + 1);
 
   std::vector<std::vector<int32_t>> inputs =
-      inputsUpTo(static_cast<int32_t>(vocab.size()), maxSeqLen);
+      rasp::test::allTokenIdSequences<std::vector<int32_t>>(
+          vocab.size(), maxSeqLen, kMaxInputs);
   int64_t batch = inputs.size(), positions = 1;
   for (const std::vector<int32_t> &input : inputs)
     positions = std::max<int64_t>(positions, input.size() + 1);
@@ -159,32 +141,9 @@ TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
   }
 }
 
-constexpr const char *kPrograms[] = {"count_a",
-                                     "count_less_freq",
-                                     "count_less_freq_numerical",
-                                     "detect_pattern_ab",
-                                     "detect_pattern_abc",
-                                     "frac_prevs",
-                                     "hist",
-                                     "length",
-                                     "length_numerical",
-                                     "nary_sequencemap_1",
-                                     "nary_sequencemap_2",
-                                     "pair_balance",
-                                     "reverse",
-                                     "shift_by_1",
-                                     "shift_by_2",
-                                     "shuffle_dyck1",
-                                     "shuffle_dyck2",
-                                     "shuffle_dyck3",
-                                     "sort",
-                                     "sort_freq",
-                                     "sort_unique",
-                                     "sort_unique_neg_indices"};
-
 std::vector<Case> allCases() {
   std::vector<Case> cases;
-  for (const char *name : kPrograms)
+  for (const char *name : rasp::test::tracrLibraryPrograms())
     for (bool forced : {false, true})
       cases.push_back({name, forced});
   return cases;

@@ -12,6 +12,7 @@
 #include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
 #include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/InitAll.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -33,27 +34,6 @@ namespace {
 
 /// Inputs enumerated per program and mode, at most.
 constexpr size_t kMaxInputs = 1500;
-
-/// Every input over `vocab` of length 0..maxLen, shortest first, at most
-/// kMaxInputs of them (whole lengths only).
-std::vector<std::vector<PyValue>> inputsUpTo(llvm::ArrayRef<PyValue> vocab,
-                                             size_t maxLen) {
-  std::vector<std::vector<PyValue>> out = {{}};
-  size_t begin = 0;
-  for (size_t len = 1; len <= maxLen; ++len) {
-    size_t end = out.size();
-    if (out.size() + (end - begin) * vocab.size() > kMaxInputs)
-      break;
-    for (size_t i = begin; i < end; ++i)
-      for (const PyValue &v : vocab) {
-        std::vector<PyValue> next = out[i];
-        next.push_back(v);
-        out.push_back(std::move(next));
-      }
-    begin = end;
-  }
-  return out;
-}
 
 /// The top-level subspaces of a program by label (as the evaluator records
 /// them: group results, not the heads inside).
@@ -90,8 +70,7 @@ protected:
 
 TEST_P(AllocateLibraryTest, ModelComputesWhatTheProgramComputes) {
   const Case &c = GetParam();
-  std::string path = std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" +
-                     c.program + ".mlir";
+  std::string path = rasp::test::libraryProgramPath(c.program);
   // Validation warns about input-dependent aggregates; not our concern here.
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
     return success(d.getSeverity() != DiagnosticSeverity::Error);
@@ -125,7 +104,8 @@ TEST_P(AllocateLibraryTest, ModelComputesWhatTheProgramComputes) {
   for (Attribute item : program.getVocabAttr())
     vocab.push_back(*rasp::fromAttr(item));
   std::vector<std::vector<PyValue>> inputs =
-      inputsUpTo(vocab, static_cast<size_t>(*program.getMaxSeqLen()));
+      rasp::test::allSequences<std::vector<PyValue>>(
+          vocab, *program.getMaxSeqLen(), kMaxInputs);
   ASSERT_GE(inputs.size(), 1 + vocab.size() * vocab.size());
   for (const std::vector<PyValue> &input : inputs) {
     llvm::Expected<ProgramTrace<double>> a = before->run<double>(input);
@@ -154,32 +134,9 @@ TEST_P(AllocateLibraryTest, ModelComputesWhatTheProgramComputes) {
   }
 }
 
-constexpr const char *kPrograms[] = {"count_a",
-                                     "count_less_freq",
-                                     "count_less_freq_numerical",
-                                     "detect_pattern_ab",
-                                     "detect_pattern_abc",
-                                     "frac_prevs",
-                                     "hist",
-                                     "length",
-                                     "length_numerical",
-                                     "nary_sequencemap_1",
-                                     "nary_sequencemap_2",
-                                     "pair_balance",
-                                     "reverse",
-                                     "shift_by_1",
-                                     "shift_by_2",
-                                     "shuffle_dyck1",
-                                     "shuffle_dyck2",
-                                     "shuffle_dyck3",
-                                     "sort",
-                                     "sort_freq",
-                                     "sort_unique",
-                                     "sort_unique_neg_indices"};
-
 std::vector<Case> allCases() {
   std::vector<Case> cases;
-  for (const char *name : kPrograms)
+  for (const char *name : rasp::test::tracrLibraryPrograms())
     for (bool causal : {false, true})
       cases.push_back({name, causal});
   return cases;

@@ -13,6 +13,7 @@
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 #include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/InitAll.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -32,25 +33,6 @@ namespace {
 
 /// Inputs per program and mode, at most (whole lengths only).
 constexpr size_t kMaxInputs = 400;
-
-std::vector<std::vector<int64_t>> inputsUpTo(int64_t vocabSize,
-                                             int64_t maxLen) {
-  std::vector<std::vector<int64_t>> out = {{}};
-  size_t begin = 0;
-  for (int64_t len = 1; len <= maxLen; ++len) {
-    size_t end = out.size();
-    if (out.size() + (end - begin) * vocabSize > kMaxInputs)
-      break;
-    for (size_t i = begin; i < end; ++i)
-      for (int64_t id = 0; id < vocabSize; ++id) {
-        std::vector<int64_t> next = out[i];
-        next.push_back(id);
-        out.push_back(std::move(next));
-      }
-    begin = end;
-  }
-  return out;
-}
 
 /// y += x * projection, x a residual row.
 void apply(const Projection &p, const float *x, float *y) {
@@ -154,8 +136,7 @@ protected:
 
 TEST_P(AssemblyLibraryTest, AssembledModelComputesWhatTheCraftModelComputes) {
   const Case &c = GetParam();
-  std::string path = std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" +
-                     c.program + ".mlir";
+  std::string path = rasp::test::libraryProgramPath(c.program);
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
     return success(d.getSeverity() != DiagnosticSeverity::Error);
   });
@@ -183,7 +164,8 @@ TEST_P(AssemblyLibraryTest, AssembledModelComputesWhatTheCraftModelComputes) {
 
   const EmbeddingTables &e = assembled->embedding;
   std::vector<std::vector<int64_t>> inputs =
-      inputsUpTo(e.numTokenIds - 1, assembled->maxSeqLen);
+      rasp::test::allTokenIdSequences<std::vector<int64_t>>(
+          e.numTokenIds - 1, assembled->maxSeqLen, kMaxInputs);
   ASSERT_GE(inputs.size(), static_cast<size_t>(e.numTokenIds));
   for (const std::vector<int64_t> &input : inputs) {
     std::vector<PyValue> tokens;
@@ -214,32 +196,9 @@ TEST_P(AssemblyLibraryTest, AssembledModelComputesWhatTheCraftModelComputes) {
   }
 }
 
-constexpr const char *kPrograms[] = {"count_a",
-                                     "count_less_freq",
-                                     "count_less_freq_numerical",
-                                     "detect_pattern_ab",
-                                     "detect_pattern_abc",
-                                     "frac_prevs",
-                                     "hist",
-                                     "length",
-                                     "length_numerical",
-                                     "nary_sequencemap_1",
-                                     "nary_sequencemap_2",
-                                     "pair_balance",
-                                     "reverse",
-                                     "shift_by_1",
-                                     "shift_by_2",
-                                     "shuffle_dyck1",
-                                     "shuffle_dyck2",
-                                     "shuffle_dyck3",
-                                     "sort",
-                                     "sort_freq",
-                                     "sort_unique",
-                                     "sort_unique_neg_indices"};
-
 std::vector<Case> allCases() {
   std::vector<Case> cases;
-  for (const char *name : kPrograms)
+  for (const char *name : rasp::test::tracrLibraryPrograms())
     for (bool causal : {false, true})
       cases.push_back({name, causal});
   return cases;

@@ -17,6 +17,7 @@
 #include "RaspDialect/InitAll.h"
 #include "RaspDialect/Pipelines/Pipelines.h"
 #include "RaspDialect/Trace/ForwardPass.h"
+#include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -144,8 +145,7 @@ protected:
 
   /// The craft.model of a library program.
   craft::ModelOp compile(const std::string &program, bool causal) {
-    std::string path = std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" +
-                       program + ".mlir";
+    std::string path = rasp::test::libraryProgramPath(program);
     module = parseSourceFile<ModuleOp>(path, &context);
     EXPECT_TRUE(module) << path;
     PassManager pm(&context);
@@ -284,28 +284,7 @@ TEST_P(TransformerWeightsLibraryTest, DenseForwardPassDecodesLikeTheModel) {
 
 std::vector<Case> allCases() {
   std::vector<Case> cases;
-  for (const char *name : {"count_a",
-                           "count_less_freq",
-                           "count_less_freq_numerical",
-                           "detect_pattern_ab",
-                           "detect_pattern_abc",
-                           "frac_prevs",
-                           "hist",
-                           "length",
-                           "length_numerical",
-                           "nary_sequencemap_1",
-                           "nary_sequencemap_2",
-                           "pair_balance",
-                           "reverse",
-                           "shift_by_1",
-                           "shift_by_2",
-                           "shuffle_dyck1",
-                           "shuffle_dyck2",
-                           "shuffle_dyck3",
-                           "sort",
-                           "sort_freq",
-                           "sort_unique",
-                           "sort_unique_neg_indices"})
+  for (const char *name : rasp::test::tracrLibraryPrograms())
     for (bool causal : {false, true})
       cases.push_back({name, causal});
   return cases;

@@ -1,0 +1,90 @@
+//===- LibraryPrograms.h - Library programs in unit tests -------*- C++ -*-===//
+//
+// What the library-wide unit tests share: the names and paths of the Tracr
+// library programs (test/Interpreter/lib/*.mlir) and the exhaustive inputs
+// they are checked on. Test targets that include this define RASP_SOURCE_DIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASP_UNITTESTS_SUPPORT_LIBRARYPROGRAMS_H
+#define RASP_UNITTESTS_SUPPORT_LIBRARYPROGRAMS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::rasp::test {
+
+/// The programs of Tracr's lib.py, as test/Interpreter/lib/<name>.mlir.
+inline llvm::ArrayRef<const char *> tracrLibraryPrograms() {
+  static const char *const names[] = {"count_a",
+                                      "count_less_freq",
+                                      "count_less_freq_numerical",
+                                      "detect_pattern_ab",
+                                      "detect_pattern_abc",
+                                      "frac_prevs",
+                                      "hist",
+                                      "length",
+                                      "length_numerical",
+                                      "nary_sequencemap_1",
+                                      "nary_sequencemap_2",
+                                      "pair_balance",
+                                      "reverse",
+                                      "shift_by_1",
+                                      "shift_by_2",
+                                      "shuffle_dyck1",
+                                      "shuffle_dyck2",
+                                      "shuffle_dyck3",
+                                      "sort",
+                                      "sort_freq",
+                                      "sort_unique",
+                                      "sort_unique_neg_indices"};
+  return names;
+}
+
+/// The path of library program `name`.
+inline std::string libraryProgramPath(llvm::StringRef name) {
+  return std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" + name.str() +
+         ".mlir";
+}
+
+/// Every sequence over `alphabet` of length 0, 1, ..., `maxLen`, shortest
+/// first, stopping before a length whose sequences would take the total
+/// past `maxInputs` (whole lengths only). `Seq` is any container with
+/// `push_back`.
+template <typename Seq>
+std::vector<Seq> allSequences(llvm::ArrayRef<typename Seq::value_type> alphabet,
+                              int64_t maxLen, size_t maxInputs) {
+  std::vector<Seq> out = {Seq()};
+  size_t begin = 0;
+  for (int64_t len = 1; len <= maxLen; ++len) {
+    size_t end = out.size();
+    if (out.size() + (end - begin) * alphabet.size() > maxInputs)
+      break;
+    for (size_t i = begin; i < end; ++i)
+      for (const auto &item : alphabet) {
+        Seq next = out[i];
+        next.push_back(item);
+        out.push_back(std::move(next));
+      }
+    begin = end;
+  }
+  return out;
+}
+
+/// `allSequences` over the token ids 0..vocabSize-1.
+template <typename Seq>
+std::vector<Seq> allTokenIdSequences(int64_t vocabSize, int64_t maxLen,
+                                     size_t maxInputs) {
+  std::vector<typename Seq::value_type> ids;
+  for (int64_t id = 0; id < vocabSize; ++id)
+    ids.push_back(static_cast<typename Seq::value_type>(id));
+  return allSequences<Seq>(ids, maxLen, maxInputs);
+}
+
+} // namespace mlir::rasp::test
+
+#endif // RASP_UNITTESTS_SUPPORT_LIBRARYPROGRAMS_H
