@@ -26,19 +26,6 @@ Lowering::Lowering(ProgramOp source, OpBuilder &builder,
 // Labels, value sets and spaces
 //===----------------------------------------------------------------------===//
 
-/// The first name in a location, if any.
-static std::optional<StringRef> nameOf(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::optional<StringRef> n = nameOf(inner))
-        return n;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return nameOf(callSite.getCallee());
-  return std::nullopt;
-}
-
 std::string Lowering::uniqueLabel(StringRef base) {
   std::string label = base.str();
   for (unsigned n = 2; !labels.insert(label).second; ++n)
@@ -47,7 +34,7 @@ std::string Lowering::uniqueLabel(StringRef base) {
 }
 
 std::string Lowering::labelFor(Operation *op) {
-  if (std::optional<StringRef> name = nameOf(op->getLoc()))
+  if (std::optional<StringRef> name = craft::getLocationName(op->getLoc()))
     return uniqueLabel(*name);
   StringRef mnemonic = op->getName().stripDialect();
   return uniqueLabel(mnemonic.str() + "_" +

@@ -24,28 +24,6 @@ double mlir::craft::synth::dotProductBound(int64_t terms, double absSum) {
   return k * u / (1 - k * u) * absSum;
 }
 
-SparseVector mlir::craft::synth::fused::addSparse(const SparseVector &a,
-                                                  const SparseVector &b,
-                                                  double sign) {
-  SparseVector out;
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) {
-      out.push_back(a[i++]);
-    } else if (i == a.size() || b[j].first < a[i].first) {
-      out.push_back({b[j].first, sign * b[j].second});
-      ++j;
-    } else {
-      double v = a[i].second + sign * b[j].second;
-      if (v != 0)
-        out.push_back({a[i].first, v});
-      ++i;
-      ++j;
-    }
-  }
-  return out;
-}
-
 //===----------------------------------------------------------------------===//
 // Table checks and groups
 //===----------------------------------------------------------------------===//

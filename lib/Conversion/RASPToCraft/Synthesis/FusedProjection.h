@@ -12,10 +12,6 @@
 
 namespace mlir::craft::synth::fused {
 
-/// a + sign * b for sparse vectors.
-SparseVector addSparse(const SparseVector &a, const SparseVector &b,
-                       double sign);
-
 /// Consecutive points (in z order) with the same output.
 struct Run {
   double zlo, zhi;

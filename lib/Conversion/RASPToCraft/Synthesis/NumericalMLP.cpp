@@ -15,9 +15,8 @@ using namespace mlir::craft::synth;
 using rasp::PyValue;
 using rasp::ValueSet;
 
-/// a + sign * b for sparse vectors.
-static SparseVector combine(const SparseVector &a, const SparseVector &b,
-                            double sign) {
+SparseVector mlir::craft::synth::addSparse(const SparseVector &a,
+                                           const SparseVector &b, double sign) {
   SparseVector out;
   size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
@@ -87,7 +86,7 @@ llvm::Expected<MLPBlock> mlir::craft::synth::discretise(
   for (size_t k = 1; k < n; ++k) {
     if (outputs[k] == outputs[k - 1])
       continue;
-    SparseVector delta = combine(outputs[k], outputs[k - 1], -1.0);
+    SparseVector delta = addSparse(outputs[k], outputs[k - 1], -1.0);
     double gap = xs[k] - xs[k - 1];
     // docs/exactness.md (3.3): float32 must resolve the two values.
     double magnitude = std::max(std::abs(xs[k - 1]), std::abs(xs[k]));
@@ -107,14 +106,14 @@ llvm::Expected<MLPBlock> mlir::craft::synth::discretise(
     // the ramp; the mirrored step 1 - step(x) has units active below it.
     // Use the side with the smaller largest activation (section 3.2).
     bool down = (t - xs.front()) < (xs.back() - t);
-    SparseVector minusDelta = combine({}, delta, -1.0);
+    SparseVector minusDelta = addSparse({}, delta, -1.0);
     if (!down) {
       steps.push_back({a, toFloat32(-a * t + 0.5), delta});
       steps.push_back({a, toFloat32(-a * t - 0.5), minusDelta});
     } else {
       steps.push_back({-a, toFloat32(a * t + 0.5), minusDelta});
       steps.push_back({-a, toFloat32(a * t - 0.5), delta});
-      base = combine(base, delta, 1.0);
+      base = addSparse(base, delta, 1.0);
     }
   }
   std::vector<Unit> units;

@@ -281,3 +281,15 @@ LogicalResult MultiHeadOp::verifyRegions() {
   }
   return success();
 }
+
+std::optional<StringRef> mlir::craft::getLocationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> n = getLocationName(inner))
+        return n;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return getLocationName(callSite.getCallee());
+  return std::nullopt;
+}

@@ -54,19 +54,6 @@ void mlir::craft::setResidualLayout(ModelOp model) {
   model.setLabelsAttr(b.getStrArrayAttr(labelRefs));
 }
 
-/// The first name in a location, if any.
-static std::optional<StringRef> nameOf(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::optional<StringRef> n = nameOf(inner))
-        return n;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return nameOf(callSite.getCallee());
-  return std::nullopt;
-}
-
 static SpaceAttr withLabel(SpaceAttr space, StringRef label) {
   MLIRContext *context = space.getContext();
   return SpaceAttr::get(context, StringAttr::get(context, label),
@@ -93,7 +80,7 @@ mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
     if (!isFree(space)) {
       StringRef base = space.getLabel().getValue();
       SpaceAttr candidate;
-      if (std::optional<StringRef> name = nameOf(value.getLoc()))
+      if (std::optional<StringRef> name = getLocationName(value.getLoc()))
         candidate = withLabel(space, *name);
       for (unsigned n = 2; !candidate || !isFree(candidate); ++n)
         candidate = withLabel(space, (base + "_" + Twine(n)).str());

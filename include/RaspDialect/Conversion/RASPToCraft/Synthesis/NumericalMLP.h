@@ -23,6 +23,10 @@ namespace mlir::craft::synth {
 /// A sparse output vector: (index, value) pairs sorted by index.
 using SparseVector = llvm::SmallVector<std::pair<int64_t, double>, 1>;
 
+/// a + sign * b for sparse vectors (entries that cancel are dropped).
+SparseVector addSparse(const SparseVector &a, const SparseVector &b,
+                       double sign);
+
 /// The discretising MLP. The input x takes the sorted, distinct values `xs`;
 /// at xs[k] the output must be `outputs[k]` (a vector of dimension `outDim`).
 /// For every k where the output changes, two units form a step that is

@@ -14,4 +14,10 @@
 #define GET_OP_CLASSES
 #include "RaspDialect/Dialect/Craft/IR/Craft.h.inc"
 
+namespace mlir::craft {
+/// The first name `loc` carries (a NameLoc, possibly fused or behind a call
+/// site): what components and residual labels are named after.
+std::optional<StringRef> getLocationName(Location loc);
+} // namespace mlir::craft
+
 #endif // RASPDIALECT_DIALECT_CRAFT_IR_CRAFTOPS_H
