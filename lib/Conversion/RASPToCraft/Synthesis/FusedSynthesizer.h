@@ -95,6 +95,12 @@ private:
   /// Rounding allowance of a unit's pre-activation (weights and sum) at
   /// `point`, or anywhere for -1.
   double roundingAllowance(const Unit &u, int64_t point = -1) const;
+  /// Whether `u` has integer weights on exact one-hots only (allowance 0).
+  bool isIntegral(const Unit &u) const;
+  /// Whether the allowance of `u` at a point depends on the point.
+  bool allowanceDependsOnPoint(const Unit &u) const;
+  /// The allowance of a unit that is not integral.
+  double nonIntegralAllowance(const Unit &u, int64_t point) const;
   /// Largest noise of the numerical part of the pre-activation.
   double numericalNoise(const Unit &u) const;
 
