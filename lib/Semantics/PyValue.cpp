@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -78,9 +79,22 @@ static std::string floatRepr(double d) {
     return "nan";
   if (std::isinf(d))
     return d > 0 ? "inf" : "-inf";
-  // "%.*e" with the fewest digits that round-trip: "-d.ddde+XX".
+  // "%.*e" with the fewest digits that round-trip: "-d.ddde+XX". No
+  // decimal with fewer digits than the shortest round-trip form of
+  // std::to_chars round-trips, so the search starts there (from 0 near
+  // exponent 100, where a shorter form can have a longer exponent).
   char buf[40];
-  for (int precision = 0; precision <= 16; ++precision) {
+  int start = 0;
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
+  if (ec == std::errc()) {
+    llvm::StringRef shortest(buf, end - buf);
+    shortest.consume_front("-");
+    auto [mantissa, exponent] = shortest.split('e');
+    if (exponent.size() <= 3 && exponent != "+99" && exponent != "-99")
+      start = mantissa.size() > 1 ? static_cast<int>(mantissa.size()) - 2 : 0;
+  }
+  for (int precision = start; precision <= 16; ++precision) {
     std::snprintf(buf, sizeof(buf), "%.*e", precision, d);
     if (std::strtod(buf, nullptr) == d)
       break;

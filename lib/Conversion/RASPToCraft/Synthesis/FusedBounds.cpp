@@ -148,18 +148,21 @@ MLPBlock Synthesizer::assemble(const Units &units) const {
   return block;
 }
 
-double Synthesizer::preActivation(const Unit &u, int64_t p) const {
+double Synthesizer::preActivation(const Unit &u,
+                                  llvm::ArrayRef<double> readings,
+                                  llvm::ArrayRef<int64_t> rows) const {
   // The bias as stored (float32), so the rounding of a pair's biases shows
   // in the difference of their pre-activations.
   double pre = static_cast<float>(u.oneWeight);
   for (size_t i = 0; i < m; ++i)
     if (u.lambda[i] != 0)
-      pre += u.lambda[i] * reading(p, i);
-  for (size_t j = 0; j < k; ++j) {
-    int32_t v = valueIndex(p, m + j);
-    if (v < 0)
+      pre += u.lambda[i] * readings[i];
+  if (u.catWeights.empty())
+    return pre;
+  for (int64_t row : rows) {
+    if (row < 0)
       continue;
-    std::pair<int64_t, double> key{fn.categorical[j].offset + v, -INFINITY};
+    std::pair<int64_t, double> key{row, -INFINITY};
     auto it = llvm::lower_bound(u.catWeights, key);
     if (it != u.catWeights.end() && it->first == key.first)
       pre += it->second;
@@ -235,7 +238,16 @@ double Synthesizer::outputErrorBound(const Units &units) const {
       herr(units.size(), 0.0);
   std::vector<uint32_t> candidates;
   std::vector<int64_t> touched;
+  // The point's readings and one-hot rows (-1: none), shared by its units.
+  std::vector<double> readings(m);
+  std::vector<int64_t> catRows(k);
   for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
+    for (size_t i = 0; i < m; ++i)
+      readings[i] = valueIndex(p, i) < 0 ? 0.0 : reading(p, i);
+    for (size_t j = 0; j < k; ++j) {
+      int32_t v = valueIndex(p, m + j);
+      catRows[j] = v < 0 ? -1 : fn.categorical[j].offset + v;
+    }
     candidates = always;
     bool opened = false;
     for (size_t j = 0; j < k; ++j)
@@ -245,11 +257,11 @@ double Synthesizer::outputErrorBound(const Units &units) const {
         llvm::append_range(candidates, more);
         opened |= !more.empty();
       }
-    // `always` is in increasing order already.
-    if (opened)
+    // Often in increasing order already (`always`, or one opened list).
+    if (opened && !llvm::is_sorted(candidates))
       llvm::sort(candidates);
     for (uint32_t i : candidates) {
-      h[i] = std::max(preActivation(units[i], p), 0.0);
+      h[i] = std::max(preActivation(units[i], readings, catRows), 0.0);
       herr[i] = 0;
     }
     for (uint32_t i : candidates) {

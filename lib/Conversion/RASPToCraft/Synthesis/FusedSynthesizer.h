@@ -104,8 +104,10 @@ private:
   /// Largest noise of the numerical part of the pre-activation.
   double numericalNoise(const Unit &u) const;
 
-  /// The pre-activation of `u` at point `p`, with the stored bias.
-  double preActivation(const Unit &u, int64_t p) const;
+  /// The pre-activation of `u` at a point with these feature readings and
+  /// one-hot rows (-1: none), with the stored bias.
+  double preActivation(const Unit &u, llvm::ArrayRef<double> readings,
+                       llvm::ArrayRef<int64_t> rows) const;
   MLPBlock assemble(const Units &units) const;
   double outputErrorBound(const Units &units) const;
 
