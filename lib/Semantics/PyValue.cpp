@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -78,12 +79,37 @@ static std::string floatRepr(double d) {
     return "nan";
   if (std::isinf(d))
     return d > 0 ? "inf" : "-inf";
-  // "%.*e" with the fewest digits that round-trip: "-d.ddde+XX".
+  // "%.*e" with the fewest digits that round-trip: "-d.ddde+XX". No
+  // decimal with fewer digits than the shortest round-trip form of
+  // std::to_chars round-trips, so the search starts there (from 0 near
+  // exponent 100, where a shorter form can have a longer exponent).
   char buf[40];
-  for (int precision = 0; precision <= 16; ++precision) {
-    std::snprintf(buf, sizeof(buf), "%.*e", precision, d);
-    if (std::strtod(buf, nullptr) == d)
-      break;
+  int start = 0;
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
+  // For a normal double below 2^53 that is not a power of two, the
+  // rounding interval is symmetric and finer than the shortest digits, so
+  // the correctly rounded shortest digits ("%.*e") are std::to_chars' own.
+  int exp2 = 0;
+  double magnitude = std::abs(d);
+  bool symmetric =
+      d == 0 || (magnitude >= std::numeric_limits<double>::min() &&
+                 magnitude < 0x1p53 && std::frexp(magnitude, &exp2) != 0.5);
+  if (ec == std::errc() && symmetric) {
+    *end = '\0';
+  } else {
+    if (ec == std::errc()) {
+      llvm::StringRef shortest(buf, end - buf);
+      shortest.consume_front("-");
+      auto [mantissa, exponent] = shortest.split('e');
+      if (exponent.size() <= 3 && exponent != "+99" && exponent != "-99")
+        start = mantissa.size() > 1 ? static_cast<int>(mantissa.size()) - 2 : 0;
+    }
+    for (int precision = start; precision <= 16; ++precision) {
+      std::snprintf(buf, sizeof(buf), "%.*e", precision, d);
+      if (std::strtod(buf, nullptr) == d)
+        break;
+    }
   }
   llvm::StringRef text(buf);
   std::string sign = text.consume_front("-") ? "-" : "";

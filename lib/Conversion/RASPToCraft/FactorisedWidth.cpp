@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -75,6 +76,82 @@ widthTuples(size_t heads, int64_t maxWidth, const std::set<int64_t> &sums,
   return out;
 }
 
+namespace {
+/// A table of keys or queries as doubles, when every value is None or a
+/// number a double holds exactly: then Python's comparisons of the values
+/// are those of the doubles.
+struct NumericTable {
+  std::vector<double> values;
+  std::vector<uint8_t> none;
+};
+} // namespace
+
+static std::optional<NumericTable>
+numericTable(const std::vector<PyValue> &table) {
+  NumericTable t;
+  constexpr int64_t exact = int64_t(1) << 53;
+  for (const PyValue &v : table) {
+    double d = 0;
+    if (v.isBool()) {
+      d = v.getBool() ? 1.0 : 0.0;
+    } else if (v.isInt()) {
+      if (v.getInt() > exact || v.getInt() < -exact)
+        return std::nullopt;
+      d = static_cast<double>(v.getInt());
+    } else if (v.isFloat()) {
+      if (std::isnan(v.getFloat()))
+        return std::nullopt;
+      d = v.getFloat();
+    } else if (!v.isNone()) {
+      return std::nullopt;
+    }
+    t.values.push_back(d);
+    t.none.push_back(v.isNone());
+  }
+  return t;
+}
+
+template <typename Pred>
+static void compareBlockWith(const NumericTable &k, const NumericTable &q,
+                             int64_t ak, int64_t aq, synth::PairSizes n,
+                             MutableArrayRef<uint8_t> bits, Pred pred) {
+  const double *kv = &k.values[ak * n.bk], *qv = &q.values[aq * n.bq];
+  const uint8_t *kn = &k.none[ak * n.bk], *qn = &q.none[aq * n.bq];
+  for (int64_t bq = 0; bq < n.bq; ++bq) {
+    // A None key or query is the zero vector: never selected.
+    if (qn[bq])
+      continue;
+    uint8_t *row = &bits[bq * n.bk];
+    for (int64_t bk = 0; bk < n.bk; ++bk)
+      row[bk] = !kn[bk] && pred(kv[bk], qv[bq]);
+  }
+}
+
+/// The relation `pred(key, query)` of one (a_k, a_q) block on numbers.
+static void compareBlock(Comparison c, const NumericTable &k,
+                         const NumericTable &q, int64_t ak, int64_t aq,
+                         synth::PairSizes n, MutableArrayRef<uint8_t> bits) {
+  auto with = [&](auto pred) { compareBlockWith(k, q, ak, aq, n, bits, pred); };
+  switch (c) {
+  case Comparison::Eq:
+    return with([](double x, double y) { return x == y; });
+  case Comparison::Neq:
+    return with([](double x, double y) { return x != y; });
+  case Comparison::Lt:
+    return with([](double x, double y) { return x < y; });
+  case Comparison::Leq:
+    return with([](double x, double y) { return x <= y; });
+  case Comparison::Gt:
+    return with([](double x, double y) { return x > y; });
+  case Comparison::Geq:
+    return with([](double x, double y) { return x >= y; });
+  case Comparison::True:
+    return with([](double, double) { return true; });
+  case Comparison::False:
+    return with([](double, double) { return false; });
+  }
+}
+
 /// Whether the MLP decoding the sum of the heads' widths (as a one-hot over
 /// `widths`) fits the budget, with the attention outputs' errors of exact
 /// operands.
@@ -125,10 +202,12 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   Operation *select = op.getSelector().getDefiningOp();
   Value keys, queries;
   std::function<llvm::Expected<bool>(const PyValue &, const PyValue &)> pred;
+  std::optional<Comparison> comparison;
   if (auto s = dyn_cast_or_null<SelectOp>(select)) {
     keys = s.getKeys();
     queries = s.getQueries();
     Comparison c = s.getPredicate();
+    comparison = c;
     pred = [c](const PyValue &k, const PyValue &q) {
       return py::compare(c, k, q);
     };
@@ -213,8 +292,22 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   auto sizes = synth::PairSizes{
       static_cast<int64_t>(vak.size()), static_cast<int64_t>(vbk.size()),
       static_cast<int64_t>(vaq.size()), static_cast<int64_t>(vbq.size())};
+  std::optional<NumericTable> nk, nq;
+  if (comparison) {
+    nk = numericTable(*kt);
+    nq = numericTable(*qt);
+  }
   auto rectangles =
-      synth::factorRelation(sizes, relation, l.options.maxSelectorRectangles);
+      nk && nq
+          ? synth::factorRelationByBlocks(
+                sizes,
+                [&](int64_t iak, int64_t iaq, MutableArrayRef<uint8_t> bits) {
+                  compareBlock(*comparison, *nk, *nq, iak, iaq, sizes, bits);
+                  return llvm::Error::success();
+                },
+                l.options.maxSelectorRectangles)
+          : synth::factorRelation(sizes, relation,
+                                  l.options.maxSelectorRectangles);
   if (!rectangles)
     return l.fail(select, rectangles.takeError());
   if (!*rectangles || (*rectangles)->empty())

@@ -117,6 +117,20 @@ compose(ArrayRef<const FusedValue *> args,
     ids.push_back(valueIds(a->outputs));
   std::map<std::vector<int32_t>, PyValue> memo;
   std::vector<int32_t> key(args.size());
+  // Few combinations (the usual case): memoised in a table indexed by the
+  // combination, without building and comparing keys.
+  constexpr uint64_t kMaxDenseMemo = uint64_t(1) << 20;
+  uint64_t combinations = 1;
+  std::vector<uint64_t> radix;
+  for (const std::vector<int32_t> &argIds : ids) {
+    radix.push_back(combinations);
+    uint64_t distinct = 1 + (argIds.empty() ? 0 : *llvm::max_element(argIds));
+    combinations =
+        combinations > kMaxDenseMemo ? combinations : combinations * distinct;
+  }
+  bool dense = combinations <= kMaxDenseMemo;
+  std::vector<int32_t> denseSlot(dense ? combinations : 0, -1);
+  std::vector<PyValue> denseResults;
   std::vector<PyValue> inputs;
   const PyValue none;
   bool tooLarge = false;
@@ -134,7 +148,23 @@ compose(ArrayRef<const FusedValue *> args,
         anyNone |= args[i]->outputs[chosen[i]].isNone();
       }
       const PyValue *result = &none;
-      if (!anyNone) {
+      if (!anyNone && dense) {
+        uint64_t index = 0;
+        for (size_t i = 0; i < args.size(); ++i)
+          index += radix[i] * static_cast<uint64_t>(key[i]);
+        int32_t &slot = denseSlot[index];
+        if (slot < 0) {
+          inputs.clear();
+          for (size_t i = 0; i < args.size(); ++i)
+            inputs.push_back(args[i]->outputs[chosen[i]]);
+          FailureOr<PyValue> r = f(inputs);
+          if (failed(r))
+            return failure();
+          slot = static_cast<int32_t>(denseResults.size());
+          denseResults.push_back(*r);
+        }
+        result = &denseResults[slot];
+      } else if (!anyNone) {
         auto it = memo.find(key);
         if (it == memo.end()) {
           inputs.clear();

@@ -45,7 +45,7 @@ bool mlir::craft::synth::fused::isSmallInteger(double v) {
   return v == std::round(v) && std::abs(v) < (1 << 20);
 }
 
-double Synthesizer::roundingAllowance(const Unit &u, int64_t point) const {
+bool Synthesizer::isIntegral(const Unit &u) const {
   // Integer weights on exact one-hots (lookups, products): every partial
   // sum is a small integer, exact in float32.
   bool integral = llvm::all_of(u.lambda, [](double l) { return l == 0; }) &&
@@ -54,8 +54,23 @@ double Synthesizer::roundingAllowance(const Unit &u, int64_t point) const {
     for (const CategoricalFeature &c : fn.categorical)
       if (row >= c.offset && row < c.offset + c.dim)
         integral = integral && isSmallInteger(w) && c.error == 0;
-  if (integral)
+  return integral;
+}
+
+bool Synthesizer::allowanceDependsOnPoint(const Unit &u) const {
+  for (size_t i = 0; i < m; ++i)
+    if (u.lambda[i] != 0 && fn.numerical[i].form.size() == 1)
+      return true;
+  return false;
+}
+
+double Synthesizer::roundingAllowance(const Unit &u, int64_t point) const {
+  if (isIntegral(u))
     return 0;
+  return nonIntegralAllowance(u, point);
+}
+
+double Synthesizer::nonIntegralAllowance(const Unit &u, int64_t point) const {
   int64_t terms = 0;
   double absSum = 0;
   for (size_t i = 0; i < m; ++i) {
@@ -133,18 +148,21 @@ MLPBlock Synthesizer::assemble(const Units &units) const {
   return block;
 }
 
-double Synthesizer::preActivation(const Unit &u, int64_t p) const {
+double Synthesizer::preActivation(const Unit &u,
+                                  llvm::ArrayRef<double> readings,
+                                  llvm::ArrayRef<int64_t> rows) const {
   // The bias as stored (float32), so the rounding of a pair's biases shows
   // in the difference of their pre-activations.
   double pre = static_cast<float>(u.oneWeight);
   for (size_t i = 0; i < m; ++i)
     if (u.lambda[i] != 0)
-      pre += u.lambda[i] * reading(p, i);
-  for (size_t j = 0; j < k; ++j) {
-    int32_t v = valueIndex(p, m + j);
-    if (v < 0)
+      pre += u.lambda[i] * readings[i];
+  if (u.catWeights.empty())
+    return pre;
+  for (int64_t row : rows) {
+    if (row < 0)
       continue;
-    std::pair<int64_t, double> key{fn.categorical[j].offset + v, -INFINITY};
+    std::pair<int64_t, double> key{row, -INFINITY};
     auto it = llvm::lower_bound(u.catWeights, key);
     if (it != u.catWeights.end() && it->first == key.first)
       pre += it->second;
@@ -168,6 +186,19 @@ double Synthesizer::outputErrorBound(const Units &units) const {
   int64_t outDim =
       std::accumulate(fn.outputDims.begin(), fn.outputDims.end(), int64_t(0));
   std::vector<double> passed;
+  // Allowances that do not depend on the point, computed once (NaN: per
+  // point).
+  std::vector<double> allowance;
+  allowance.reserve(units.size());
+  for (const Unit &u : units)
+    allowance.push_back(isIntegral(u) ? 0.0
+                        : allowanceDependsOnPoint(u)
+                            ? NAN
+                            : nonIntegralAllowance(u, 0));
+  auto allowanceAt = [&](uint32_t i, int64_t p) {
+    return std::isnan(allowance[i]) ? nonIntegralAllowance(units[i], p)
+                                    : allowance[i];
+  };
   for (const Unit &u : units) {
     double e = numericalNoise(u);
     for (auto [row, w] : u.catWeights)
@@ -207,14 +238,30 @@ double Synthesizer::outputErrorBound(const Units &units) const {
       herr(units.size(), 0.0);
   std::vector<uint32_t> candidates;
   std::vector<int64_t> touched;
+  // The point's readings and one-hot rows (-1: none), shared by its units.
+  std::vector<double> readings(m);
+  std::vector<int64_t> catRows(k);
   for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
+    for (size_t i = 0; i < m; ++i)
+      readings[i] = valueIndex(p, i) < 0 ? 0.0 : reading(p, i);
+    for (size_t j = 0; j < k; ++j) {
+      int32_t v = valueIndex(p, m + j);
+      catRows[j] = v < 0 ? -1 : fn.categorical[j].offset + v;
+    }
     candidates = always;
+    bool opened = false;
     for (size_t j = 0; j < k; ++j)
-      if (int32_t v = valueIndex(p, m + j); v >= 0)
-        llvm::append_range(candidates, openedBy[fn.categorical[j].offset + v]);
-    llvm::sort(candidates);
+      if (int32_t v = valueIndex(p, m + j); v >= 0) {
+        const std::vector<uint32_t> &more =
+            openedBy[fn.categorical[j].offset + v];
+        llvm::append_range(candidates, more);
+        opened |= !more.empty();
+      }
+    // Often in increasing order already (`always`, or one opened list).
+    if (opened && !llvm::is_sorted(candidates))
+      llvm::sort(candidates);
     for (uint32_t i : candidates) {
-      h[i] = std::max(preActivation(units[i], p), 0.0);
+      h[i] = std::max(preActivation(units[i], readings, catRows), 0.0);
       herr[i] = 0;
     }
     for (uint32_t i : candidates) {
@@ -222,13 +269,13 @@ double Synthesizer::outputErrorBound(const Units &units) const {
         continue;
       const Unit &u = units[i];
       if (!u.paired) {
-        herr[i] = passed[i] + roundingAllowance(u, p);
+        herr[i] = passed[i] + allowanceAt(i, p);
         continue;
       }
       // The first of a pair carries the pair's error; both are candidates
       // (they read the same rows).
       if (u.pairFirst) {
-        double shared = roundingAllowance(u, p);
+        double shared = allowanceAt(i, p);
         herr[i] = u32 * (h[i] + h[i + 1] + 2 * shared);
       }
     }

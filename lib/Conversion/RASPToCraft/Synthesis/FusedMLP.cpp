@@ -10,6 +10,7 @@
 #include "FusedSynthesizer.h"
 
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <numeric>
 
@@ -17,6 +18,12 @@ using namespace mlir;
 using namespace mlir::craft;
 using namespace mlir::craft::synth;
 using namespace mlir::craft::synth::fused;
+
+/// Appends `from`'s units to `to` by moving them (append_range copies).
+static void moveAppend(Units &to, Units &from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()),
+            std::make_move_iterator(from.end()));
+}
 
 double mlir::craft::synth::dotProductBound(int64_t terms, double absSum) {
   // Weights are rounded to float32 as well: one more rounding per term.
@@ -325,7 +332,7 @@ llvm::Error Synthesizer::affineUnits(const Group &group, double alpha,
       return noise.takeError();
     out.push_back(std::move(u));
   }
-  llvm::append_range(units, std::move(out));
+  moveAppend(units, out);
   return llvm::Error::success();
 }
 
@@ -399,8 +406,8 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
   Units out;
   if (llvm::Error e = contextIndicator(group.gates, base, out))
     return e;
-  llvm::append_range(out, std::move(steps));
-  llvm::append_range(units, std::move(out));
+  moveAppend(out, steps);
+  moveAppend(units, out);
   return llvm::Error::success();
 }
 

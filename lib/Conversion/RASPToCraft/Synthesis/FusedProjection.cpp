@@ -53,56 +53,70 @@ slices(const NumericalTable &t, size_t feature) {
   return out;
 }
 
-/// Lexicographic coefficients for `order` (most significant first).
+/// The blocks of one feature's readings: sorted distinct readings, merged
+/// where float32 cannot separate them and the table does not need it. Only
+/// their number, span and smallest gap matter.
+struct Blocks {
+  size_t count = 0;
+  double range = 0, gap = std::numeric_limits<double>::infinity();
+};
+
+Blocks blocksOf(const NumericalTable &t, size_t f) {
+  auto sl = slices(t, f);
+  std::vector<std::pair<double, int32_t>> values;
+  for (auto &[index, slice] : sl)
+    values.push_back({t.fn.numerical[f].readings[index], index});
+  llvm::sort(values);
+  std::vector<std::pair<double, double>> blocks; // [lo, hi]
+  int32_t blockFirst = -1;
+  for (auto [r, index] : values) {
+    bool merge = false;
+    if (!blocks.empty()) {
+      double prev = blocks.back().second;
+      double scale = std::max({1.0, std::abs(r), std::abs(prev)});
+      merge = r - prev <= std::ldexp(scale, -30) && sl[index] == sl[blockFirst];
+    }
+    if (merge) {
+      blocks.back().second = r;
+    } else {
+      blocks.push_back({r, r});
+      blockFirst = index;
+    }
+  }
+  Blocks b;
+  b.count = blocks.size();
+  if (!blocks.empty())
+    b.range = blocks.back().second - blocks.front().first;
+  for (size_t i = 1; i < blocks.size(); ++i)
+    b.gap = std::min(b.gap, blocks[i].first - blocks[i - 1].second);
+  return b;
+}
+
+/// Lexicographic coefficients for `order` (most significant first), from
+/// each feature's blocks.
 std::vector<double> lexicographic(const NumericalTable &t,
-                                  llvm::ArrayRef<size_t> order) {
+                                  llvm::ArrayRef<size_t> order,
+                                  llvm::ArrayRef<Blocks> blocks) {
   std::vector<double> c(t.m, 0.0);
   double spanBelow = 0, gapBelow = std::numeric_limits<double>::infinity();
   for (size_t level = order.size(); level-- > 0;) {
     size_t f = order[level];
-    // Blocks of readings: sorted distinct readings, merged where float32
-    // cannot separate them and the table does not need it.
-    auto sl = slices(t, f);
-    std::vector<std::pair<double, int32_t>> values;
-    for (auto &[index, slice] : sl)
-      values.push_back({t.fn.numerical[f].readings[index], index});
-    llvm::sort(values);
-    std::vector<std::pair<double, double>> blocks; // [lo, hi]
-    int32_t blockFirst = -1;
-    for (auto [r, index] : values) {
-      bool merge = false;
-      if (!blocks.empty()) {
-        double prev = blocks.back().second;
-        double scale = std::max({1.0, std::abs(r), std::abs(prev)});
-        merge =
-            r - prev <= std::ldexp(scale, -30) && sl[index] == sl[blockFirst];
-      }
-      if (merge) {
-        blocks.back().second = r;
-      } else {
-        blocks.push_back({r, r});
-        blockFirst = index;
-      }
-    }
-    double range = blocks.back().second - blocks.front().first;
-    if (blocks.size() < 2) {
+    const Blocks &b = blocks[f];
+    if (b.count < 2) {
       c[f] = 0;
       continue;
     }
-    double gap = std::numeric_limits<double>::infinity();
-    for (size_t b = 1; b < blocks.size(); ++b)
-      gap = std::min(gap, blocks[b].first - blocks[b - 1].second);
     if (std::isinf(gapBelow)) {
       // The least significant varying feature: z is the reading itself.
       c[f] = 1;
-      gapBelow = gap;
-      spanBelow = range;
+      gapBelow = b.gap;
+      spanBelow = b.range;
       continue;
     }
     // Blocks of f are then at least gapBelow apart beyond the span of the
     // less significant features.
-    c[f] = (spanBelow + gapBelow) / gap;
-    spanBelow += c[f] * range;
+    c[f] = (spanBelow + gapBelow) / b.gap;
+    spanBelow += c[f] * b.range;
   }
   return c;
 }
@@ -156,10 +170,14 @@ std::vector<Projection> mlir::craft::synth::fused::candidateProjections(
     orders.push_back(order);
     orders.push_back(std::vector<size_t>(order.rbegin(), order.rend()));
   }
+  // A feature's blocks are the same in every order.
+  std::vector<Blocks> blocks;
+  for (size_t f = 0; f < t.m; ++f)
+    blocks.push_back(blocksOf(t, f));
   std::vector<std::pair<std::pair<size_t, double>, Projection>> found;
   for (const std::vector<size_t> &o : orders) {
     Projection p;
-    p.coefficients = lexicographic(t, o);
+    p.coefficients = lexicographic(t, o, blocks);
     p.runs = runsAlong(t, p.coefficients);
     // Two orders giving the same coefficients give the same projection.
     if (llvm::any_of(found, [&](const auto &f) {

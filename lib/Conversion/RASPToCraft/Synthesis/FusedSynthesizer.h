@@ -95,11 +95,19 @@ private:
   /// Rounding allowance of a unit's pre-activation (weights and sum) at
   /// `point`, or anywhere for -1.
   double roundingAllowance(const Unit &u, int64_t point = -1) const;
+  /// Whether `u` has integer weights on exact one-hots only (allowance 0).
+  bool isIntegral(const Unit &u) const;
+  /// Whether the allowance of `u` at a point depends on the point.
+  bool allowanceDependsOnPoint(const Unit &u) const;
+  /// The allowance of a unit that is not integral.
+  double nonIntegralAllowance(const Unit &u, int64_t point) const;
   /// Largest noise of the numerical part of the pre-activation.
   double numericalNoise(const Unit &u) const;
 
-  /// The pre-activation of `u` at point `p`, with the stored bias.
-  double preActivation(const Unit &u, int64_t p) const;
+  /// The pre-activation of `u` at a point with these feature readings and
+  /// one-hot rows (-1: none), with the stored bias.
+  double preActivation(const Unit &u, llvm::ArrayRef<double> readings,
+                       llvm::ArrayRef<int64_t> rows) const;
   MLPBlock assemble(const Units &units) const;
   double outputErrorBound(const Units &units) const;
 

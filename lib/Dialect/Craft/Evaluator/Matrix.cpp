@@ -18,10 +18,12 @@ Matrix::Matrix(int64_t rows, int64_t cols)
 
 Matrix Matrix::fromTriplets(int64_t rows, int64_t cols,
                             std::vector<Triplet> entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const Triplet &a, const Triplet &b) {
-                     return a.row != b.row ? a.row < b.row : a.col < b.col;
-                   });
+  auto before = [](const Triplet &a, const Triplet &b) {
+    return a.row != b.row ? a.row < b.row : a.col < b.col;
+  };
+  // Entries read from an attribute come in order already.
+  if (!std::is_sorted(entries.begin(), entries.end(), before))
+    std::stable_sort(entries.begin(), entries.end(), before);
   Matrix m(rows, cols);
   m.colIndex.reserve(entries.size());
   m.values.reserve(entries.size());
@@ -66,6 +68,33 @@ Matrix Matrix::fromPredicate(int64_t rows, int64_t cols,
   return fromBits(rows, cols, std::move(words));
 }
 
+/// `count` (1..64) bits of a bit-packed buffer from linear bit `start`
+/// (bit i is bit i % 8 of byte i / 8).
+static uint64_t readBits(ArrayRef<char> raw, int64_t start, int64_t count) {
+  uint64_t value = 0;
+  int64_t first = start / 8, shift = start % 8;
+  int64_t last = (start + count - 1) / 8;
+  for (int64_t b = first; b <= last; ++b) {
+    uint64_t byte = static_cast<unsigned char>(raw[b]);
+    int64_t at = (b - first) * 8 - shift;
+    value |= at >= 0 ? byte << at : byte >> -at;
+  }
+  return count == 64 ? value : value & ((uint64_t(1) << count) - 1);
+}
+
+/// Sets the bits of `word` in a bit-packed buffer from linear bit `start`;
+/// the buffer holds every set bit.
+static void writeBits(std::vector<char> &raw, int64_t start, uint64_t word) {
+  int64_t shift = start % 8;
+  for (int64_t b = start / 8; word; ++b) {
+    auto byte = static_cast<unsigned char>(raw[b]);
+    byte |= static_cast<unsigned char>(word << shift);
+    raw[b] = static_cast<char>(byte);
+    word >>= 8 - shift;
+    shift = 0;
+  }
+}
+
 Matrix Matrix::fromElementsAttr(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getShapedType());
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
@@ -80,13 +109,12 @@ Matrix Matrix::fromElementsAttr(ElementsAttr attr) {
           for (int64_t c = 0; c < cols; ++c)
             words[r * wpr + c / 64] |= uint64_t(1) << (c % 64);
     } else {
+      // A row's bits start anywhere in a byte: read them 64 at a time.
       ArrayRef<char> raw = dense.getRawData();
       for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c) {
-          int64_t i = r * cols + c;
-          if ((static_cast<unsigned char>(raw[i / 8]) >> (i % 8)) & 1)
-            words[r * wpr + c / 64] |= uint64_t(1) << (c % 64);
-        }
+        for (int64_t w = 0; w < wpr; ++w)
+          words[r * wpr + w] = readBits(raw, r * cols + w * 64,
+                                        std::min<int64_t>(64, cols - w * 64));
     }
     return fromBits(rows, cols, std::move(words));
   }
@@ -228,11 +256,20 @@ ElementsAttr Matrix::toElementsAttr(MLIRContext *context) const {
   }
   if (bitBytes <= sparseBytes) {
     std::vector<char> raw((size + 7) / 8, 0);
-    forEachNonZero([&](int64_t r, int64_t c, double) {
-      int64_t i = r * cols + c;
+    auto setBit = [&](int64_t i) {
       raw[i / 8] = static_cast<char>(static_cast<unsigned char>(raw[i / 8]) |
                                      (1u << (i % 8)));
-    });
+    };
+    if (kind == Kind::Bits) {
+      // Word by word, without a call per non-zero.
+      int64_t wpr = wordsPerRow(cols);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t w = 0; w < wpr; ++w)
+          writeBits(raw, r * cols + w * 64, words[r * wpr + w]);
+    } else {
+      forEachNonZero(
+          [&](int64_t r, int64_t c, double) { setBit(r * cols + c); });
+    }
     // A one-byte buffer would be read as a splat; sizes here are larger.
     return DenseElementsAttr::getFromRawBuffer(
         RankedTensorType::get({rows, cols}, b.getI1Type()), raw);

@@ -44,6 +44,16 @@ llvm::Expected<std::optional<std::vector<Rectangle>>> factorRelation(
         relation,
     int64_t maxRectangles);
 
+/// The same from R a block at a time: `block(ak, aq, bits)` sets
+/// bits[bq * sizes.bk + bk] (initially 0) to R((ak, bk), (aq, bq)) for every
+/// bq and bk, so a caller that knows R's structure skips a call per pair.
+llvm::Expected<std::optional<std::vector<Rectangle>>> factorRelationByBlocks(
+    PairSizes sizes,
+    llvm::function_ref<llvm::Error(int64_t, int64_t,
+                                   llvm::MutableArrayRef<uint8_t>)>
+        block,
+    int64_t maxRectangles);
+
 } // namespace mlir::craft::synth
 
 #endif // RASPDIALECT_CONVERSION_RASPTOCRAFT_SYNTHESIS_RECTANGLES_H
