@@ -9,8 +9,17 @@
 #ifndef RASP_UNITTESTS_SUPPORT_LIBRARYPROGRAMS_H
 #define RASP_UNITTESTS_SUPPORT_LIBRARYPROGRAMS_H
 
+#include "RaspDialect/InitAll.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+
+#include "gtest/gtest.h"
 
 #include <cstdint>
 #include <string>
@@ -49,6 +58,39 @@ inline llvm::ArrayRef<const char *> tracrLibraryPrograms() {
 inline std::string libraryProgramPath(llvm::StringRef name) {
   return std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" + name.str() +
          ".mlir";
+}
+
+/// Loads the project's dialects into `context` and registers its passes, so
+/// that textual pipelines parse.
+inline void loadProjectDialects(MLIRContext &context) {
+  registerAllPasses();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+}
+
+/// Library program `name` after the textual pass pipeline `pipeline`; null,
+/// with a gtest failure, if it does not parse or compile. Warnings are
+/// dropped: validation warns about input-dependent aggregates.
+inline OwningOpRef<ModuleOp> compileLibraryProgram(MLIRContext &context,
+                                                   llvm::StringRef name,
+                                                   llvm::StringRef pipeline) {
+  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
+    return success(d.getSeverity() != DiagnosticSeverity::Error);
+  });
+  std::string path = libraryProgramPath(name);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
+  if (!module) {
+    ADD_FAILURE() << "cannot parse " << path;
+    return nullptr;
+  }
+  PassManager pm(&context);
+  if (failed(parsePassPipeline(pipeline, pm)) || failed(pm.run(*module))) {
+    ADD_FAILURE() << "'" << pipeline.str() << "' fails on " << path;
+    return nullptr;
+  }
+  return module;
 }
 
 /// Every sequence over `alphabet` of length 0, 1, ..., `maxLen`, shortest

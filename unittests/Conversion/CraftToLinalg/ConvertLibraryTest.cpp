@@ -47,29 +47,17 @@ std::string caseName(const ::testing::TestParamInfo<Case> &info) {
 
 class ConvertLibraryTest : public ::testing::TestWithParam<Case> {
 protected:
-  ConvertLibraryTest() {
-    rasp::registerAllPasses();
-    DialectRegistry registry;
-    rasp::registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-  }
+  ConvertLibraryTest() { rasp::test::loadProjectDialects(context); }
 
   MLIRContext context;
 };
 
 TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
   const Case &c = GetParam();
-  std::string path = rasp::test::libraryProgramPath(c.program);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
-    return success(d.getSeverity() != DiagnosticSeverity::Error);
-  });
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
-  ASSERT_TRUE(module) << path;
-  PassManager pm(&context);
-  ASSERT_TRUE(succeeded(parsePassPipeline(
-      "infer-bases,validate,lower-to-craft,allocate-layers", pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module)));
+  OwningOpRef<ModuleOp> module = rasp::test::compileLibraryProgram(
+      context, c.program,
+      "infer-bases,validate,lower-to-craft,allocate-layers");
+  ASSERT_TRUE(module);
   auto models = module->getOps<ModelOp>();
   ASSERT_FALSE(models.empty());
   ModelOp model = *models.begin();

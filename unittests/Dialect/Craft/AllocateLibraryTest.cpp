@@ -57,32 +57,19 @@ std::string caseName(const ::testing::TestParamInfo<Case> &info) {
 
 class AllocateLibraryTest : public ::testing::TestWithParam<Case> {
 protected:
-  AllocateLibraryTest() {
-    rasp::registerAllPasses();
-    DialectRegistry registry;
-    rasp::registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-  }
+  AllocateLibraryTest() { rasp::test::loadProjectDialects(context); }
 
   MLIRContext context;
 };
 
 TEST_P(AllocateLibraryTest, ModelComputesWhatTheProgramComputes) {
   const Case &c = GetParam();
-  std::string path = rasp::test::libraryProgramPath(c.program);
-  // Validation warns about input-dependent aggregates; not our concern here.
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
-    return success(d.getSeverity() != DiagnosticSeverity::Error);
-  });
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
-  ASSERT_TRUE(module) << path;
-  PassManager pm(&context);
   std::string pipeline = std::string("infer-bases{causal=") +
                          (c.causal ? "true" : "false") +
                          "},validate,lower-to-craft";
-  ASSERT_TRUE(succeeded(parsePassPipeline(pipeline, pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module)));
+  OwningOpRef<ModuleOp> module =
+      rasp::test::compileLibraryProgram(context, c.program, pipeline);
+  ASSERT_TRUE(module);
   auto programs = module->getOps<ProgramOp>();
   ASSERT_FALSE(programs.empty());
   ProgramOp program = *programs.begin();

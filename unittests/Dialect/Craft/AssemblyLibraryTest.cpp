@@ -123,31 +123,19 @@ std::string caseName(const ::testing::TestParamInfo<Case> &info) {
 
 class AssemblyLibraryTest : public ::testing::TestWithParam<Case> {
 protected:
-  AssemblyLibraryTest() {
-    rasp::registerAllPasses();
-    DialectRegistry registry;
-    rasp::registerAllDialects(registry);
-    context.appendDialectRegistry(registry);
-    context.loadAllAvailableDialects();
-  }
+  AssemblyLibraryTest() { rasp::test::loadProjectDialects(context); }
 
   MLIRContext context;
 };
 
 TEST_P(AssemblyLibraryTest, AssembledModelComputesWhatTheCraftModelComputes) {
   const Case &c = GetParam();
-  std::string path = rasp::test::libraryProgramPath(c.program);
-  ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
-    return success(d.getSeverity() != DiagnosticSeverity::Error);
-  });
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
-  ASSERT_TRUE(module) << path;
-  PassManager pm(&context);
   std::string pipeline = std::string("infer-bases{causal=") +
                          (c.causal ? "true" : "false") +
                          "},validate,lower-to-craft,allocate-layers";
-  ASSERT_TRUE(succeeded(parsePassPipeline(pipeline, pm)));
-  ASSERT_TRUE(succeeded(pm.run(*module)));
+  OwningOpRef<ModuleOp> module =
+      rasp::test::compileLibraryProgram(context, c.program, pipeline);
+  ASSERT_TRUE(module);
   auto models = module->getOps<ModelOp>();
   ASSERT_FALSE(models.empty());
   ModelOp model = *models.begin();
