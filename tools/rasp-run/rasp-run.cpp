@@ -265,7 +265,7 @@ createExecutor(Mode mode, ProgramOp program, Value output,
   case Mode::Interpret:
     return createInterpreterExecutor(program, output, config);
   case Mode::Craft:
-    return createCraftExecutor(program, output, config);
+    return createCraftExecutor(program, output, config, compileOptionsOpt);
   case Mode::Compiled:
     break;
   }

@@ -1,8 +1,6 @@
 //===- CompileProgram.cpp - Compile a rasp program for rasp-run -----------===//
 
 #include "RaspDialect/Tools/RaspRun/CompileProgram.h"
-#include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
-#include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Builders.h"
@@ -37,23 +35,6 @@ OwningOpRef<ModuleOp> mlir::rasp::extractProgram(ProgramOp program,
   copy.setBosAttr(builder.getStringAttr(config.bos));
   copy.setCausal(config.causal);
   return module;
-}
-
-LogicalResult mlir::rasp::compileToCraft(ModuleOp module, bool optimize) {
-  PassManager pm(module.getContext());
-  RASPToCraftModelOptions options;
-  if (!optimize)
-    options.disableOptimizations();
-  populateRASPToCraftModelPipeline(pm, options);
-  if (failed(pm.run(module)))
-    return failure();
-  // The evaluator runs programs: the model's components in layer order.
-  for (craft::ModelOp model :
-       llvm::make_early_inc_range(module.getOps<craft::ModelOp>())) {
-    craft::flattenModel(model);
-    model.erase();
-  }
-  return success();
 }
 
 LogicalResult mlir::rasp::parseCompileOptions(RASPToLinalgOptions &options,

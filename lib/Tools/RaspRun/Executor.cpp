@@ -3,8 +3,9 @@
 #include "RaspDialect/Tools/RaspRun/Executor.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
+#include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/Interpreter/Interpreter.h"
-#include "RaspDialect/Tools/RaspRun/CompileProgram.h"
+#include "RaspDialect/Tools/RaspRun/ModelTools.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -113,18 +114,21 @@ mlir::rasp::createInterpreterExecutor(ProgramOp program, Value output,
 
 FailureOr<std::unique_ptr<Executor>>
 mlir::rasp::createCraftExecutor(ProgramOp program, Value output,
-                                const RunConfig &config) {
-  OwningOpRef<ModuleOp> module = extractProgram(program, output, config);
-  if (failed(compileToCraft(*module, config.optimize)))
+                                const RunConfig &config,
+                                StringRef pipelineOptions) {
+  TimingScope noTiming;
+  FailureOr<CraftModelModule> compiled =
+      compileToCraftModel(program, output, config, noTiming, pipelineOptions);
+  if (failed(compiled))
     return failure();
-  auto crafts = module->getOps<craft::ProgramOp>();
-  if (crafts.empty())
-    return emitError(program.getLoc(), "compilation produced no craft.program");
+  // The evaluator runs programs: the model's components in layer order.
+  craft::ProgramOp flat = craft::flattenModel(compiled->model);
+  compiled->model.erase();
   FailureOr<craft::ProgramEvaluator> evaluator =
-      craft::ProgramEvaluator::get(*crafts.begin());
+      craft::ProgramEvaluator::get(flat);
   if (failed(evaluator))
     return failure();
   return std::unique_ptr<Executor>(
-      new CraftExecutor(std::move(module), std::move(*evaluator), config,
-                        cast<SOpType>(output.getType()).isNumerical()));
+      new CraftExecutor(std::move(compiled->module), std::move(*evaluator),
+                        config, cast<SOpType>(output.getType()).isNumerical()));
 }

@@ -19,12 +19,6 @@ namespace mlir::rasp {
 OwningOpRef<ModuleOp> extractProgram(ProgramOp program, Value output,
                                      const RunConfig &config);
 
-/// Runs the rasp-to-craft-model pipeline on `module` (from `extractProgram`),
-/// with the model-size optimisations if `optimize`, and flattens the model,
-/// leaving one `craft.program` that runs exactly as the layered model.
-/// Emits diagnostics.
-LogicalResult compileToCraft(ModuleOp module, bool optimize = true);
-
 /// Parses `pipelineOptions`, an option string of the `--rasp-to-linalg`
 /// pipeline (rasp-run's `--compile-options`), into `options`, after turning
 /// the model-size optimisations off unless `optimize` (so the string may

@@ -51,10 +51,13 @@ FailureOr<std::unique_ptr<Executor>>
 createInterpreterExecutor(ProgramOp program, Value output,
                           const RunConfig &config);
 
-/// The craft evaluator in float32 on the weights `--lower-to-craft`
-/// synthesises. Emits diagnostics and fails if the program does not compile.
+/// The craft evaluator in float32 on the layered model the compiled mode
+/// converts (compileToCraftModel with `pipelineOptions`, rasp-run's
+/// `--compile-options`), its components in layer order. Emits diagnostics
+/// and fails if the program does not compile.
 FailureOr<std::unique_ptr<Executor>>
-createCraftExecutor(ProgramOp program, Value output, const RunConfig &config);
+createCraftExecutor(ProgramOp program, Value output, const RunConfig &config,
+                    llvm::StringRef pipelineOptions = "");
 
 /// The JIT-compiled transformer: the `--rasp-to-linalg` pipeline, then the
 /// runtime's lowering and JIT, once; `run` evaluates all inputs as one
