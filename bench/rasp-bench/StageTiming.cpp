@@ -25,7 +25,9 @@ double mlir::rasp::bench::processCPUSeconds() {
 long mlir::rasp::bench::peakRSSKiB() {
   rusage usage;
   getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+  // The kernel updates its high-water mark lazily (per-thread RSS counters
+  // are synchronised every few page faults), so it can lag the current RSS.
+  return std::max<long>(usage.ru_maxrss, currentRSSKiB());
 }
 
 long mlir::rasp::bench::currentRSSKiB() {

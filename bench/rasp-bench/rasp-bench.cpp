@@ -253,7 +253,8 @@ static int runThroughput(const ProgramSpec &spec,
 
   json::Array results;
   json::Array check;
-  for (auto [index, batch] : llvm::enumerate(batches)) {
+  for (auto [index, batchSize] : llvm::enumerate(batches)) {
+    int64_t batch = batchSize; // captured below
     std::vector<int32_t> tokens(batch * positions, bos);
     std::vector<int32_t> lengths(batch, static_cast<int32_t>(positions));
     for (int64_t b = 0; b < batch; ++b)

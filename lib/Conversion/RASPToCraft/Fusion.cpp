@@ -408,7 +408,11 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
       }
     }
   } else {
-    for (auto [i, v] : llvm::enumerate(operands)) {
+    for (auto [index, operand] : llvm::enumerate(operands)) {
+      // Named copies: lambdas below capture them (C++17 cannot capture
+      // structured bindings).
+      size_t i = index;
+      Value v = operand;
       SOpInfo &info = l.info(v);
       if (mode == OperandMode::Classes && info.numerical && !info.constant &&
           isa<SequenceMapOp>(op)) {
@@ -499,7 +503,8 @@ static std::optional<FusedValue> linearCombination(Lowering &l, Operation *op,
     if (!id)
       return std::nullopt;
     const Leaf &x = l.leaf(*id);
-    for (auto [space, c] : x.form) {
+    for (auto [formSpace, c] : x.form) {
+      auto space = formSpace; // captured below
       auto it =
           llvm::find_if(sum.form, [&](auto t) { return t.first == space; });
       if (it == sum.form.end())

@@ -271,7 +271,8 @@ mlir::craft::synth::planSelector(const SelectorTree &tree,
   }
 
   SelectorPlan plan;
-  for (auto [key, group] : llvm::zip(keys, groups)) {
+  for (auto [key, conjuncts] : llvm::zip(keys, groups)) {
+    auto &group = conjuncts; // captured below
     llvm::SmallVector<int64_t> qDims, kDims;
     for (unsigned q : key.first)
       qDims.push_back(dimOf(q));
