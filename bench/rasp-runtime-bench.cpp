@@ -10,7 +10,7 @@
 
 #include "TestModel.h"
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/IR/DialectRegistry.h"

@@ -11,11 +11,12 @@
 
 #include "BufferPool.h"
 #include "ModelImpl.h"
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -201,22 +202,41 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
     return failure();
   std::string name = func.getSymName().str();
 
-  SmallVector<ElementsAttr> weights =
-      outlineWeights(func, options.weightArgumentMinElements);
+  // The weights become arguments first: they are bound to the constants'
+  // data, which must not reach the code.
+  PassManager outline(ctx);
+  outline.addNestedPass<func::FuncOp>(createOutlineWeightsPass(
+      OutlineWeightsPassOptions{options.weightArgumentMinElements}));
+  if (options.weightArgumentMinElements > 0 && failed(outline.run(*clone)))
+    return failure();
   int64_t weightBytes = 0;
-  for (ElementsAttr weight : weights) {
-    auto type = cast<ShapedType>(weight.getType());
-    ArrayRef<char> data = getWeightData(weight);
-    weightBytes += data.size();
-    impl->weights.push_back(Descriptor::rowMajor(data.data(), type.getShape()));
+  for (auto weightFunc : clone->getOps<func::FuncOp>()) {
+    for (unsigned i = 0, e = weightFunc.getNumArguments(); i < e; ++i) {
+      auto weight = weightFunc.getArgAttrOfType<ElementsAttr>(i, kWeightAttr);
+      if (!weight)
+        continue;
+      weightFunc.removeArgAttr(i, kWeightAttr);
+      if (weightFunc != func)
+        continue;
+      auto type = cast<ShapedType>(weight.getType());
+      ArrayRef<char> data = getWeightData(weight);
+      weightBytes += data.size();
+      impl->weights.push_back(
+          Descriptor::rowMajor(data.data(), type.getShape()));
+    }
   }
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
 
-  LoweringOptions lowering;
+  PassManager pm(ctx);
+  LowerToLLVMPipelineOptions lowering;
+  lowering.weightArgumentMinElements = 0; // done above
   lowering.vectorizeMatmuls = options.vectorizeMatmuls;
   lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
-  if (failed(lowerToLLVMDialect(*clone, lowering)))
+  buildLowerToLLVMPipeline(pm, lowering);
+  if (timing)
+    pm.enableTiming(loweringTimer);
+  if (failed(pm.run(*clone)))
     return failure();
   if (options.dumpLLVMDialect)
     clone->print(llvm::errs());
@@ -240,7 +260,7 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   if (stats) {
     stats->loweringSeconds = loweringSeconds;
     stats->jitSeconds = secondsSince(start);
-    stats->numWeightArguments = weights.size();
+    stats->numWeightArguments = impl->weights.size();
     stats->weightArgumentBytes = weightBytes;
   }
   return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/IR/DialectRegistry.h"

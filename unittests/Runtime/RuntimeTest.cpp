@@ -2,7 +2,7 @@
 
 #include "TestModel.h"
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/IR/Diagnostics.h"

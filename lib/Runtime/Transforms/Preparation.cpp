@@ -1,91 +1,72 @@
-//===- Lowering.cpp - Tensor IR to the LLVM dialect ----------------------===//
+//===- Preparation.cpp - Tensor-level passes before bufferization ---------===//
 //
-// Tensor-level preparation in C++ (aggregate-op decomposition, polynomial
-// math, matmul kernels, loop order of other contractions), then the upstream
-// bufferization and conversion passes as a textual pipeline, which keeps
-// mlir/Conversion/Passes.h out of the build.
+// The runtime's rewrites of the model on tensors: aggregate ops decomposed,
+// the dynamic expand_shape workaround, polynomial math, small matmuls
+// generalised, contraction loops reordered, shared fills unshared.
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Linalg/Transforms/AllInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
-#include "mlir/Dialect/Tensor/Transforms/SubsetInsertionOpInterfaceImpl.h"
-#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
-#include "mlir/Dialect/Vector/Transforms/SubsetOpInterfaceImpl.h"
-#include "mlir/InitAllPasses.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <mutex>
+namespace mlir::rasp::runtime {
+#define GEN_PASS_DEF_DECOMPOSEAGGREGATESPASS
+#define GEN_PASS_DEF_RESHAPEDYNAMICEXPANDSHAPESPASS
+#define GEN_PASS_DEF_APPROXIMATEMATHPASS
+#define GEN_PASS_DEF_GENERALIZESMALLMATMULSPASS
+#define GEN_PASS_DEF_REORDERCONTRACTIONSPASS
+#define GEN_PASS_DEF_UNSHAREFILLSPASS
+#include "RaspDialect/Runtime/Passes.h.inc"
+} // namespace mlir::rasp::runtime
 
 using namespace mlir;
-
-void mlir::rasp::runtime::registerRuntimeDialects(DialectRegistry &registry) {
-  registry
-      .insert<affine::AffineDialect, arith::ArithDialect,
-              bufferization::BufferizationDialect, cf::ControlFlowDialect,
-              func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
-              math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-              tensor::TensorDialect, ub::UBDialect, vector::VectorDialect>();
-  arith::registerBufferizableOpInterfaceExternalModels(registry);
-  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
-      registry);
-  linalg::registerAllDialectInterfaceImplementations(registry);
-  scf::registerBufferizableOpInterfaceExternalModels(registry);
-  tensor::registerBufferizableOpInterfaceExternalModels(registry);
-  vector::registerBufferizableOpInterfaceExternalModels(registry);
-  // Lets the matmul kernels hoist their accumulator out of the k loop.
-  tensor::registerSubsetOpInterfaceExternalModels(registry);
-  vector::registerSubsetOpInterfaceExternalModels(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-}
+using namespace mlir::rasp::runtime;
 
 /// linalg.softmax and other aggregate ops have no loop lowering: decompose
 /// them into linalg.generic/fill first.
-static LogicalResult decomposeAggregatedOps(ModuleOp module) {
-  IRRewriter rewriter(module.getContext());
-  SmallVector<linalg::AggregatedOpInterface> ops;
-  module.walk([&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
-  for (linalg::AggregatedOpInterface op : ops) {
-    rewriter.setInsertionPoint(op);
-    FailureOr<SmallVector<Value>> replacement = op.decomposeOperation(rewriter);
-    if (failed(replacement))
-      return op->emitError("cannot decompose this op into loops");
-    rewriter.replaceOp(op, *replacement);
+namespace {
+struct DecomposeAggregatesPass
+    : public rasp::runtime::impl::DecomposeAggregatesPassBase<
+          DecomposeAggregatesPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::AggregatedOpInterface> ops;
+    getOperation().walk(
+        [&](linalg::AggregatedOpInterface op) { ops.push_back(op); });
+    for (linalg::AggregatedOpInterface op : ops) {
+      rewriter.setInsertionPoint(op);
+      FailureOr<SmallVector<Value>> replacement =
+          op.decomposeOperation(rewriter);
+      if (failed(replacement)) {
+        op->emitError("cannot decompose this op into loops");
+        return signalPassFailure();
+      }
+      rewriter.replaceOp(op, *replacement);
+    }
   }
-  return success();
-}
+};
+} // namespace
 
 /// Rewrites math.exp and friends into arithmetic that LLVM can vectorise.
-static void approximateMath(ModuleOp module) {
-  RewritePatternSet patterns(module.getContext());
-  populateMathPolynomialApproximationPatterns(patterns);
-  (void)applyPatternsGreedily(module, std::move(patterns));
-}
+namespace {
+struct ApproximateMathPass
+    : public rasp::runtime::impl::ApproximateMathPassBase<ApproximateMathPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(patterns);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+  }
+};
+} // namespace
 
 /// For a linalg op whose innermost loop is a reduction, returns the loop
 /// order that moves the parallel loop indexing the output's last dimension
@@ -109,53 +90,75 @@ static SmallVector<unsigned> innermostParallelOrder(linalg::LinalgOp op) {
   return order;
 }
 
-static void reorderContractionLoops(ModuleOp module) {
-  IRRewriter rewriter(module.getContext());
-  SmallVector<linalg::LinalgOp> ops;
-  module.walk([&](linalg::LinalgOp op) {
-    if (op.hasPureTensorSemantics() && !op.hasIndexSemantics() &&
-        !innermostParallelOrder(op).empty())
-      ops.push_back(op);
-  });
-  for (linalg::LinalgOp op : ops) {
-    SmallVector<unsigned> order = innermostParallelOrder(op);
-    rewriter.setInsertionPoint(op);
-    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-    if (!generic) {
-      FailureOr<linalg::GenericOp> generalized =
-          linalg::generalizeNamedOp(rewriter, op);
-      if (failed(generalized))
-        continue;
-      generic = *generalized;
+namespace {
+struct ReorderContractionsPass
+    : public rasp::runtime::impl::ReorderContractionsPassBase<
+          ReorderContractionsPass> {
+  void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && !op.hasIndexSemantics() &&
+          !innermostParallelOrder(op).empty())
+        ops.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops) {
+      SmallVector<unsigned> order = innermostParallelOrder(op);
+      rewriter.setInsertionPoint(op);
+      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+      if (!generic) {
+        FailureOr<linalg::GenericOp> generalized =
+            linalg::generalizeNamedOp(rewriter, op);
+        if (failed(generalized))
+          continue;
+        generic = *generalized;
+      }
+      (void)linalg::interchangeGenericOp(rewriter, generic, order);
     }
-    (void)linalg::interchangeGenericOp(rewriter, generic, order);
   }
-}
+};
+} // namespace
 
 /// Generalises matmuls whose static weight has fewer than `minElements`
 /// elements, so no kernel is generated for them: they become loops like the
 /// other contractions.
-static void generalizeSmallMatmuls(ModuleOp module, int64_t minElements) {
-  SmallVector<linalg::MatmulOp> ops;
-  module.walk([&](linalg::MatmulOp op) {
-    auto weight = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
-    if (op.hasPureTensorSemantics() && weight && weight.hasStaticShape() &&
-        weight.getNumElements() < minElements)
-      ops.push_back(op);
-  });
-  IRRewriter rewriter(module.getContext());
-  for (linalg::MatmulOp op : ops) {
-    rewriter.setInsertionPoint(op);
-    (void)linalg::generalizeNamedOp(rewriter, op);
+namespace {
+struct GeneralizeSmallMatmulsPass
+    : public rasp::runtime::impl::GeneralizeSmallMatmulsPassBase<
+          GeneralizeSmallMatmulsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::MatmulOp> ops;
+    getOperation().walk([&](linalg::MatmulOp op) {
+      auto weight = dyn_cast<ShapedType>(op.getDpsInputs()[1].getType());
+      if (op.hasPureTensorSemantics() && weight && weight.hasStaticShape() &&
+          weight.getNumElements() < minElements)
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::MatmulOp op : ops) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
   }
-}
+};
+} // namespace
 
 /// MLIR 22's expand-strided-metadata crashes on a memref.expand_shape that
 /// splits one dimension into several dynamic ones (batch x positions);
 /// tensor.reshape with a shape operand lowers without that pass.
-static void replaceDynamicExpandShapes(ModuleOp module) {
+namespace {
+struct ReshapeDynamicExpandShapesPass
+    : public rasp::runtime::impl::ReshapeDynamicExpandShapesPassBase<
+          ReshapeDynamicExpandShapesPass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+void ReshapeDynamicExpandShapesPass::runOnOperation() {
   SmallVector<tensor::ExpandShapeOp> ops;
-  module.walk([&](tensor::ExpandShapeOp op) {
+  getOperation().walk([&](tensor::ExpandShapeOp op) {
     RankedTensorType type = op.getResultType();
     for (const ReassociationIndices &group : op.getReassociationIndices())
       if (llvm::count_if(
@@ -164,7 +167,7 @@ static void replaceDynamicExpandShapes(ModuleOp module) {
         return;
       }
   });
-  IRRewriter rewriter(module.getContext());
+  IRRewriter rewriter(&getContext());
   for (tensor::ExpandShapeOp op : ops) {
     rewriter.setInsertionPoint(op);
     Location loc = op.getLoc();
@@ -182,9 +185,16 @@ static void replaceDynamicExpandShapes(ModuleOp module) {
 /// Gives every linalg op whose init is a shared linalg.fill a fill of its
 /// own. Accumulating into a shared init (CSE merges identical zero fills)
 /// forces bufferization to copy the filled buffer before every use.
-static void unshareFills(ModuleOp module) {
+namespace {
+struct UnshareFillsPass
+    : public rasp::runtime::impl::UnshareFillsPassBase<UnshareFillsPass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+void UnshareFillsPass::runOnOperation() {
   SmallVector<OpOperand *> uses;
-  module.walk([&](linalg::LinalgOp op) {
+  getOperation().walk([&](linalg::LinalgOp op) {
     for (OpOperand &init : op.getDpsInitsMutable()) {
       auto fill = init.get().getDefiningOp<linalg::FillOp>();
       if (fill && op.getOperation() != fill.getOperation() &&
@@ -192,85 +202,9 @@ static void unshareFills(ModuleOp module) {
         uses.push_back(&init);
     }
   });
-  OpBuilder builder(module.getContext());
+  OpBuilder builder(&getContext());
   for (OpOperand *use : uses) {
     builder.setInsertionPoint(use->getOwner());
     use->set(builder.clone(*use->get().getDefiningOp())->getResult(0));
   }
-}
-
-/// The upstream passes from bufferization to the LLVM dialect.
-static constexpr llvm::StringLiteral kBufferToLLVMPipeline =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    // Kernels return their accumulator argument; without this the
-    // deallocation pipeline would clone it on every call.
-    "drop-equivalent-buffer-results,"
-    // In-place tiles leave copies of a subview onto an equal subview: CSE
-    // makes them self-copies, which canonicalisation removes.
-    "cse,canonicalize,"
-    "convert-linalg-to-loops,"
-    "buffer-deallocation-pipeline,"
-    "convert-bufferization-to-memref,"
-    "canonicalize,cse,"
-    "convert-vector-to-scf{full-unroll=true},"
-    "convert-scf-to-cf,"
-    "expand-strided-metadata,"
-    "lower-affine,"
-    "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
-    // _mlir_memref_to_llvm_alloc/free: the runtime's buffer pool.
-    "finalize-memref-to-llvm{use-generic-functions},"
-    "convert-math-to-llvm,"
-    "convert-arith-to-llvm,"
-    "convert-index-to-llvm,"
-    "convert-cf-to-llvm,"
-    "convert-func-to-llvm,"
-    "convert-ub-to-llvm,"
-    "reconcile-unrealized-casts";
-
-LogicalResult
-mlir::rasp::runtime::lowerToLLVMDialect(ModuleOp module,
-                                        const LoweringOptions &options) {
-  static std::once_flag registered;
-  std::call_once(registered, [] { registerAllPasses(); });
-  // The C++ transforms below create ops of these dialects directly, outside
-  // any pass that would declare them as dependent dialects.
-  MLIRContext *ctx = module.getContext();
-  ctx->loadDialect<
-      affine::AffineDialect, arith::ArithDialect, linalg::LinalgDialect,
-      math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-      tensor::TensorDialect, ub::UBDialect, vector::VectorDialect>();
-
-  if (failed(decomposeAggregatedOps(module)))
-    return failure();
-  replaceDynamicExpandShapes(module);
-  if (options.approximateMath)
-    approximateMath(module);
-  if (options.vectorizeMatmuls) {
-    generalizeSmallMatmuls(module, options.vectorizeMinWeightElements);
-    outlineMatmulKernels(module);
-    for (auto func : module.getOps<func::FuncOp>())
-      vectorizeMatmuls(func);
-  }
-  reorderContractionLoops(module);
-  unshareFills(module);
-
-  PassManager pm(ctx);
-  std::string errors;
-  llvm::raw_string_ostream errorStream(errors);
-  if (failed(parsePassPipeline(kBufferToLLVMPipeline, pm, errorStream)))
-    return emitError(module.getLoc(), "invalid lowering pipeline: ") << errors;
-  if (failed(pm.run(module)))
-    return failure();
-
-  // A pipeline that silently leaves an op behind only fails later, inside
-  // the LLVM IR translation, with a less helpful message.
-  WalkResult leftover = module.walk([](Operation *op) {
-    if (isa<ModuleOp>(op) ||
-        isa_and_nonnull<LLVM::LLVMDialect>(op->getDialect()))
-      return WalkResult::advance();
-    op->emitError("op not lowered to the LLVM dialect");
-    return WalkResult::interrupt();
-  });
-  return failure(leftover.wasInterrupted());
 }
