@@ -1,7 +1,7 @@
 //===- CompiledModel.cpp - JIT compilation of a model --------------------===//
 //
-// The only file that includes the ExecutionEngine: checks the calling
-// convention, outlines the weights, lowers to LLVM and JIT-compiles. The
+// Checks the calling convention, outlines the weights, lowers to LLVM,
+// generates object code (CodeGen.cpp) and links it (ObjectLoader.cpp). The
 // model is later called through the packed wrapper of its C interface,
 // _mlir__mlir_ciface_<name>(void **args) (see Execution.cpp).
 //
@@ -13,13 +13,11 @@
 #include "ModelImpl.h"
 #include "RaspDialect/Runtime/Passes.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "CodeGen.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
@@ -34,7 +32,48 @@ static double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-CompiledModel::Impl::~Impl() = default;
+CompiledModel::Impl::~Impl() {
+  std::thread running;
+  {
+    std::lock_guard<std::mutex> lock(codeMutex);
+    running = std::move(tierUpThread);
+  }
+  if (running.joinable())
+    running.join();
+}
+
+void CompiledModel::Impl::noteWork(int64_t positions) {
+  if (bitcode.empty() || tierUpWork <= 0)
+    return;
+  int64_t work = positions * workPerPosition;
+  if (workDone.fetch_add(work) + work < tierUpWork ||
+      tierUpStarted.exchange(true))
+    return;
+  std::lock_guard<std::mutex> lock(codeMutex);
+  // A failed tier-up leaves the working code in place.
+  tierUpThread = std::thread([this] { llvm::consumeError(compileTopTier()); });
+}
+
+llvm::Error CompiledModel::Impl::compileTopTier() {
+  if (bitcode.empty())
+    return llvm::Error::success();
+  auto host = detail::getHostTarget(3);
+  if (!host)
+    return host.takeError();
+  auto object = detail::emitObjectFromBitcode(bitcode, 3, *host->machine);
+  if (!object)
+    return object.takeError();
+  if (onTopTier)
+    onTopTier((*object)->getMemBufferRef());
+  auto loaded = detail::loadObject(std::move(*object), packedName);
+  if (!loaded)
+    return loaded.takeError();
+  loaded->optLevel = 3;
+  std::lock_guard<std::mutex> lock(codeMutex);
+  code.push_back(std::move(*loaded));
+  entry.store(code.back().entry, std::memory_order_release);
+  return llvm::Error::success();
+}
 
 /// Finds the model function: the named one, or the only public definition.
 static func::FuncOp findEntry(ModuleOp module, StringRef name) {
@@ -108,79 +147,26 @@ static LogicalResult checkSignature(func::FuncOp func,
   return success();
 }
 
-/// LLVM's default pipeline at `optLevel`, without loop unrolling: most
-/// loops have small static trip counts, and unrolling them fully made basic
-/// blocks so large that instruction scheduling dominated the JIT time
-/// (8-layer width-40 model: 5.0 -> 2.1 CPU seconds) for no measurable
-/// speedup; the matmul kernels are unrolled in MLIR already.
-static void optimize(llvm::Module &module, unsigned optLevel,
-                     llvm::TargetMachine *target) {
-  if (optLevel == 0)
-    return;
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager sccs;
-  llvm::ModuleAnalysisManager modules;
-  llvm::PipelineTuningOptions tuning;
-  tuning.LoopUnrolling = false;
-  tuning.LoopVectorization = tuning.SLPVectorization = optLevel > 1;
-  llvm::PassBuilder builder(target, tuning);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(sccs);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, sccs, modules);
-  llvm::OptimizationLevel level = optLevel == 1   ? llvm::OptimizationLevel::O1
-                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                                  : llvm::OptimizationLevel::O3;
-  builder.buildPerModuleDefaultPipeline(level).run(module, modules);
+/// Multiply-adds per sequence of full length, roughly: every weight element
+/// is used once per position (lookup tables, once per pair of positions,
+/// count less; attention scores are small beside the weights).
+static int64_t estimateWork(func::FuncOp func, int64_t positions) {
+  int64_t elements = 0;
+  func->getParentOfType<ModuleOp>().walk([&](arith::ConstantOp op) {
+    if (auto type = dyn_cast<ShapedType>(op.getType()))
+      elements += type.getNumElements();
+  });
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (auto weight = func.getArgAttrOfType<ElementsAttr>(i, kWeightAttr))
+      elements += weight.getNumElements();
+  return elements * positions;
 }
 
-static llvm::Expected<std::unique_ptr<ExecutionEngine>>
-createEngine(ModuleOp module, unsigned optLevel) {
-  static std::once_flag initialized;
-  std::call_once(initialized, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder)
-    return builder.takeError();
-  // The vectoriser needs the host's target machine to pick vector widths.
-  auto machine = builder->createTargetMachine();
-  if (!machine)
-    return machine.takeError();
-  std::shared_ptr<llvm::TargetMachine> target = std::move(*machine);
-  std::function<llvm::Error(llvm::Module *)> transformer =
-      [optLevel, target](llvm::Module *module) {
-        optimize(*module, optLevel, target.get());
-        return llvm::Error::success();
-      };
-  ExecutionEngineOptions options;
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel = optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
-                               : optLevel == 0 ? llvm::CodeGenOptLevel::None
-                                               : llvm::CodeGenOptLevel::Default;
-  options.enableGDBNotificationListener = false;
-  options.enablePerfNotificationListener = false;
-  auto engine = ExecutionEngine::create(module, options);
-  if (!engine)
-    return engine.takeError();
-  // Buffers come from the pool; copies between strided buffers (e.g. of an
-  // output slice) call memrefCopy from the linked C runner utils.
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](StringRef name, auto *function) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("memrefCopy", &memrefCopy);
-    add("_mlir_memref_to_llvm_alloc",
-        &mlir::rasp::runtime::detail::poolAllocate);
-    add("_mlir_memref_to_llvm_free", &mlir::rasp::runtime::detail::poolFree);
-    return symbols;
-  });
-  return engine;
+unsigned mlir::rasp::runtime::chooseOptLevel(const CompileOptions &options,
+                                             int64_t work) {
+  if (options.optLevel >= 0)
+    return std::min(options.optLevel, 3);
+  return work >= options.optimizeMinWork ? 3 : 1;
 }
 
 FailureOr<std::unique_ptr<CompiledModel>>
@@ -209,6 +195,8 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
       OutlineWeightsPassOptions{options.weightArgumentMinElements}));
   if (options.weightArgumentMinElements > 0 && failed(outline.run(*clone)))
     return failure();
+  int64_t work = estimateWork(func, impl->maxPositions);
+  unsigned optLevel = chooseOptLevel(options, work);
   int64_t weightBytes = 0;
   for (auto weightFunc : clone->getOps<func::FuncOp>()) {
     for (unsigned i = 0, e = weightFunc.getNumArguments(); i < e; ++i) {
@@ -228,9 +216,15 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
 
   PassManager pm(ctx);
+  // The input is verified; verifying after each of the pipeline's passes
+  // cost a third of the lowering time. The pipeline ends with
+  // --rasp-check-llvm-dialect, and the translation checks its input.
+  pm.enableVerifier(false);
   LowerToLLVMPipelineOptions lowering;
   lowering.weightArgumentMinElements = 0; // done above
-  lowering.vectorizeMatmuls = options.vectorizeMatmuls;
+  // Register-blocked kernels pay off only in optimised code; unoptimised
+  // they are just more code to generate.
+  lowering.vectorizeMatmuls = options.vectorizeMatmuls && optLevel >= 2;
   lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
   buildLowerToLLVMPipeline(pm, lowering);
@@ -245,22 +239,35 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
 
   start = std::chrono::steady_clock::now();
   TimingScope jitTimer = (timing ? *timing : noTiming).nest("JIT compile");
-  auto engine = createEngine(*clone, options.optLevel);
-  if (!engine)
-    return emitError(module.getLoc(), "JIT compilation failed: ")
-           << llvm::toString(engine.takeError());
-  impl->engine = std::move(*engine);
-  auto entry = impl->engine->lookupPacked("_mlir_ciface_" + name);
-  if (!entry)
-    return emitError(module.getLoc(), "JIT lookup failed: ")
-           << llvm::toString(entry.takeError());
-  impl->engine->initialize();
-  impl->entry = *entry;
+  auto host = detail::getHostTarget(optLevel);
+  if (!host)
+    return emitError(module.getLoc(), "no target for the host: ")
+           << llvm::toString(host.takeError());
+  // A model compiled quickly tiers up later (CompileOptions::tierUpWork).
+  bool tiered = options.optLevel < 0 && optLevel < 2 && options.tierUpWork > 0;
+  auto object = detail::emitObject(*clone, name, optLevel, *host->machine,
+                                   tiered ? &impl->bitcode : nullptr);
+  if (!object)
+    return emitError(module.getLoc(), "code generation failed: ")
+           << llvm::toString(object.takeError());
+  auto loaded =
+      detail::loadObject(std::move(*object), detail::getPackedName(name));
+  if (!loaded)
+    return emitError(module.getLoc(), "JIT linking failed: ")
+           << llvm::toString(loaded.takeError());
+  loaded->optLevel = optLevel;
+  impl->packedName = detail::getPackedName(name);
+  impl->workPerPosition = work / impl->maxPositions;
+  impl->tierUpWork = options.tierUpWork;
+  impl->code.push_back(std::move(*loaded));
+  impl->entry = impl->code.back().entry;
   impl->numThreads = std::max(1u, std::thread::hardware_concurrency());
   if (stats) {
     stats->loweringSeconds = loweringSeconds;
     stats->jitSeconds = secondsSince(start);
     stats->numWeightArguments = impl->weights.size();
+    stats->optLevel = optLevel;
+    stats->estimatedWork = work;
     stats->weightArgumentBytes = weightBytes;
   }
   return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));

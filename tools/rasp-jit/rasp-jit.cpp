@@ -37,8 +37,9 @@ static cl::opt<unsigned> threads("num-threads",
                                  cl::desc("threads to split the batch over "
                                           "(0: all cores)"),
                                  cl::init(0));
-static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM -O level"),
-                                  cl::init(3));
+static cl::opt<int>
+    optLevel("opt-level", cl::desc("LLVM -O level (-1: by the model's work)"),
+             cl::init(-1));
 static cl::opt<bool>
     vectorizeMatmulsFlag("vectorize-matmuls",
                          cl::desc("register-blocked matmul kernels"),
@@ -106,9 +107,10 @@ int main(int argc, char **argv) {
     model.setNumThreads(threads);
   if (printStats)
     llvm::errs() << llvm::formatv(
-        "lowering {0:f3} s, JIT {1:f3} s, {2} weight arguments ({3} bytes)\n",
+        "lowering {0:f3} s, JIT {1:f3} s (O{4}), {2} weight arguments ({3} "
+        "bytes)\n",
         stats.loweringSeconds, stats.jitSeconds, stats.numWeightArguments,
-        stats.weightArgumentBytes);
+        stats.weightArgumentBytes, stats.optLevel);
 
   std::vector<std::string> lines(inputs.begin(), inputs.end());
   if (inputs.empty())

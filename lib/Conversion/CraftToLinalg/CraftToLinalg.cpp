@@ -28,6 +28,7 @@ struct ConvertCraftToLinalgPass
     options.sparseMinElements = sparseMinElements;
     options.sparseGatherCost = sparseGatherCost;
     options.lookupMinElements = lookupMinElements;
+    options.specializeMinElements = specializeMinElements;
     bool ok = true;
     for (auto program : getOperation().getOps<craft::ProgramOp>()) {
       program.emitOpError("must be allocated to layers (--allocate-layers) "

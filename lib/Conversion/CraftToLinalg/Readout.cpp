@@ -24,5 +24,8 @@ Value mlir::rasp::detail::buildReadout(ModelBuilder &b, Value x,
     func->setAttr(kOutputValuesAttr, readout.space.getValues());
   SmallVector<StringRef> labels(readout.labels.begin(), readout.labels.end());
   func->setAttr(kOutputLabelsAttr, builder.getStrArrayAttr(labels));
-  return b.splitRows(b.columns(x, readout.range), readout.range.dim);
+  TensorBuilder &t = b.tensors();
+  Value columns = t.columns(x, builder.getIndexAttr(readout.range.offset),
+                            builder.getIndexAttr(readout.range.dim));
+  return t.splitRows(columns, b.getBatch(), b.getPositions());
 }
