@@ -50,11 +50,6 @@ struct LowerToLLVMPipelineOptions
       *this, "vectorize-min-weight-elements",
       llvm::cl::desc("matmuls with smaller static weights stay loops"),
       llvm::cl::init(0)};
-  Option<bool> outlineKernels{
-      *this, "outline-kernels",
-      llvm::cl::desc("one shape-generic kernel per kind of linalg op "
-                     "(--rasp-outline-kernels)"),
-      llvm::cl::init(true)};
   Option<bool> approximateMath{
       *this, "approximate-math",
       llvm::cl::desc("polynomial approximations of math.exp etc."),

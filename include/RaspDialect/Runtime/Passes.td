@@ -144,31 +144,6 @@ def UnshareFillsPass : Pass<"rasp-unshare-fills", "::mlir::func::FuncOp"> {
   }];
 }
 
-def OutlineKernelsPass : Pass<"rasp-outline-kernels", "::mlir::ModuleOp"> {
-  let summary = "move every linalg op on buffers into a shape-generic kernel";
-  let description = [{
-    After bufferization, every linalg op in a public function becomes a
-    call of a private function over fully dynamic memrefs (`memref<?x?xf32,
-    strided<[?, ?], offset: ?>>`; operands are `memref.cast` to it), whose
-    body is the op. Values the op's body captures (a head's softmax scale,
-    a lookup table) become further arguments. Ops that differ only in
-    shapes, strides or captured values share one kernel, so the code LLVM
-    compiles grows with the number of distinct op kinds instead of the
-    number of layers and heads; the public function is left with calls.
-
-    ```mlir
-    // Before: two heads' masks, different scales and shapes
-    linalg.generic {...} ins(%s1, %len : memref<?x?x?xf32>, memref<?xi32>) ... { ... arith.mulf %v, %scale1 ... }
-    linalg.generic {...} ins(%s2, %len : ...) ... { ... arith.mulf %v, %scale2 ... }
-    // After
-    call @__rasp_kernel(%c1, %clen, %c1, %scale1) : (memref<?x?x?xf32, strided<[?, ?, ?], offset: ?>>, ...) -> ()
-    call @__rasp_kernel(%c2, %clen, %c2, %scale2) : (...) -> ()
-    ```
-  }];
-  let dependentDialects = ["::mlir::func::FuncDialect",
-                           "::mlir::memref::MemRefDialect"];
-}
-
 def CheckLLVMDialectPass
     : Pass<"rasp-check-llvm-dialect", "::mlir::ModuleOp"> {
   let summary = "report the first op not lowered to the LLVM dialect";
