@@ -121,9 +121,11 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
   }
   if (stopAfter == StopAfter::TensorIR)
     return compiled;
+  // Compile-time benchmarks measure compiling: no compilation cache.
+  runtime::CompileOptions options = getCompiledModeOptions();
+  options.cache.enabled = false;
   FailureOr<std::unique_ptr<runtime::CompiledModel>> model =
-      runtime::CompiledModel::compile(*compiled.module,
-                                      getCompiledModeOptions(),
+      runtime::CompiledModel::compile(*compiled.module, options,
                                       &compiled.runtimeStats, &timing);
   if (failed(model))
     return failure();

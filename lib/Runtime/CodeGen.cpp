@@ -14,6 +14,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/Transforms/InstCombine/InstCombine.h"
 #include "llvm/Transforms/Scalar/EarlyCSE.h"
 #include "llvm/Transforms/Scalar/SROA.h"
@@ -39,26 +40,41 @@ static llvm::CodeGenOptLevel codeGenLevel(unsigned optLevel) {
   }
 }
 
-llvm::Expected<HostTarget>
-mlir::rasp::runtime::detail::getHostTarget(unsigned optLevel) {
+void mlir::rasp::runtime::detail::initializeNativeTarget() {
   static std::once_flag initialized;
   std::call_once(initialized, [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+}
+
+llvm::Expected<HostTarget>
+mlir::rasp::runtime::detail::getHostTarget(unsigned optLevel) {
+  initializeNativeTarget();
   auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!builder)
     return builder.takeError();
   builder->setCodeGenOptLevel(codeGenLevel(optLevel));
   HostTarget host;
-  host.triple = builder->getTargetTriple().str();
-  host.cpu = builder->getCPU();
-  host.features = builder->getFeatures().getString();
   auto machine = builder->createTargetMachine();
   if (!machine)
     return machine.takeError();
   host.machine = std::move(*machine);
   return host;
+}
+
+const HostIdentity &mlir::rasp::runtime::detail::getHostIdentity() {
+  static const HostIdentity identity = [] {
+    HostIdentity host;
+    host.triple = llvm::sys::getProcessTriple();
+    host.cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures features;
+    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(name, enabled);
+    host.features = features.getString();
+    return host;
+  }();
+  return identity;
 }
 
 std::string mlir::rasp::runtime::detail::getPackedName(llvm::StringRef entry) {

@@ -23,11 +23,21 @@ class TargetMachine;
 
 namespace mlir::rasp::runtime::detail {
 
-/// The host's target machine and its identity (triple, CPU name, feature
-/// string), which a cached object must match.
+/// The host's target triple, CPU name and features: what a cached object
+/// must have been compiled for.
+struct HostIdentity {
+  std::string triple, cpu, features;
+};
+
+/// Registers the host's target with LLVM (once).
+void initializeNativeTarget();
+
+/// The identity of this machine (detected once).
+const HostIdentity &getHostIdentity();
+
+/// The host's target machine.
 struct HostTarget {
   std::unique_ptr<llvm::TargetMachine> machine;
-  std::string triple, cpu, features;
 };
 
 /// Creates the target machine of the host CPU at `optLevel` (0-3).

@@ -14,10 +14,14 @@
 #include "RaspDialect/Runtime/Passes.h"
 
 #include "CodeGen.h"
+#include "RaspDialect/Runtime/Cache.h"
+#include "RuntimeSourceDigest.inc"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/BLAKE3.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
@@ -169,13 +173,57 @@ unsigned mlir::rasp::runtime::chooseOptLevel(const CompileOptions &options,
   return work >= options.optimizeMinWork ? 3 : 1;
 }
 
+/// Feeds what is printed to a hash.
+namespace {
+class HashStream : public llvm::raw_ostream {
+public:
+  explicit HashStream(llvm::BLAKE3 &hash) : hash(hash) { SetUnbuffered(); }
+
+private:
+  void write_impl(const char *data, size_t size) override {
+    hash.update(llvm::StringRef(data, size));
+    position += size;
+  }
+  uint64_t current_pos() const override { return position; }
+
+  llvm::BLAKE3 &hash;
+  uint64_t position = 0;
+};
+} // namespace
+
+/// The cache key of a model: everything its object code depends on besides
+/// the optimisation level and the lowering variant, which name the entry's
+/// kind. Weights outlined to arguments are not part of it (their data is
+/// bound at run time), nor are locations (not printed).
+static ObjectCache::Key cacheKey(ModuleOp module, StringRef entry,
+                                 const CompileOptions &options) {
+  llvm::BLAKE3 hash;
+  {
+    HashStream os(hash);
+    const mlir::rasp::runtime::detail::HostIdentity &host =
+        mlir::rasp::runtime::detail::getHostIdentity();
+    os << "rasp-compiler object cache 1\0" << LLVM_VERSION_STRING << '\0'
+       << kRuntimeSourceDigest << '\0' << host.triple << '\0' << host.cpu
+       << '\0' << host.features << '\0' << entry << '\0'
+       << options.vectorizeMinWeightElements << '\0' << options.approximateMath
+       << '\0';
+    module.print(os);
+  }
+  return hash.final();
+}
+
+/// The entry kind of code at `optLevel` from the lowering with or without
+/// register-blocked kernels.
+static std::string objectKind(unsigned optLevel, bool kernels) {
+  return "O" + std::to_string(optLevel) + (kernels ? "-kernels" : "-plain");
+}
+
 FailureOr<std::unique_ptr<CompiledModel>>
 CompiledModel::compile(ModuleOp module, const CompileOptions &options,
                        CompileStats *stats, TimingScope *timing) {
   auto start = std::chrono::steady_clock::now();
   TimingScope noTiming;
-  TimingScope loweringTimer =
-      (timing ? *timing : noTiming).nest("lower to LLVM dialect");
+  TimingScope &parent = timing ? *timing : noTiming;
   MLIRContext *ctx = module.getContext();
   DialectRegistry registry;
   registerRuntimeDialects(registry);
@@ -187,6 +235,8 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   if (!func || failed(checkSignature(func, *impl)))
     return failure();
   std::string name = func.getSymName().str();
+  impl->packedName = detail::getPackedName(name);
+  impl->numThreads = std::max(1u, std::thread::hardware_concurrency());
 
   // The weights become arguments first: they are bound to the constants'
   // data, which must not reach the code.
@@ -214,7 +264,69 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
     }
   }
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  impl->workPerPosition = work / impl->maxPositions;
+  // Register-blocked kernels pay off only in optimised code; unoptimised
+  // they are just more code to generate.
+  bool kernels = options.vectorizeMatmuls && optLevel >= 2;
+  // A model compiled quickly tiers up later (CompileOptions::tierUpWork).
+  bool tiered = options.optLevel < 0 && optLevel < 2 && options.tierUpWork > 0;
+  if (tiered)
+    impl->tierUpWork = options.tierUpWork;
+  if (stats) {
+    stats->numWeightArguments = impl->weights.size();
+    stats->weightArgumentBytes = weightBytes;
+    stats->optLevel = optLevel;
+    stats->estimatedWork = work;
+  }
+  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> object,
+                  unsigned level) -> LogicalResult {
+    auto loaded = detail::loadObject(std::move(object), impl->packedName);
+    if (!loaded)
+      return emitError(module.getLoc(), "JIT linking failed: ")
+             << llvm::toString(loaded.takeError());
+    loaded->optLevel = level;
+    impl->code.push_back(std::move(*loaded));
+    impl->entry = impl->code.back().entry;
+    return success();
+  };
 
+  // The cache: the tier-up's code if there is one, else this level's.
+  std::shared_ptr<ObjectCache> cache = ObjectCache::open(options.cache);
+  ObjectCache::Key key{};
+  if (cache) {
+    TimingScope lookupTimer = parent.nest("cache lookup");
+    key = cacheKey(*clone, name, options);
+    std::unique_ptr<llvm::MemoryBuffer> object;
+    unsigned level = optLevel;
+    if (tiered) {
+      object = cache->lookup(key, objectKind(3, false));
+      level = object ? 3 : optLevel;
+    }
+    if (!object)
+      object = cache->lookup(key, objectKind(optLevel, kernels));
+    if (object) {
+      if (level != 3 && tiered) {
+        if (auto bitcode = cache->lookup(key, "bitcode-plain"))
+          impl->bitcode = bitcode->getBuffer().str();
+      }
+      lookupTimer.stop();
+      TimingScope linkTimer = parent.nest("link cached code");
+      if (failed(link(std::move(object), level)))
+        return failure();
+      if (level == 3)
+        impl->tierUpStarted = true;
+      if (stats) {
+        stats->cacheHit = true;
+        stats->jitSeconds = secondsSince(start);
+      }
+      impl->onTopTier = [cache, key](llvm::MemoryBufferRef object) {
+        cache->store(key, objectKind(3, false), object.getBuffer());
+      };
+      return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
+    }
+  }
+
+  TimingScope loweringTimer = parent.nest("lower to LLVM dialect");
   PassManager pm(ctx);
   // The input is verified; verifying after each of the pipeline's passes
   // cost a third of the lowering time. The pipeline ends with
@@ -222,9 +334,7 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   pm.enableVerifier(false);
   LowerToLLVMPipelineOptions lowering;
   lowering.weightArgumentMinElements = 0; // done above
-  // Register-blocked kernels pay off only in optimised code; unoptimised
-  // they are just more code to generate.
-  lowering.vectorizeMatmuls = options.vectorizeMatmuls && optLevel >= 2;
+  lowering.vectorizeMatmuls = kernels;
   lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
   buildLowerToLLVMPipeline(pm, lowering);
@@ -238,37 +348,29 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   loweringTimer.stop();
 
   start = std::chrono::steady_clock::now();
-  TimingScope jitTimer = (timing ? *timing : noTiming).nest("JIT compile");
+  TimingScope jitTimer = parent.nest("JIT compile");
   auto host = detail::getHostTarget(optLevel);
   if (!host)
     return emitError(module.getLoc(), "no target for the host: ")
            << llvm::toString(host.takeError());
-  // A model compiled quickly tiers up later (CompileOptions::tierUpWork).
-  bool tiered = options.optLevel < 0 && optLevel < 2 && options.tierUpWork > 0;
   auto object = detail::emitObject(*clone, name, optLevel, *host->machine,
                                    tiered ? &impl->bitcode : nullptr);
   if (!object)
     return emitError(module.getLoc(), "code generation failed: ")
            << llvm::toString(object.takeError());
-  auto loaded =
-      detail::loadObject(std::move(*object), detail::getPackedName(name));
-  if (!loaded)
-    return emitError(module.getLoc(), "JIT linking failed: ")
-           << llvm::toString(loaded.takeError());
-  loaded->optLevel = optLevel;
-  impl->packedName = detail::getPackedName(name);
-  impl->workPerPosition = work / impl->maxPositions;
-  impl->tierUpWork = options.tierUpWork;
-  impl->code.push_back(std::move(*loaded));
-  impl->entry = impl->code.back().entry;
-  impl->numThreads = std::max(1u, std::thread::hardware_concurrency());
+  if (cache) {
+    cache->store(key, objectKind(optLevel, kernels), (*object)->getBuffer());
+    if (tiered)
+      cache->store(key, "bitcode-plain", impl->bitcode);
+    impl->onTopTier = [cache, key](llvm::MemoryBufferRef object) {
+      cache->store(key, objectKind(3, false), object.getBuffer());
+    };
+  }
+  if (failed(link(std::move(*object), optLevel)))
+    return failure();
   if (stats) {
     stats->loweringSeconds = loweringSeconds;
     stats->jitSeconds = secondsSince(start);
-    stats->numWeightArguments = impl->weights.size();
-    stats->optLevel = optLevel;
-    stats->estimatedWork = work;
-    stats->weightArgumentBytes = weightBytes;
   }
   return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
 }

@@ -9,6 +9,7 @@
 #include "ObjectLoader.h"
 
 #include "BufferPool.h"
+#include "CodeGen.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -24,6 +25,7 @@ LoadedObject &LoadedObject::operator=(LoadedObject &&) = default;
 
 llvm::Expected<LoadedObject> mlir::rasp::runtime::detail::loadObject(
     std::unique_ptr<llvm::MemoryBuffer> object, llvm::StringRef entry) {
+  initializeNativeTarget();
   auto jit = llvm::orc::LLJITBuilder().create();
   if (!jit)
     return jit.takeError();

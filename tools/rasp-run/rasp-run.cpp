@@ -88,6 +88,12 @@ static cl::opt<std::string> compileOptionsOpt(
              "e.g. \"lookup-min-elements=0 sparse-min-elements=0\" (weight "
              "forms; see rasp-opt --help)"),
     cl::value_desc("OPTIONS"), cl::cat(runCategory));
+static cl::opt<bool> noCacheOpt(
+    "no-cache",
+    cl::desc("Compile the model even if its object code is in the "
+             "compilation cache, and store nothing there (also: environment "
+             "variable RASP_NO_CACHE=1; docs/runtime.md)"),
+    cl::cat(runCategory));
 static cl::opt<bool> timingOpt(
     "timing",
     cl::desc("Print the time of every stage (parse, each compiler pass, "
@@ -383,6 +389,7 @@ int main(int argc, char **argv) {
   if (failed(config))
     return 1;
   config->optimize = optimizeOpt;
+  config->useCache = !noCacheOpt;
   parseTimer.stop();
 
   // The compiled craft.model, for the export, the statistics and the trace.

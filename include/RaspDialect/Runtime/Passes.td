@@ -21,7 +21,9 @@ def OutlineWeightsPass : Pass<"rasp-outline-weights", "::mlir::func::FuncOp"> {
     argument. The JIT runtime binds each such argument to the data of its
     `rasp.weight` attribute at every call (no copy) and removes the
     attribute before code generation, so LLVM never sees the data and the
-    compile time does not grow with the weights.
+    compile time does not grow with the weights. Smaller `dense_resource`
+    constants become dense literals, so that the code does not depend on
+    the names of resource blobs.
 
     ```mlir
     // Before

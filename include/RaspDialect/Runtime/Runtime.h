@@ -31,6 +31,8 @@
 #ifndef RASPDIALECT_RUNTIME_RUNTIME_H
 #define RASPDIALECT_RUNTIME_RUNTIME_H
 
+#include "RaspDialect/Runtime/Cache.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 #include "mlir/Support/Timing.h"
@@ -81,8 +83,12 @@ struct CompileOptions {
   /// Constants with at least this many elements become function arguments
   /// bound to their data at run time; smaller ones stay in the code.
   int64_t weightArgumentMinElements = 64;
-  /// Print the LLVM-dialect module to stderr before JIT compilation.
+  /// Print the LLVM-dialect module to stderr before JIT compilation (not
+  /// when the code comes from the cache).
   bool dumpLLVMDialect = false;
+  /// The persistent compilation cache (Cache.h): object code of the same
+  /// model, options, CPU and compiler is loaded instead of compiled.
+  CacheOptions cache;
 };
 
 /// Wall-clock times of the compilation stages, in seconds.
@@ -91,10 +97,13 @@ struct CompileStats {
   double jitSeconds = 0;      ///< LLVM dialect to native code.
   int64_t numWeightArguments = 0;
   int64_t weightArgumentBytes = 0;
-  /// The optimisation level used (of the first tier) and the work estimate
-  /// it was chosen by.
+  /// The optimisation level chosen (of the first tier) and the work
+  /// estimate it was chosen by.
   unsigned optLevel = 0;
   int64_t estimatedWork = 0;
+  /// Whether the object code came from the cache (then loweringSeconds is
+  /// 0 and jitSeconds the time to look it up and link it).
+  bool cacheHit = false;
 };
 
 /// The optimisation level `options` choose for a model doing `work`
@@ -118,11 +127,12 @@ struct TokenBatch {
 /// CompiledModel.
 class CompiledModel {
 public:
-  /// Lowers a clone of `module` to LLVM and JIT-compiles it. Emits
-  /// diagnostics (at the offending op where there is one) and returns failure
-  /// if the module is not in the calling convention or does not lower.
-  /// With `timing`, the two stages are timed as its nested scopes "lower to
-  /// LLVM dialect" and "JIT compile".
+  /// Lowers a clone of `module` to LLVM and JIT-compiles it, or loads its
+  /// object code from the cache. Emits diagnostics (at the offending op
+  /// where there is one) and returns failure if the module is not in the
+  /// calling convention or does not lower. With `timing`, the stages are
+  /// timed as its nested scopes "cache lookup", then "link cached code" on a
+  /// hit, else "lower to LLVM dialect" and "JIT compile".
   static FailureOr<std::unique_ptr<CompiledModel>>
   compile(ModuleOp module, const CompileOptions &options = {},
           CompileStats *stats = nullptr, TimingScope *timing = nullptr);

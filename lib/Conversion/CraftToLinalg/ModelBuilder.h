@@ -69,7 +69,7 @@ public:
   Value addColumns(Value x, Value update, OpFoldResult offset);
   /// M x d <-> B x N x d. Rows are split with tensor.reshape: MLIR 22's
   /// expand-strided-metadata cannot split one dimension into two dynamic
-  /// ones (docs/runtime.md, section 5).
+  /// ones (docs/runtime.md, section 6).
   Value splitRows(Value x, Value batch, Value positions);
   Value joinRows(Value x);
 

@@ -58,9 +58,18 @@ struct OutlineWeightsPass
     for (arith::ConstantOp op : constants) {
       auto type = dyn_cast<RankedTensorType>(op.getType());
       auto value = dyn_cast<ElementsAttr>(op.getValue());
-      if (!type || !value || type.getNumElements() < minElements ||
-          !hasByteElements(type) || getWeightData(value).empty())
+      if (!type || !value || !hasByteElements(type) ||
+          getWeightData(value).empty())
         continue;
+      if (type.getNumElements() < minElements) {
+        // Small weights stay in the code, as literals: the code must not
+        // depend on the names of resource blobs (the compilation cache
+        // keys code by its text).
+        if (isa<DenseResourceElementsAttr>(value))
+          op.setValueAttr(
+              DenseElementsAttr::getFromRawBuffer(type, getWeightData(value)));
+        continue;
+      }
       BlockArgument &arg = argumentOf[value];
       if (!arg) {
         unsigned index = func.getNumArguments();

@@ -125,9 +125,11 @@ mlir::rasp::createCompiledExecutor(ProgramOp program, Value output,
       numTokenIds.getInt() != static_cast<int64_t>(config.vocab.size()) + 1)
     return func.emitError("the model's token ids do not match the vocabulary");
 
+  runtime::CompileOptions options = getCompiledModeOptions();
+  options.cache.enabled = config.useCache;
   FailureOr<std::unique_ptr<runtime::CompiledModel>> model =
-      runtime::CompiledModel::compile(*module, getCompiledModeOptions(),
-                                      /*stats=*/nullptr, &timing);
+      runtime::CompiledModel::compile(*module, options, /*stats=*/nullptr,
+                                      &timing);
   if (failed(model))
     return failure();
   return std::unique_ptr<Executor>(

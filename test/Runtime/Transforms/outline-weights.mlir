@@ -33,3 +33,26 @@ func.func private @helper() -> tensor<4xf32> {
   %w = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
   return %w : tensor<4xf32>
 }
+
+// -----
+
+// A small dense_resource constant becomes a literal; a large one an
+// argument.
+// CHECK-LABEL: func.func @resources
+// CHECK-SAME:    %{{.*}}: tensor<4xf32> {bufferization.writable = false, rasp.weight = dense_resource<big> : tensor<4xf32>}
+// CHECK:         arith.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+func.func @resources(%tokens: tensor<?x?xi32>, %lengths: tensor<?xi32>) {
+  %small = arith.constant dense_resource<small> : tensor<2xf32>
+  %big = arith.constant dense_resource<big> : tensor<4xf32>
+  "test.use"(%small, %big) : (tensor<2xf32>, tensor<4xf32>) -> ()
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      small: "0x040000000000803F00000040",
+      big: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}

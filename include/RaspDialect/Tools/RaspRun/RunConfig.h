@@ -40,6 +40,9 @@ struct RunConfig {
   /// Compile with the model-size optimisations (docs/Fusion.md); off, one
   /// MLP per op as Tracr.
   bool optimize = true;
+  /// Load and store compiled code in the compilation cache (the compiled
+  /// mode; docs/runtime.md).
+  bool useCache = true;
 };
 
 /// The text a token of value `v` is written as: a string's own text, Python's
