@@ -8,8 +8,6 @@
 
 #include "ModelBuilder.h"
 
-#include "RaspDialect/Runtime/Runtime.h"
-
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -51,9 +49,9 @@ mlir::rasp::convertModelToLinalg(craft::ModelOp model,
       builder, model.getLoc(), model.getSymName(),
       builder.getFunctionType({tokensType, lengthsType}, {resultType}));
   func.addEntryBlock();
-  func->setAttr(runtime::kNumTokenIdsAttr,
+  func->setAttr(kNumTokenIdsAttr,
                 builder.getI64IntegerAttr(m.embedding.numTokenIds));
-  func->setAttr(runtime::kMaxPositionsAttr,
+  func->setAttr(kMaxPositionsAttr,
                 builder.getI64IntegerAttr(m.embedding.numPositions));
   func->setAttr(kTokenLabelsAttr,
                 stringArray(builder, m.embedding.tokenLabels));
