@@ -2,37 +2,32 @@
 //
 // The driver of the `rasp-run` contract (docs: shared spec rasp-run.md):
 // load a program, pick the parameters, then for each input line print the
-// output sequence as JSON. Everything but the plumbing lives in libraries:
-// RunConfig/SequenceIO (selection, parameters, encoding, printing) and the
-// Executors (interpreter, craft evaluator, compiled model, traced forward
-// pass), ModelTools (the compiled craft.model) and the safetensors export.
+// output sequence as JSON. Everything but the command line and the printing
+// is the driver's (lib/Driver): loading, selection, parameters, encoding,
+// the executors (interpreter, craft evaluator, compiled model, traced
+// forward pass), the compiled craft.model and the safetensors export.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
-#include "RaspDialect/InitAll.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Target/Safetensors/TransformerWeights.h"
-#include "RaspDialect/Tools/RaspRun/Executor.h"
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
-#include "RaspDialect/Tools/RaspRun/SequenceIO.h"
+#include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Driver/Executor.h"
+#include "RaspDialect/Driver/SequenceIO.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("rasp-run options");
@@ -136,27 +131,12 @@ static void reportError(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "rasp-run") << message << "\n";
 }
 
-/// Loads the program file into a module, dispatching on the extension. A
-/// `.rasp` source is imported with the command-line parameters (they type
-/// `tokens`) and `--output` already applied.
-static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
-                                        MLIRContext *context,
-                                        const RunOverrides &overrides) {
-  if (llvm::sys::path::extension(programFile) != ".rasp")
-    return parseSourceFile<ModuleOp>(sourceMgr, context);
-  ImportRASPOptions options;
-  options.vocab = overrides.vocab;
-  options.maxSeqLen = overrides.maxSeqLen;
-  options.bos = overrides.bos;
-  options.causal = overrides.causal.value_or(false);
-  if (outputOpt.getNumOccurrences())
-    options.outputName = outputOpt;
-  return importRASP(sourceMgr, context, options);
-}
-
-/// The command-line overrides of the program's compile parameters.
-static FailureOr<RunOverrides> getOverrides() {
-  RunOverrides overrides;
+/// The driver options the command line gives: the compile parameters, the
+/// program and output names, --optimize and --compile-options, the export
+/// limit and the trace format.
+static FailureOr<DriverOptions> getDriverOptions() {
+  DriverOptions options;
+  RunOverrides &overrides = options.parameters;
   if (vocabOpt.getNumOccurrences()) {
     llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(vocabOpt);
     if (!vocab) {
@@ -171,7 +151,21 @@ static FailureOr<RunOverrides> getOverrides() {
     overrides.bos = bosOpt;
   if (causalOpt.getNumOccurrences())
     overrides.causal = causalOpt;
-  return overrides;
+  options.programName = programOpt;
+  if (outputOpt.getNumOccurrences())
+    options.outputName = outputOpt;
+  // --optimize=false first, so that --compile-options may turn single
+  // optimisations on again.
+  if (!optimizeOpt)
+    options.disableOptimizations();
+  if (llvm::Error error = options.parsePipelineOptions(compileOptionsOpt)) {
+    reportError(llvm::toString(std::move(error)));
+    return failure();
+  }
+  options.exportMaxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
+                           << 20;
+  options.trace.raw = traceRawOpt;
+  return options;
 }
 
 /// The input sequences: the --input values, else the lines of stdin.
@@ -259,50 +253,33 @@ static LogicalResult checkModelOptions(Mode mode, bool tracing) {
 
 /// The executor of `mode`.
 static FailureOr<std::unique_ptr<Executor>>
-createExecutor(Mode mode, ProgramOp program, Value output,
-               const RunConfig &config, TimingScope &timing) {
+createExecutor(Mode mode, const LoadedProgram &program,
+               const DriverOptions &options, TimingScope &timing) {
   switch (mode) {
   case Mode::Interpret:
-    return createInterpreterExecutor(program, output, config);
+    return createInterpreterExecutor(program);
   case Mode::Craft:
-    return createCraftExecutor(program, output, config, compileOptionsOpt);
+    return createCraftExecutor(program, options);
   case Mode::Compiled:
     break;
   }
-  return createCompiledExecutor(program, output, config, timing,
-                                compileOptionsOpt);
-}
-
-/// The --trace executor on the compiled craft.model, with the arithmetic of
-/// the compiled mode's --compile-options.
-static FailureOr<std::unique_ptr<Executor>>
-createTracer(CraftModelModule model, const RunConfig &config,
-             ProgramOp program) {
-  FailureOr<trace::ForwardOptions> forwardOptions =
-      getForwardOptions(compileOptionsOpt, program.getLoc());
-  if (failed(forwardOptions))
+  FailureOr<std::unique_ptr<CompiledProgram>> compiled =
+      CompiledProgram::compile(program, options, &timing);
+  if (failed(compiled))
     return failure();
-  trace::TraceOptions traceOptions;
-  traceOptions.raw = traceRawOpt;
-  return createTraceExecutor(std::move(model), config, *forwardOptions,
-                             traceOptions);
+  return std::unique_ptr<Executor>(std::move(*compiled));
 }
 
 /// --export and --model-stats on the compiled craft.model. Fails after
 /// reporting an error; nothing is written then.
-static LogicalResult inspectModel(craft::ModelOp model) {
+static LogicalResult inspectModel(craft::ModelOp model,
+                                  const DriverOptions &options) {
   if (exportOpt.getNumOccurrences()) {
-    safetensors::TransformerWeightsOptions options;
-    options.maxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
-                       << 20;
-    FailureOr<safetensors::File> weights =
-        safetensors::buildTransformerWeights(model, options);
+    FailureOr<safetensors::File> weights = buildSafetensors(model, options);
     if (failed(weights))
       return failure();
-    if (llvm::Error error = safetensors::writeFileAtomically(
-            exportOpt, forceOpt, [&](llvm::raw_ostream &os) {
-              return safetensors::write(*weights, os);
-            })) {
+    if (llvm::Error error =
+            writeSafetensorsFile(*weights, exportOpt, forceOpt)) {
       reportError(llvm::toString(std::move(error)));
       return failure();
     }
@@ -326,8 +303,8 @@ int main(int argc, char **argv) {
       "rasp-run: run a RASP program on input sequences, one JSON array of "
       "outputs per input\n");
 
-  FailureOr<RunOverrides> overrides = getOverrides();
-  if (failed(overrides))
+  FailureOr<DriverOptions> options = getDriverOptions();
+  if (failed(options))
     return 1;
   Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
   bool tracing = traceOpt || traceRawOpt;
@@ -355,7 +332,7 @@ int main(int argc, char **argv) {
   }
 
   DialectRegistry registry;
-  registerAllDialects(registry);
+  registerDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   // Diagnostics point at the source; a dump of the op in generic form after
@@ -365,38 +342,22 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = loadModule(sourceMgr, &context, *overrides);
-  if (!module)
-    return 1;
-  FailureOr<ProgramOp> program = selectProgram(*module, programOpt);
+  FailureOr<LoadedProgram> program = loadProgram(sourceMgr, &context, *options);
   if (failed(program))
     return 1;
-  Value output = program->getOutput();
-  bool isSource = llvm::sys::path::extension(programFile) == ".rasp";
-  if (outputOpt.getNumOccurrences() && !isSource) {
-    FailureOr<Value> named = selectOutputByName(*program, outputOpt);
-    if (failed(named))
-      return 1;
-    output = *named;
-  }
-  FailureOr<RunConfig> config = resolveRunConfig(*program, *overrides);
-  if (failed(config))
-    return 1;
-  config->optimize = optimizeOpt;
   parseTimer.stop();
 
   // The compiled craft.model, for the export, the statistics and the trace.
-  std::optional<CraftModelModule> craftModel;
+  std::optional<CraftModel> craftModel;
   if (inspecting || tracing) {
-    TimingScope scope = root.nest("compile to craft model");
-    FailureOr<CraftModelModule> compiled = compileToCraftModel(
-        *program, output, *config, scope, compileOptionsOpt);
+    FailureOr<CraftModel> compiled =
+        compileToCraftModel(*program, *options, &root);
     if (failed(compiled))
       return 1;
     craftModel = std::move(*compiled);
   }
   if (inspecting) {
-    if (failed(inspectModel(craftModel->model)))
+    if (failed(inspectModel(craftModel->model, *options)))
       return 1;
     // Given alone, they do not read inputs.
     if (inputOpts.empty() && !tracing) {
@@ -406,17 +367,19 @@ int main(int argc, char **argv) {
   }
 
   FailureOr<std::unique_ptr<Executor>> executor =
-      tracing ? createTracer(std::move(*craftModel), *config, *program)
-              : createExecutor(mode, *program, output, *config, root);
+      tracing ? createTraceExecutor(std::move(*craftModel), program->config,
+                                    *options)
+              : createExecutor(mode, *program, *options, root);
   if (failed(executor))
     return 1;
 
   FailureOr<std::vector<std::string>> inputs = readInputs();
   if (failed(inputs))
     return 1;
-  bool numerical = cast<SOpType>(output.getType()).isNumerical();
+  bool numerical = cast<SOpType>(program->output.getType()).isNumerical();
   TimingScope runTimer = root.nest("run");
-  LogicalResult ran = runInputs(**executor, *config, numerical, *inputs);
+  LogicalResult ran =
+      runInputs(**executor, program->config, numerical, *inputs);
   // The timing report (stderr) follows every output line.
   llvm::outs().flush();
   return failed(ran) ? 1 : 0;

@@ -1,22 +1,18 @@
 //===- LibraryModelsTest.cpp - Compiled library models against RASP ------===//
 //
 // Every Tracr library program, as Tracr builds it (test/Interpreter/lib) and
-// as the frontend imports it (examples/*.rasp), compiled by rasp-run's craft
-// mode with and without the model-size optimisations (docs/Fusion.md), with
+// as the frontend imports it (examples/*.rasp), compiled by the driver's craft
+// executor with and without the model-size optimisations (docs/Fusion.md), with
 // and without causal masks, run in float32 on every input up to a length
 // (at most kMaxInputs inputs, whole lengths): each output equals the
 // reference interpreter's wherever the interpreter has one.
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/InitAll.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Tools/RaspRun/Executor.h"
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "RaspDialect/Driver/Executor.h"
 #include "Support/LibraryPrograms.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include "gtest/gtest.h"
@@ -25,6 +21,7 @@
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 namespace {
 
@@ -77,7 +74,7 @@ class LibraryModelsTest : public ::testing::TestWithParam<Case> {
 protected:
   LibraryModelsTest() {
     DialectRegistry registry;
-    registerAllDialects(registry);
+    registerDialects(registry);
     context.appendDialectRegistry(registry);
     context.loadAllAvailableDialects();
   }
@@ -93,40 +90,28 @@ TEST_P(LibraryModelsTest, ModelEqualsTheInterpreter) {
       ADD_FAILURE() << d.str();
     return success();
   });
-  RunOverrides overrides;
-  overrides.vocab = llvm::cantFail(parseVocabList(c.program.vocab));
-  overrides.maxSeqLen = c.program.maxSeqLen;
-  overrides.causal = c.causal;
+  DriverOptions options;
+  options.parameters.vocab = llvm::cantFail(parseVocabList(c.program.vocab));
+  options.parameters.maxSeqLen = c.program.maxSeqLen;
+  options.parameters.causal = c.causal;
+  if (!c.optimize)
+    options.disableOptimizations();
 
-  OwningOpRef<ModuleOp> module;
-  std::string root = RASP_SOURCE_DIR;
-  if (c.rasp) {
-    std::string path = root + "/examples/" + c.program.name + ".rasp";
-    llvm::SourceMgr sourceMgr;
-    std::string included;
-    unsigned id = sourceMgr.AddIncludeFile(path, llvm::SMLoc(), included);
-    ASSERT_NE(id, 0u) << path;
-    ImportRASPOptions options;
-    options.vocab = overrides.vocab;
-    options.maxSeqLen = overrides.maxSeqLen;
-    options.causal = c.causal;
-    module = importRASP(sourceMgr, &context, options);
-  } else {
-    module = parseSourceFile<ModuleOp>(
-        rasp::test::libraryProgramPath(c.program.name), &context);
-  }
-  ASSERT_TRUE(module);
-  FailureOr<ProgramOp> program = selectProgram(*module, "");
+  std::string path = c.rasp ? std::string(RASP_SOURCE_DIR) + "/examples/" +
+                                  c.program.name + ".rasp"
+                            : rasp::test::libraryProgramPath(c.program.name);
+  llvm::SourceMgr sourceMgr;
+  std::string included;
+  unsigned id = sourceMgr.AddIncludeFile(path, llvm::SMLoc(), included);
+  ASSERT_NE(id, 0u) << path;
+  FailureOr<LoadedProgram> program = loadProgram(sourceMgr, &context, options);
   ASSERT_TRUE(succeeded(program));
-  FailureOr<RunConfig> config = resolveRunConfig(*program, overrides);
-  ASSERT_TRUE(succeeded(config));
-  config->optimize = c.optimize;
+  const RunConfig *config = &program->config;
 
-  Value output = program->getOutput();
   FailureOr<std::unique_ptr<Executor>> interpreter =
-      createInterpreterExecutor(*program, output, *config);
+      createInterpreterExecutor(*program);
   FailureOr<std::unique_ptr<Executor>> model =
-      createCraftExecutor(*program, output, *config);
+      createCraftExecutor(*program, options);
   ASSERT_TRUE(succeeded(interpreter) && succeeded(model));
 
   std::vector<TokenIds> inputs = rasp::test::allTokenIdSequences<TokenIds>(

@@ -1,21 +1,21 @@
-//===- Executor.cpp - Interpreter and craft-evaluator modes ---------------===//
+//===- Executor.cpp - The interpreter and the craft evaluator -------------===//
 
-#include "RaspDialect/Tools/RaspRun/Executor.h"
+#include "RaspDialect/Driver/Executor.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
 #include "RaspDialect/Dialect/Craft/Transforms/AllocateLayers.h"
 #include "RaspDialect/Interpreter/Interpreter.h"
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
 
 #include <cstdio>
 #include <cstdlib>
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 Executor::~Executor() = default;
 
-PyValue mlir::rasp::float32Value(float value) {
+PyValue mlir::rasp::driver::float32Value(float value) {
   char buf[32];
   for (int precision = 1; precision <= 9; ++precision) {
     std::snprintf(buf, sizeof(buf), "%.*g", precision,
@@ -24,6 +24,20 @@ PyValue mlir::rasp::float32Value(float value) {
       break;
   }
   return PyValue::real(std::strtod(buf, nullptr));
+}
+
+std::string mlir::rasp::driver::checkTokenIds(llvm::ArrayRef<unsigned> ids,
+                                              const RunConfig &config) {
+  if (static_cast<int64_t>(ids.size()) > config.maxSeqLen)
+    return "the input has " + std::to_string(ids.size()) +
+           " tokens, more than the maximum sequence length " +
+           std::to_string(config.maxSeqLen);
+  for (auto [position, id] : llvm::enumerate(ids))
+    if (id >= config.vocab.size())
+      return "token id " + std::to_string(id) + " at position " +
+             std::to_string(position) + " is not below the vocabulary size " +
+             std::to_string(config.vocab.size());
+  return "";
 }
 
 /// The token values of an input.
@@ -46,6 +60,9 @@ public:
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
     std::vector<RunResult> results(inputs.size());
     for (auto [ids, result] : llvm::zip(inputs, results)) {
+      result.error = checkTokenIds(ids, config);
+      if (!result.error.empty())
+        continue;
       InterpretError error{program.getLoc(), ""};
       FailureOr<std::vector<PyValue>> values =
           interpreter.run(tokenValues(ids, config), config.causal, &error);
@@ -76,6 +93,9 @@ public:
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
     std::vector<RunResult> results(inputs.size());
     for (auto [ids, result] : llvm::zip(inputs, results)) {
+      result.error = checkTokenIds(ids, config);
+      if (!result.error.empty())
+        continue;
       llvm::Expected<std::vector<PyValue>> values =
           evaluator.runAndDecode<float>(tokenValues(ids, config));
       if (!values) {
@@ -103,22 +123,19 @@ private:
 } // namespace
 
 FailureOr<std::unique_ptr<Executor>>
-mlir::rasp::createInterpreterExecutor(ProgramOp program, Value output,
-                                      const RunConfig &config) {
-  FailureOr<Interpreter> interpreter = Interpreter::get(program, output);
+mlir::rasp::driver::createInterpreterExecutor(const LoadedProgram &program) {
+  FailureOr<Interpreter> interpreter =
+      Interpreter::get(program.program, program.output);
   if (failed(interpreter))
     return failure();
-  return std::unique_ptr<Executor>(
-      new InterpreterExecutor(std::move(*interpreter), program, config));
+  return std::unique_ptr<Executor>(new InterpreterExecutor(
+      std::move(*interpreter), program.program, program.config));
 }
 
 FailureOr<std::unique_ptr<Executor>>
-mlir::rasp::createCraftExecutor(ProgramOp program, Value output,
-                                const RunConfig &config,
-                                StringRef pipelineOptions) {
-  TimingScope noTiming;
-  FailureOr<CraftModelModule> compiled =
-      compileToCraftModel(program, output, config, noTiming, pipelineOptions);
+mlir::rasp::driver::createCraftExecutor(const LoadedProgram &program,
+                                        const DriverOptions &options) {
+  FailureOr<CraftModel> compiled = compileToCraftModel(program, options);
   if (failed(compiled))
     return failure();
   // The evaluator runs programs: the model's components in layer order.
@@ -128,7 +145,8 @@ mlir::rasp::createCraftExecutor(ProgramOp program, Value output,
       craft::ProgramEvaluator::get(flat);
   if (failed(evaluator))
     return failure();
+  bool numerical = cast<SOpType>(program.output.getType()).isNumerical();
   return std::unique_ptr<Executor>(
       new CraftExecutor(std::move(compiled->module), std::move(*evaluator),
-                        config, cast<SOpType>(output.getType()).isNumerical()));
+                        program.config, numerical));
 }

@@ -1,14 +1,14 @@
-//===- RunConfig.h - Program and parameter choice for rasp-run --*- C++ -*-===//
+//===- RunConfig.h - Program, output and parameter choice -------*- C++ -*-===//
 //
-// What `rasp-run` decides before running anything, shared by the interpreter
-// and the compiled mode: which program and output SOp to run, and the compile
-// parameters (vocabulary, max-seq-len, BOS, causal) from the program's
-// attributes and the command-line overrides, checked against the program.
+// What the driver decides before compiling or running anything: which
+// program and output SOp, and the compile parameters (vocabulary,
+// max-seq-len, BOS, causal) from the program's attributes and the given
+// overrides, checked against the program.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RASPDIALECT_TOOLS_RASPRUN_RUNCONFIG_H
-#define RASPDIALECT_TOOLS_RASPRUN_RUNCONFIG_H
+#ifndef RASPDIALECT_DRIVER_RUNCONFIG_H
+#define RASPDIALECT_DRIVER_RUNCONFIG_H
 
 #include "RaspDialect/Dialect/RASP/IR/RASPOps.h"
 #include "RaspDialect/Semantics/PyValue.h"
@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-namespace mlir::rasp {
+namespace mlir::rasp::driver {
 
-/// Compile parameters given on the command line. Each one that is set
-/// replaces the program attribute of the same name.
+/// Compile parameters given by the user (rasp-run's command line). Each one
+/// that is set replaces the program attribute of the same name.
 struct RunOverrides {
   std::optional<std::vector<PyValue>> vocab;
   std::optional<int64_t> maxSeqLen;
@@ -37,9 +37,6 @@ struct RunConfig {
   int64_t maxSeqLen = 0;
   std::string bos;
   bool causal = false;
-  /// Compile with the model-size optimisations (docs/Fusion.md); off, one
-  /// MLP per op as Tracr.
-  bool optimize = true;
 };
 
 /// The text a token of value `v` is written as: a string's own text, Python's
@@ -66,6 +63,6 @@ FailureOr<Value> selectOutputByName(ProgramOp program, llvm::StringRef name);
 FailureOr<RunConfig> resolveRunConfig(ProgramOp program,
                                       const RunOverrides &overrides);
 
-} // namespace mlir::rasp
+} // namespace mlir::rasp::driver
 
-#endif // RASPDIALECT_TOOLS_RASPRUN_RUNCONFIG_H
+#endif // RASPDIALECT_DRIVER_RUNCONFIG_H

@@ -1,18 +1,19 @@
-//===- RunConfig.cpp - Program and parameter selection for rasp-run -------===//
+//===- RunConfig.cpp - Program, output and parameter selection ------------===//
 
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "RaspDialect/Driver/RunConfig.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
-std::string mlir::rasp::printedForm(const PyValue &v) {
+std::string mlir::rasp::driver::printedForm(const PyValue &v) {
   return v.isStr() ? v.getStr() : v.repr();
 }
 
 llvm::Expected<std::vector<PyValue>>
-mlir::rasp::parseVocabList(llvm::StringRef list) {
+mlir::rasp::driver::parseVocabList(llvm::StringRef list) {
   if (list.empty())
     return llvm::createStringError("the vocabulary is empty");
   std::vector<PyValue> vocab;
@@ -26,8 +27,8 @@ mlir::rasp::parseVocabList(llvm::StringRef list) {
   return vocab;
 }
 
-FailureOr<ProgramOp> mlir::rasp::selectProgram(ModuleOp module,
-                                               llvm::StringRef name) {
+FailureOr<ProgramOp> mlir::rasp::driver::selectProgram(ModuleOp module,
+                                                       llvm::StringRef name) {
   auto programs = llvm::to_vector(module.getOps<ProgramOp>());
   if (!name.empty()) {
     for (ProgramOp program : programs)
@@ -57,8 +58,8 @@ static bool isNamed(Location loc, llvm::StringRef name) {
   return false;
 }
 
-FailureOr<Value> mlir::rasp::selectOutputByName(ProgramOp program,
-                                                llvm::StringRef name) {
+FailureOr<Value> mlir::rasp::driver::selectOutputByName(ProgramOp program,
+                                                        llvm::StringRef name) {
   Value sop;
   bool namesSelector = false;
   for (Operation &op : program.getBody().front()) {
@@ -99,7 +100,8 @@ static LogicalResult checkTokenTypes(ProgramOp program,
 }
 
 FailureOr<RunConfig>
-mlir::rasp::resolveRunConfig(ProgramOp program, const RunOverrides &overrides) {
+mlir::rasp::driver::resolveRunConfig(ProgramOp program,
+                                     const RunOverrides &overrides) {
   RunConfig config;
   Location loc = program.getLoc();
   if (overrides.vocab) {

@@ -1,23 +1,23 @@
-//===- TraceExecutor.cpp - rasp-run --trace -------------------------------===//
+//===- TraceExecutor.cpp - The traced forward pass ------------------------===//
 //
 // Runs each input through the recorded float32 forward pass of the model the
-// compiled mode JIT-compiles (same craft.model, same assembly, same math) and
-// keeps its trace document. Token ids are vocabulary indices with BOS id V
-// at position 0, as in the compiled mode.
+// compiled program JIT-compiles (same craft.model, same assembly, same math)
+// and keeps its trace document (rasp-run --trace). Token ids are vocabulary
+// indices with BOS id V at position 0, as in the compiled program.
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
-
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
+#include "RaspDialect/Driver/Executor.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 namespace {
 class TraceExecutor : public Executor {
 public:
-  TraceExecutor(CraftModelModule model, craft::AssembledModel assembled,
+  TraceExecutor(CraftModel model, craft::AssembledModel assembled,
                 trace::TraceLayout layout, const RunConfig &config,
                 const trace::ForwardOptions &forwardOptions,
                 const trace::TraceOptions &traceOptions)
@@ -28,7 +28,7 @@ public:
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override;
 
 private:
-  CraftModelModule model;
+  CraftModel model;
   craft::AssembledModel assembled;
   trace::TraceLayout layout;
   RunConfig config;
@@ -40,6 +40,9 @@ private:
 std::vector<RunResult> TraceExecutor::run(llvm::ArrayRef<TokenIds> inputs) {
   std::vector<RunResult> results(inputs.size());
   for (auto [ids, result] : llvm::zip(inputs, results)) {
+    result.error = checkTokenIds(ids, config);
+    if (!result.error.empty())
+      continue;
     std::vector<int64_t> withBos = {assembled.embedding.getBosId()};
     trace::TraceInput input;
     input.bos = config.bos;
@@ -61,10 +64,8 @@ std::vector<RunResult> TraceExecutor::run(llvm::ArrayRef<TokenIds> inputs) {
   return results;
 }
 
-FailureOr<std::unique_ptr<Executor>>
-mlir::rasp::createTraceExecutor(CraftModelModule model, const RunConfig &config,
-                                const trace::ForwardOptions &forwardOptions,
-                                const trace::TraceOptions &traceOptions) {
+FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
+    CraftModel model, const RunConfig &config, const DriverOptions &options) {
   FailureOr<craft::AssembledModel> assembled =
       craft::assembleModel(model.model);
   if (failed(assembled))
@@ -82,7 +83,10 @@ mlir::rasp::createTraceExecutor(CraftModelModule model, const RunConfig &config,
   if (!sameVocab)
     return model.model.emitError(
         "the model's token ids do not match the vocabulary");
+  // The arithmetic of the compiled program's weight forms.
+  trace::ForwardOptions forwardOptions;
+  forwardOptions.lookupMinElements = options.pipeline.lookupMinElements;
   return std::unique_ptr<Executor>(new TraceExecutor(
       std::move(model), std::move(*assembled), std::move(*layout), config,
-      forwardOptions, traceOptions));
+      forwardOptions, options.trace));
 }

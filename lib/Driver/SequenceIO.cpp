@@ -1,11 +1,12 @@
-//===- SequenceIO.cpp - Input encoding and output printing of rasp-run ----===//
+//===- SequenceIO.cpp - Input encoding and output printing ----------------===//
 
-#include "RaspDialect/Tools/RaspRun/SequenceIO.h"
+#include "RaspDialect/Driver/SequenceIO.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 TokenEncoder::TokenEncoder(const RunConfig &config)
     : bos(config.bos), maxSeqLen(config.maxSeqLen) {
@@ -42,7 +43,8 @@ TokenEncoder::encode(llvm::StringRef line) const {
   return ids;
 }
 
-std::vector<std::string> mlir::rasp::splitInputLines(llvm::StringRef text) {
+std::vector<std::string>
+mlir::rasp::driver::splitInputLines(llvm::StringRef text) {
   std::vector<std::string> lines;
   while (!text.empty()) {
     auto [line, rest] = text.split('\n');
@@ -52,9 +54,9 @@ std::vector<std::string> mlir::rasp::splitInputLines(llvm::StringRef text) {
   return lines;
 }
 
-void mlir::rasp::printJSONSequence(llvm::raw_ostream &os,
-                                   llvm::ArrayRef<PyValue> values,
-                                   bool numerical) {
+void mlir::rasp::driver::printJSONSequence(llvm::raw_ostream &os,
+                                           llvm::ArrayRef<PyValue> values,
+                                           bool numerical) {
   os << '[';
   llvm::interleave(
       values, os,

@@ -1,11 +1,12 @@
 //===- RunSupportTest.cpp - rasp-run's encoding and printing --------------===//
 
-#include "RaspDialect/Tools/RaspRun/SequenceIO.h"
+#include "RaspDialect/Driver/SequenceIO.h"
 
 #include "gtest/gtest.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 namespace {
 

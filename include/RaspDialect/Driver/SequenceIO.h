@@ -6,15 +6,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RASPDIALECT_TOOLS_RASPRUN_SEQUENCEIO_H
-#define RASPDIALECT_TOOLS_RASPRUN_SEQUENCEIO_H
+#ifndef RASPDIALECT_DRIVER_SEQUENCEIO_H
+#define RASPDIALECT_DRIVER_SEQUENCEIO_H
 
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "RaspDialect/Driver/RunConfig.h"
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
-namespace mlir::rasp {
+namespace mlir::rasp::driver {
 
 /// Maps input lines to token indices into `RunConfig::vocab`.
 class TokenEncoder {
@@ -42,6 +42,6 @@ std::vector<std::string> splitInputLines(llvm::StringRef text);
 void printJSONSequence(llvm::raw_ostream &os, llvm::ArrayRef<PyValue> values,
                        bool numerical);
 
-} // namespace mlir::rasp
+} // namespace mlir::rasp::driver
 
-#endif // RASPDIALECT_TOOLS_RASPRUN_SEQUENCEIO_H
+#endif // RASPDIALECT_DRIVER_SEQUENCEIO_H
