@@ -17,6 +17,12 @@ config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
 config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+# External projects built against the installed compiler (test/Install):
+# the compilers and MLIR the compiler was built with.
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(("%host_cxx", config.host_cxx))
+config.substitutions.append(("%mlir_dir", config.mlir_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
