@@ -2,7 +2,9 @@
 #
 # `cmake --install build --prefix P` installs
 #   P/include/RaspDialect/...          public headers, ODS and generated .inc
+#   P/include/rasp-c/...               the C API
 #   P/lib/lib*.a                       the libraries (add_rasp_library)
+#   P/lib/libRASPCAPI.so               the C API library
 #   P/bin/rasp-{run,opt,translate,jit} the tools
 #   P/lib/cmake/RASPCompiler/          RASPCompilerConfig.cmake, the targets
 # so that an external project writes find_package(RASPCompiler) and links
@@ -38,6 +40,11 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/RaspDialect
   PATTERN "*.def"
   PATTERN "*.h"
   PATTERN "*.td")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/rasp-c
+  DESTINATION include
+  COMPONENT rasp-headers
+  FILES_MATCHING
+  PATTERN "*.h")
 install(DIRECTORY ${PROJECT_BINARY_DIR}/include/RaspDialect
   DESTINATION include
   COMPONENT rasp-headers

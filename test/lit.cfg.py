@@ -23,6 +23,7 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%host_cxx", config.host_cxx))
 config.substitutions.append(("%mlir_dir", config.mlir_dir))
+config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -30,7 +31,7 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "mlir-opt", "mlir-runner"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-capi-test", "mlir-opt", "mlir-runner"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)
