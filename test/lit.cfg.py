@@ -31,7 +31,7 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-capi-test", "mlir-opt", "mlir-runner"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-capi-test", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)

@@ -109,6 +109,16 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
       llvm::cl::desc("W_QK blocks between categorical subspaces with at "
                      "least this many entries are looked up (0: never)"),
       llvm::cl::init(1 << 16)};
+  Option<int64_t> batchSize{
+      *this, "batch-size",
+      llvm::cl::desc("a static batch size for the function's signature "
+                     "(0: dynamic)"),
+      llvm::cl::init(0)};
+  Option<bool> reshapeDynamicSplits{
+      *this, "reshape-dynamic-splits",
+      llvm::cl::desc("tensor.reshape where batch and positions are both "
+                     "dynamic (false: tensor.expand_shape everywhere)"),
+      llvm::cl::init(true)};
 };
 
 /// From `rasp.program`s to tensor IR in the runtime's calling convention:

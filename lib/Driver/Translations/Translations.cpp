@@ -10,6 +10,7 @@
 #include "RaspDialect/Driver/Driver.h"
 #include "RaspDialect/Target/ImportRASP.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -26,6 +27,16 @@ struct DriverTranslationOptions {
       llvm::cl::desc("Options of the --rasp-to-linalg pipeline (weight forms, "
                      "optimisations, e.g. \"resource-min-elements=1000000\")"),
       llvm::cl::init("")};
+  llvm::cl::opt<std::string> functionName{
+      "function-name",
+      llvm::cl::desc("--rasp-to-tensor-ir: the name of the model function "
+                     "(default: the program's; a .rasp source's is main)"),
+      llvm::cl::init("")};
+  llvm::cl::opt<bool> emitBytecode{
+      "emit-bytecode",
+      llvm::cl::desc("--rasp-to-tensor-ir: write MLIR bytecode instead of "
+                     "text"),
+      llvm::cl::init(false)};
 };
 
 DriverTranslationOptions &driverTranslationOptions() {
@@ -43,8 +54,9 @@ static FailureOr<DriverOptions> getDriverOptions(Location loc) {
   options.parameters.bos = p.bos;
   options.parameters.causal = p.causal;
   options.outputName = p.outputName;
-  if (llvm::Error error = options.parsePipelineOptions(
-          driverTranslationOptions().pipelineOptions))
+  DriverTranslationOptions &cl = driverTranslationOptions();
+  options.functionName = cl.functionName;
+  if (llvm::Error error = options.parsePipelineOptions(cl.pipelineOptions))
     return emitError(loc, llvm::toString(std::move(error)));
   return options;
 }
@@ -62,6 +74,8 @@ static LogicalResult exportTensorIR(llvm::SourceMgr &sourceMgr,
       compileToTensorIR(*program, *options);
   if (failed(module))
     return failure();
+  if (driverTranslationOptions().emitBytecode)
+    return writeBytecodeToFile(**module, os);
   (*module)->print(os);
   return success();
 }

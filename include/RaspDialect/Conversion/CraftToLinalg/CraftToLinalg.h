@@ -37,6 +37,13 @@ struct CraftToLinalgOptions {
   /// entries are looked up at the argmax directions of query and key instead
   /// of multiplied; 0 disables.
   int64_t lookupMinElements = 1 << 16;
+  /// A static batch size for the function's signature; 0: dynamic.
+  int64_t batchSize = 0;
+  /// Splits of the rows into batch x positions are tensor.expand_shape ops
+  /// with explicit output shapes, except where both sizes are dynamic and
+  /// this is set: MLIR 22 lowers those only as tensor.reshape
+  /// (docs/CraftToLinalg.md).
+  bool reshapeDynamicSplits = true;
 };
 
 /// Builds the function of `model` right after it, named like the model.
