@@ -15,6 +15,7 @@
 #include "RaspDialect/Target/Safetensors/TransformerWeights.h"
 #include "RaspDialect/Tools/RaspRun/Executor.h"
 #include "RaspDialect/Tools/RaspRun/ModelTools.h"
+#include "RaspDialect/Tools/RaspRun/ReportTool.h"
 #include "RaspDialect/Tools/RaspRun/RunConfig.h"
 #include "RaspDialect/Tools/RaspRun/SequenceIO.h"
 
@@ -106,6 +107,13 @@ static cl::opt<bool>
                 cl::desc("Like --trace, with the raw vector of every subspace "
                          "at every position"),
                 cl::cat(runCategory));
+static cl::opt<std::string> reportOpt(
+    "report",
+    cl::desc("Write a self-contained HTML report of the compiled model to "
+             "FILE: the program graph with its placement, the residual "
+             "layout, the model size, and per input the residual stream, "
+             "attention patterns and MLP activations (docs/Report.md)"),
+    cl::value_desc("FILE"), cl::cat(runCategory));
 static cl::opt<std::string> exportOpt(
     "export",
     cl::desc("Write the compiled transformer's weights to FILE as "
@@ -244,6 +252,16 @@ static LogicalResult checkModelOptions(Mode mode, bool tracing) {
                 llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
     return failure();
   }
+  if (reportOpt.getNumOccurrences() && reportOpt.empty()) {
+    reportError("--report needs a file name");
+    return failure();
+  }
+  if (reportOpt.getNumOccurrences() && mode != Mode::Compiled) {
+    reportError("--report shows the compiled model; it cannot be combined "
+                "with --interpret or --mode=" +
+                llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
+    return failure();
+  }
   if (modelStatsOpt.getNumOccurrences() && modelStatsOpt != "" &&
       modelStatsOpt != "text" && modelStatsOpt != "json") {
     reportError("--model-stats takes 'text' or 'json', not '" + modelStatsOpt +
@@ -335,6 +353,7 @@ int main(int argc, char **argv) {
     return 1;
   bool inspecting =
       exportOpt.getNumOccurrences() || modelStatsOpt.getNumOccurrences();
+  bool reporting = reportOpt.getNumOccurrences() > 0;
 
   // The report is printed when the manager goes out of scope, after `root`.
   DefaultTimingManager timingManager;
@@ -387,7 +406,7 @@ int main(int argc, char **argv) {
 
   // The compiled craft.model, for the export, the statistics and the trace.
   std::optional<CraftModelModule> craftModel;
-  if (inspecting || tracing) {
+  if (inspecting || tracing || reporting) {
     TimingScope scope = root.nest("compile to craft model");
     FailureOr<CraftModelModule> compiled = compileToCraftModel(
         *program, output, *config, scope, compileOptionsOpt);
@@ -399,15 +418,40 @@ int main(int argc, char **argv) {
     if (failed(inspectModel(craftModel->model)))
       return 1;
     // Given alone, they do not read inputs.
-    if (inputOpts.empty() && !tracing) {
+    if (inputOpts.empty() && !tracing && !reporting) {
       llvm::outs().flush(); // before the timing report
       return 0;
     }
   }
 
-  FailureOr<std::unique_ptr<Executor>> executor =
-      tracing ? createTracer(std::move(*craftModel), *config, *program)
-              : createExecutor(mode, *program, output, *config, root);
+  ReportExecutor *reporter = nullptr;
+  FailureOr<std::unique_ptr<Executor>> executor = failure();
+  if (reporting) {
+    report::ReportConfig reportConfig;
+    // The program file and the files it loads, as locations name them.
+    for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+      const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(id);
+      reportConfig.sources.push_back(
+          {buffer->getBufferIdentifier().str(), buffer->getBuffer().str()});
+    }
+    reportConfig.bos = config->bos;
+    reportConfig.causal = config->causal;
+    reportConfig.optimize = config->optimize;
+    reportConfig.compileOptions = compileOptionsOpt;
+    std::optional<trace::TraceOptions> traceOptions;
+    if (tracing)
+      traceOptions = trace::TraceOptions{traceRawOpt};
+    FailureOr<std::unique_ptr<ReportExecutor>> created = createReportExecutor(
+        *program, output, *config, std::move(*craftModel), compileOptionsOpt,
+        reportConfig, root, traceOptions);
+    if (succeeded(created)) {
+      reporter = created->get();
+      executor = std::unique_ptr<Executor>(std::move(*created));
+    }
+  } else {
+    executor = tracing ? createTracer(std::move(*craftModel), *config, *program)
+                       : createExecutor(mode, *program, output, *config, root);
+  }
   if (failed(executor))
     return 1;
 
@@ -417,6 +461,12 @@ int main(int argc, char **argv) {
   bool numerical = cast<SOpType>(output.getType()).isNumerical();
   TimingScope runTimer = root.nest("run");
   LogicalResult ran = runInputs(**executor, *config, numerical, *inputs);
+  if (reporter) {
+    if (llvm::Error error = reporter->writeReport(reportOpt)) {
+      reportError("--report: " + llvm::toString(std::move(error)));
+      return 1;
+    }
+  }
   // The timing report (stderr) follows every output line.
   llvm::outs().flush();
   return failed(ran) ? 1 : 0;
