@@ -5,7 +5,6 @@
 
 const GROUP_H = 15;
 const DIR_H = 11;
-const POSHEAD_H = 40;
 const CAPTION_H = 18;
 
 /** The residual stream of one input, rebuilt from its changes. */
@@ -77,9 +76,14 @@ function defaultView(data, residual) {
   return view;
 }
 
+/** Height of the position labels: rotated if a token is wider than a cell. */
+function positionHeaderHeight(positions, cellW) {
+  return positions.some((t) => String(t).length * 6.5 > cellW - 2) ? 40 : 16;
+}
+
 function positionHeader(positions, cellW) {
-  const vertical = positions.some((t) => String(t).length * 6.5 > cellW - 2);
-  const head = el('div', {class: 'poshead' + (vertical ? ' vertical' : '')});
+  const height = positionHeaderHeight(positions, cellW);
+  const head = el('div', {class: 'poshead' + (height > 16 ? ' vertical' : ''), style: `height:${height}px`});
   positions.forEach((token, p) => {
     head.append(el('span', {class: p === 0 ? 'bos' : '', style: `width:${cellW}px`,
       title: `position ${p}: ${token}`, text: clip(token, 7)}));
@@ -113,8 +117,12 @@ function residualPanel(data, input, residual, layoutRows, view, s, cellW) {
         const value = change.decoded[p];
         if (value === null) continue;
         ctx.fillStyle = '#1d2330';
-        if (chars >= 1) ctx.fillText(fitValue(value, chars), (p + 0.5) * cellW, row.y + row.h / 2 + 1);
-        else ctx.fillRect(p * cellW + cellW / 2 - 1, row.y + 5, 3, 5);
+        // Too narrow for more than a character: a mark (hover for the value).
+        if (chars >= 2 || String(value).length === 1) {
+          ctx.fillText(fitValue(value, Math.max(1, chars)), (p + 0.5) * cellW, row.y + row.h / 2 + 1);
+        } else {
+          ctx.fillRect(p * cellW + cellW / 2 - 1.5, row.y + 5, 3, 5);
+        }
       }
       continue;
     }
@@ -163,9 +171,9 @@ function residualPanel(data, input, residual, layoutRows, view, s, cellW) {
     canvas);
 }
 
-function residualLabels(data, layoutRows, view, onToggle) {
+function residualLabels(data, layoutRows, view, headHeight, onToggle) {
   const column = el('div', {class: 'labels'},
-    el('div', {class: 'head', style: `height:${CAPTION_H + POSHEAD_H + 1}px`}));
+    el('div', {class: 'head', style: `height:${CAPTION_H + headHeight + 1}px`}));
   for (const row of layoutRows.rows) {
     const sub = data.layout[row.sub];
     if (row.kind === 'group') {
@@ -187,7 +195,8 @@ function residualLabels(data, layoutRows, view, onToggle) {
 function renderResidual(data, input) {
   const residual = new Residual(data, input);
   const view = defaultView(data, residual);
-  const cellW = Math.max(8, Math.min(24, Math.floor(150 / residual.n)));
+  // As wide as a 1280-pixel window allows for all stages, 8 to 36 pixels.
+  const cellW = Math.max(8, Math.min(36, Math.floor(1040 / (data.stages.length * residual.n))));
   const box = el('div', {class: 'residual'});
   const draw = () => {
     const layoutRows = residualRows(data, residual, view);
@@ -197,7 +206,8 @@ function renderResidual(data, input) {
       draw();
     };
     const panels = data.stages.map((_, s) => residualPanel(data, input, residual, layoutRows, view, s, cellW));
-    box.replaceChildren(residualLabels(data, layoutRows, view, toggle), ...panels);
+    const headHeight = positionHeaderHeight(input.positions, cellW);
+    box.replaceChildren(residualLabels(data, layoutRows, view, headHeight, toggle), ...panels);
   };
   const modeName = `mode-${Math.random().toString(36).slice(2)}`;
   const controls = el('div', {class: 'controls no-print'},
@@ -232,12 +242,14 @@ function renderOutput(data, input) {
   const tokens = el('tr', {}, el('th', {text: 'input'}));
   const model = el('tr', {}, el('th', {text: 'compiled model'}));
   const expected = el('tr', {}, el('th', {text: 'interpreter'}));
+  const out = data.nodes[data.program.output];
+  const fmt = out && out.encoding === 'numerical' ? tableNumber : show;
   for (let p = 1; p < n; ++p) {
     head.append(el('th', {class: 'num', text: String(p)}));
     tokens.append(el('td', {class: 'mono', text: input.positions[p]}));
     const verdict = input.verdicts[p - 1];
-    model.append(el('td', {class: 'mono' + (verdict === 'bad' ? ' bad' : ''), text: show(input.output[p - 1])}));
-    expected.append(el('td', {class: 'mono', text: input.expected ? show(input.expected[p - 1]) : '\u2013'}));
+    model.append(el('td', {class: 'mono' + (verdict === 'bad' ? ' bad' : ''), title: show(input.output[p - 1]), text: fmt(input.output[p - 1])}));
+    expected.append(el('td', {class: 'mono', title: input.expected ? show(input.expected[p - 1]) : '', text: input.expected ? fmt(input.expected[p - 1]) : '\u2013'}));
   }
   const rows = [head, tokens, model];
   if (input.expected) rows.push(expected);
@@ -256,15 +268,17 @@ function renderValues(data, input) {
     const where = node.status === 'fused' ? 'fused'
       : node.status === 'unused' ? 'pruned' : stageName(node.stage, numStages);
     const row = el('tr', {}, el('td', {class: 'mono', text: node.label}), el('td', {text: where}));
+    const fmt = node.encoding === 'numerical' ? tableNumber : show;
     for (let p = 1; p < n; ++p) {
-      const want = entry.expected.length ? show(entry.expected[p - 1]) : null;
+      const want = entry.expected.length ? fmt(entry.expected[p - 1]) : null;
       if (!entry.model) {
         row.append(el('td', {class: 'mono fused', title: 'not in the residual stream; the interpreter\u2019s value', text: want === null ? '' : want}));
         continue;
       }
       const verdict = entry.verdicts[p - 1];
-      const got = show(entry.model[p - 1]);
-      let title = want === null ? '' : `interpreter: ${want}`;
+      const got = fmt(entry.model[p - 1]);
+      let title = `model: ${show(entry.model[p - 1])}`;
+      if (want !== null) title += `\ninterpreter: ${show(entry.expected[p - 1])}`;
       if (verdict === 'absent') title += ' (the model has no direction for this value: pruned)';
       row.append(el('td', {class: 'mono' + (verdict === 'bad' ? ' bad' : verdict === 'absent' ? ' absent' : ''), title, text: got}));
     }
@@ -291,7 +305,8 @@ function renderAttention(data, input) {
   const cell = cellSize(n, 360, 5, 22);
   const cards = input.heads.map((h) => {
     const block = data.blocks[h.block];
-    const bits = headSelection(data, input, h.block);
+    // The selection's dots would hide the pattern in small cells.
+    const bits = cell >= 9 ? headSelection(data, input, h.block) : null;
     const canvas = matrixHeatmap({
       rows: n, cols: n, cellW: cell, cellH: cell,
       rowLabels: input.positions, colLabels: input.positions,
@@ -326,23 +341,32 @@ function renderMLPs(data, input) {
     else for (let i = 0; i + 2 < m.cells.length; i += 3) values[m.cells[i] * m.units + m.cells[i + 1]] = m.cells[i + 2];
     let max = 0;
     for (const v of values) max = Math.max(max, v);
+    // Rows: the units active at some position of this input.
+    const active = [];
+    for (let u = 0; u < m.units; ++u) {
+      for (let p = 0; p < n; ++p) {
+        if (values[p * m.units + u] > 0) {
+          active.push(u);
+          break;
+        }
+      }
+    }
     const cellW = cellSize(n, 360, 6, 22);
-    const cellH = Math.max(2, Math.min(12, Math.floor(400 / Math.max(1, m.units))));
-    const units = [...Array(m.units).keys()].map((u) => `u${u}`);
+    const cellH = Math.max(2, Math.min(12, Math.floor(400 / Math.max(1, active.length))));
     const canvas = matrixHeatmap({
-      rows: m.units, cols: n, cellW, cellH,
-      rowLabels: cellH >= 4 ? units : null, colLabels: input.positions,
+      rows: active.length, cols: n, cellW, cellH,
+      rowLabels: cellH >= 4 ? active.map((u) => `u${u}`) : null, colLabels: input.positions,
       boldCol: (c) => c === 0, className: 'mlp-hidden',
-      value: (u, p) => (max > 0 ? values[p * m.units + u] / max : 0),
-      tip: (u, p) => `unit ${u} at position ${p} (${input.positions[p]})\nactivation ${formatNumber(values[p * m.units + u])}`,
+      value: (r, p) => (max > 0 ? values[p * m.units + active[r]] / max : 0),
+      tip: (r, p) => `unit ${active[r]} at position ${p} (${input.positions[p]})\nactivation ${formatNumber(values[p * m.units + active[r]])}`,
     });
     const reads = block.reads.map((i) => data.layout[i].name).join(', ');
     const writes = block.writes.map((i) => data.layout[i].name).join(', ');
     return el('figure', {class: 'card mlp-activations', 'data-block': m.block},
       el('figcaption', {},
-        el('b', {text: `L${block.layer} MLP: ${m.units} hidden units`}),
+        el('b', {text: `L${block.layer} MLP: ${active.length} of ${m.units} hidden units active`}),
         el('span', {class: 'sub', text: `reads ${reads} \u2192 writes ${writes}`}),
-        el('span', {class: 'sub', text: `ReLU outputs, rows: units, columns: positions; colour: activation / ${formatNumber(max)} (the largest)`})),
+        el('span', {class: 'sub', text: `ReLU outputs; rows: the units active on this input, columns: positions; colour: activation / ${formatNumber(max)} (the largest)`})),
       el('div', {class: 'mlp-scroll'}, canvas));
   });
   if (!cards.length) return el('p', {class: 'note', text: 'The model has no MLP sublayers.'});

@@ -37,20 +37,39 @@ function clip(text, max) {
   return text.length <= max ? text : text.slice(0, Math.max(1, max - 1)) + '\u2026';
 }
 
-/** A value in at most `chars` characters: numbers rounded (0.333 -> .33),
- * other text clipped. */
+/** A value in at most `chars` characters: numbers rounded to what fits
+ * (0.33333334 -> .33, 6e-18 -> 0), booleans as T / F, other text clipped. */
 function fitValue(value, chars) {
   const text = String(value);
   if (text.length <= chars) return text;
+  if (text === 'True' || text === 'False') return text[0];
   const v = Number(text);
   if (text.trim() !== '' && Number.isFinite(v)) {
+    const shorten = (s) => {
+      if (s.includes('.') && !s.includes('e')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+      s = s.replace(/^(-?)0\./, '$1.');
+      return s === '-0' ? '0' : s;
+    };
+    for (let d = Math.max(0, chars - 1); d >= 0; --d) {
+      const fixed = shorten(v.toFixed(d));
+      if (fixed.length <= chars) return fixed;
+    }
     for (let digits = Math.min(chars, 6); digits >= 1; --digits) {
-      let short = String(Number(v.toPrecision(digits)));
-      short = short.replace(/^(-?)0\./, '$1.');
+      const short = shorten(String(Number(v.toPrecision(digits))));
       if (short.length <= chars) return short;
     }
   }
   return clip(text, chars);
+}
+
+/** A decoded numerical value for a table: 6 significant digits, float32
+ * noise below 1e-6 shown as 0 (the exact value is in the cell's title). */
+function tableNumber(value) {
+  if (value === null || value === undefined) return 'None';
+  const v = Number(value);
+  if (String(value).trim() === '' || !Number.isFinite(v)) return String(value);
+  if (Math.abs(v) < 1e-6) return '0';
+  return String(Number(v.toPrecision(6)));
 }
 
 function formatNumber(v) {
