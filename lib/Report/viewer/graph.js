@@ -109,7 +109,7 @@ function renderGraph(data, onSelect) {
   const {bands, pos, width, height} = layoutGraph(data);
   const parts = [];
   parts.push(`<svg class="graph" width="${width}" height="${height}" role="img" aria-label="program graph">`);
-  parts.push('<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#98a2b3"/></marker></defs>');
+  parts.push('<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#98a2b3"/></marker></defs>');
   for (const band of bands) {
     const kind = band.stage === null ? 'none' : stageKind(band.stage);
     const label = band.stage === null ? 'not in model' : stageName(band.stage, numStages);
@@ -154,19 +154,20 @@ function renderGraph(data, onSelect) {
 function nodeDetails(data, node) {
   const sub = node.subspace === null ? null : data.layout[node.subspace];
   const rows = [
+    ['placement', placementText(data, node)],
     ['operation', `${node.op}${node.detail ? ' (' + node.detail + ')' : ''}`],
     ['reads', node.operands.length ? node.operands.map((o) => data.nodes[o].label).join(', ') : '\u2013'],
   ];
   if (node.kind === 'sop') {
     rows.push(['encoding', `${node.encoding}, ${node.type}`]);
     if (node.numValues !== undefined) {
-      const shown = node.values.map(show).join(', ');
-      rows.push(['values', `${node.numValues}: ${shown}${node.numValues > node.values.length ? ', \u2026' : ''}`]);
+      const fmt = node.encoding === 'numerical' ? tableNumber : show;
+      const shown = node.values.slice(0, 12).map(fmt).join(', ');
+      rows.push(['values', `${node.numValues}: ${shown}${node.numValues > 12 ? ', \u2026' : ''}`]);
     }
   }
   const file = data.program.files[node.file];
   rows.push(['source', node.line ? `${file ? file.name : '?'}:${node.line}:${node.col}` : 'no location']);
-  rows.push(['placement', placementText(data, node)]);
   if (sub) {
     rows.push(['directions', `${sub.offset}\u2013${sub.offset + sub.dim - 1} of ${data.program.residualWidth}`]);
     rows.push(['lifetime', `written at ${stageName(sub.writtenAt, data.stages.length)}, read until ${stageName(sub.lastReadAt, data.stages.length)}`]);

@@ -12,7 +12,7 @@ function el(tag, attrs, ...children) {
     else if (key === 'style') node.style.cssText = value;
     else node.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : String(child));
   }

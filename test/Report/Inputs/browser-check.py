@@ -207,6 +207,7 @@ INTERACT_JS = """(() => {
     || document.querySelector('svg.graph .graph-node');
   node.dispatchEvent(new MouseEvent('click', {bubbles: true}));
   const details = document.querySelector('.graph-side .details h3');
+  const facts = document.querySelectorAll('.graph-side .details dd').length;
   const input = document.querySelector('section.input');
   let groups = 0;
   if (input) {
@@ -220,7 +221,7 @@ INTERACT_JS = """(() => {
     radios[0].click();
     if (dirsCollapsed !== 0) return {error: 'collapse all left directions'};
   }
-  return {details: details ? details.textContent : null, groups};
+  return {details: details && facts ? details.textContent : null, groups};
 })()"""
 
 
