@@ -41,3 +41,9 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench"
 if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
     config.available_features.add("rasp-bench")
     llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)
+
+# Debian's headless Chromium for the browser test of the report
+# (test/Report/browser.test); CI installs it (utils/install-deps.sh).
+import shutil
+if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
+    config.available_features.add("chromium")

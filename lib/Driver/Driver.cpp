@@ -167,10 +167,8 @@ mlir::rasp::driver::loadProgram(ModuleOp module, const DriverOptions &options) {
 // Compiling
 //===----------------------------------------------------------------------===//
 
-/// Copies the program into a new module with the chosen output as its
-/// output SOp (ops it does not depend on are dropped) and the checked
-/// compile parameters as its attributes, ready for the pipelines.
-static OwningOpRef<ModuleOp> extractProgram(const LoadedProgram &loaded) {
+OwningOpRef<ModuleOp>
+mlir::rasp::driver::extractProgram(const LoadedProgram &loaded) {
   ProgramOp program = loaded.program;
   const RunConfig &config = loaded.config;
   MLIRContext *context = program.getContext();

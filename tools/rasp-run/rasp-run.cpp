@@ -12,6 +12,7 @@
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
 #include "RaspDialect/Driver/Driver.h"
 #include "RaspDialect/Driver/Executor.h"
+#include "RaspDialect/Driver/ReportExecutor.h"
 #include "RaspDialect/Driver/SequenceIO.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -101,6 +102,13 @@ static cl::opt<bool>
                 cl::desc("Like --trace, with the raw vector of every subspace "
                          "at every position"),
                 cl::cat(runCategory));
+static cl::opt<std::string> reportOpt(
+    "report",
+    cl::desc("Write a self-contained HTML report of the compiled model to "
+             "FILE: the program graph with its placement, the residual "
+             "layout, the model size, and per input the residual stream, "
+             "attention patterns and MLP activations (docs/Report.md)"),
+    cl::value_desc("FILE"), cl::cat(runCategory));
 static cl::opt<std::string> exportOpt(
     "export",
     cl::desc("Write the compiled transformer's weights to FILE as "
@@ -238,6 +246,16 @@ static LogicalResult checkModelOptions(Mode mode, bool tracing) {
                 llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
     return failure();
   }
+  if (reportOpt.getNumOccurrences() && reportOpt.empty()) {
+    reportError("--report needs a file name");
+    return failure();
+  }
+  if (reportOpt.getNumOccurrences() && mode != Mode::Compiled) {
+    reportError("--report shows the compiled model; it cannot be combined "
+                "with --interpret or --mode=" +
+                llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
+    return failure();
+  }
   if (modelStatsOpt.getNumOccurrences() && modelStatsOpt != "" &&
       modelStatsOpt != "text" && modelStatsOpt != "json") {
     reportError("--model-stats takes 'text' or 'json', not '" + modelStatsOpt +
@@ -312,6 +330,7 @@ int main(int argc, char **argv) {
     return 1;
   bool inspecting =
       exportOpt.getNumOccurrences() || modelStatsOpt.getNumOccurrences();
+  bool reporting = reportOpt.getNumOccurrences() > 0;
 
   // The report is printed when the manager goes out of scope, after `root`.
   DefaultTimingManager timingManager;
@@ -349,7 +368,7 @@ int main(int argc, char **argv) {
 
   // The compiled craft.model, for the export, the statistics and the trace.
   std::optional<CraftModel> craftModel;
-  if (inspecting || tracing) {
+  if (inspecting || tracing || reporting) {
     FailureOr<CraftModel> compiled =
         compileToCraftModel(*program, *options, &root);
     if (failed(compiled))
@@ -360,16 +379,38 @@ int main(int argc, char **argv) {
     if (failed(inspectModel(craftModel->model, *options)))
       return 1;
     // Given alone, they do not read inputs.
-    if (inputOpts.empty() && !tracing) {
+    if (inputOpts.empty() && !tracing && !reporting) {
       llvm::outs().flush(); // before the timing report
       return 0;
     }
   }
 
-  FailureOr<std::unique_ptr<Executor>> executor =
-      tracing ? createTraceExecutor(std::move(*craftModel), program->config,
-                                    *options)
-              : createExecutor(mode, *program, *options, root);
+  ReportExecutor *reporter = nullptr;
+  FailureOr<std::unique_ptr<Executor>> executor = failure();
+  if (reporting) {
+    report::ReportConfig reportConfig;
+    // The program file and the files it loads, as locations name them.
+    for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+      const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(id);
+      reportConfig.sources.push_back(
+          {buffer->getBufferIdentifier().str(), buffer->getBuffer().str()});
+    }
+    reportConfig.bos = program->config.bos;
+    reportConfig.causal = program->config.causal;
+    reportConfig.optimize = optimizeOpt;
+    reportConfig.compileOptions = compileOptionsOpt;
+    FailureOr<std::unique_ptr<ReportExecutor>> created =
+        createReportExecutor(*program, std::move(*craftModel), *options,
+                             reportConfig, &root, /*traceDocuments=*/tracing);
+    if (succeeded(created)) {
+      reporter = created->get();
+      executor = std::unique_ptr<Executor>(std::move(*created));
+    }
+  } else {
+    executor = tracing ? createTraceExecutor(std::move(*craftModel),
+                                             program->config, *options)
+                       : createExecutor(mode, *program, *options, root);
+  }
   if (failed(executor))
     return 1;
 
@@ -380,6 +421,12 @@ int main(int argc, char **argv) {
   TimingScope runTimer = root.nest("run");
   LogicalResult ran =
       runInputs(**executor, program->config, numerical, *inputs);
+  if (reporter) {
+    if (llvm::Error error = reporter->writeReport(reportOpt)) {
+      reportError("--report: " + llvm::toString(std::move(error)));
+      return 1;
+    }
+  }
   // The timing report (stderr) follows every output line.
   llvm::outs().flush();
   return failed(ran) ? 1 : 0;

@@ -134,6 +134,11 @@ FailureOr<LoadedProgram> loadProgram(llvm::SourceMgr &sourceMgr,
 FailureOr<LoadedProgram> loadProgram(ModuleOp module,
                                      const DriverOptions &options);
 
+/// A copy of the program in a new module, with the chosen output as its
+/// output SOp (ops it does not depend on are dropped) and the checked
+/// compile parameters as its attributes: what the pipelines compile.
+OwningOpRef<ModuleOp> extractProgram(const LoadedProgram &program);
+
 /// A program compiled to its layered `craft.model`, in a module of its own.
 struct CraftModel {
   OwningOpRef<ModuleOp> module;
