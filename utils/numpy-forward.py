@@ -25,6 +25,8 @@ import sys
 
 import numpy as np
 
+# raspc from the source tree, which is left without __pycache__.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "python"))
 from raspc import export, safetensors  # noqa: E402
