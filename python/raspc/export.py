@@ -136,7 +136,7 @@ class Model:
         d_vocab_out], BOS first, as `rasp-run` prints them: categorical, the
         value of the first largest column if it reaches 0.5, else None;
         numerical, the column's float32 value (shortest decimal)."""
-        out = np.asarray(out, dtype=np.float32)[1:]
+        out = _numpy(out).astype(np.float32)[1:]
         if not self.categorical:
             return [float(str(v)) for v in out[:, 0]]
         best = out.argmax(axis=1)

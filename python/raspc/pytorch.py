@@ -185,9 +185,10 @@ class HookedTransformer(nn.Module):
 
     def forward(self, tokens, attention_mask=None, cache=None):
         """Logits ``x W_U + b_U`` [batch, positions, d_vocab_out] of token ids
-        [batch, positions] (or [positions]), BOS first. `attention_mask`
+        [batch, positions] (or [positions]; tensors or numpy), BOS first. `attention_mask`
         [batch, positions] is 1 at real tokens, 0 at padding. `cache`, a
         dict, receives the activations under TransformerLens' hook names."""
+        tokens = torch.as_tensor(tokens, device=self.embed.W_E.device)
         if tokens.dim() == 1:
             tokens = tokens[None]
         if tokens.shape[1] > self.cfg["n_ctx"]:

@@ -213,3 +213,17 @@ def test_rejects_other_architectures():
     net = pytorch.HookedTransformer({**base, "normalization_type": None})
     with pytest.raises(ValueError, match="3 positions, more than n_ctx 2"):
         net(torch.zeros(1, 3, dtype=torch.long))
+
+
+def test_numpy_inputs_and_run(library_exports):
+    """The module takes numpy ids and masks too; Model.run is one padded
+    batch through it (the examples of docs/Export.md and raspc.export)."""
+    model = export.load(library_exports[("reverse", False)])
+    net = model.to_torch()
+    ids, mask = model.encode_batch(["a b c", "d", ""])
+    logits = net(ids, attention_mask=mask)
+    assert logits.requires_grad  # decoding detaches
+    want = [["c", "b", "a"], ["d"], []]
+    assert model.decode_batch(logits, mask) == want
+    assert model.decode(net(np.array(model.encode("a b c")))[0]) == want[0]
+    assert model.run(["a b c", "d", ""]) == want
