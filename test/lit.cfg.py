@@ -24,6 +24,9 @@ config.substitutions.append(("%host_cc", config.host_cc))
 config.substitutions.append(("%host_cxx", config.host_cxx))
 config.substitutions.append(("%mlir_dir", config.mlir_dir))
 config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
+# The build tree's raspc package (python/CMakeLists.txt).
+config.substitutions.append(("%rasp_python_packages",
+                             os.path.join(config.rasp_obj_root, "python_packages")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -41,6 +44,11 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench"
 if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
     config.available_features.add("rasp-bench")
     llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)
+
+# The long tier (every library program compiled both ways for raspc's
+# tests, ~1 min): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1.
+if lit_config.params.get("long_tests") or os.environ.get("RASP_LONG_TESTS"):
+    config.available_features.add("long-tests")
 
 # Debian's headless Chromium for the browser test of the report
 # (test/Report/browser.test); CI installs it (utils/install-deps.sh).
