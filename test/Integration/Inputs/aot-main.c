@@ -81,8 +81,8 @@ int main(int argc, char **argv) {
   for (int b = 0; b < batch; ++b) {
     printf("[");
     for (int p = 1; p < lengths[b]; ++p) {
-      const float *vector = out.aligned + out.offset + b * out.strides[0] +
-                            p * out.strides[1];
+      const float *vector =
+          out.aligned + out.offset + b * out.strides[0] + p * out.strides[1];
       /* Argmax among the entries of at least 1/2; none: None. */
       int best = -1;
       float bestValue = 0.5f;
