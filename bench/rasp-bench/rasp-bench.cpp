@@ -23,8 +23,6 @@
 #include "BenchProgram.h"
 #include "StageTiming.h"
 
-#include "RaspDialect/InitAll.h"
-
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -116,7 +114,8 @@ static bool makeSpec(ProgramSpec &spec) {
   if (!loadProgramSpec(programFile, spec))
     return false;
   if (vocabOpt.getNumOccurrences()) {
-    llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(vocabOpt);
+    llvm::Expected<std::vector<PyValue>> vocab =
+        driver::parseVocabList(vocabOpt);
     if (!vocab) {
       reportError("--vocab: " + llvm::toString(vocab.takeError()));
       return false;
@@ -237,7 +236,7 @@ static int runThroughput(const ProgramSpec &spec,
       compileProgram(spec, registry, StopAfter::JIT, noTiming);
   if (failed(compiled))
     return 1;
-  runtime::CompiledModel &model = *compiled->model;
+  runtime::CompiledModel &model = compiled->jit->getModel();
   // The steady state: a model compiled quickly for its first output is
   // recompiled at level 3 once it has run enough (tiered compilation).
   if (llvm::Error error = model.optimizeNow()) {
@@ -331,7 +330,7 @@ int main(int argc, char **argv) {
     return 1;
   DialectRegistry registry;
   // As rasp-run: the runtime adds its dialects when it compiles.
-  registerAllDialects(registry);
+  driver::registerDialects(registry);
 
   FailureOr<craft::ModelStats> stats = computeProgramStats(spec, registry);
   if (failed(stats))

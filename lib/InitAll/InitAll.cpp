@@ -25,7 +25,7 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
 }
 
 void mlir::rasp::registerAllPasses() {
-  registerRASPPasses();
+  registerRASPTransformsPasses();
   registerRASPConversionPasses();
   craft::registerCraftPasses();
   registerPipelines();

@@ -45,6 +45,8 @@ void mlir::rasp::populateRASPToLinalgPipeline(
   convert.sparseGatherCost = options.sparseGatherCost;
   convert.lookupMinElements = options.lookupMinElements;
   convert.specializeMinElements = options.specializeMinElements;
+  convert.batchSize = options.batchSize;
+  convert.reshapeDynamicSplits = options.reshapeDynamicSplits;
   pm.addPass(createConvertCraftToLinalgPass(convert));
 }
 

@@ -141,6 +141,14 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
            "A head or MLP with a dense weight of at least this many entries "
            "gets a function with static shapes of its own; smaller ones of "
            "the same kind share one with dynamic shapes; 0: always shared">,
+    Option<"batchSize", "batch-size", "int64_t", "0",
+           "A static batch size for the function's signature (every call "
+           "then passes exactly this many rows); 0: dynamic">,
+    Option<"reshapeDynamicSplits", "reshape-dynamic-splits", "bool", "true",
+           "Split the rows into batch x positions with tensor.reshape where "
+           "both are dynamic (MLIR 22's expand-strided-metadata crashes on "
+           "such a tensor.expand_shape); false: tensor.expand_shape "
+           "everywhere, for toolchains with a lowering of their own">,
   ];
 }
 

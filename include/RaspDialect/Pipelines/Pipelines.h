@@ -115,6 +115,16 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
                      "many entries get functions with static shapes of "
                      "their own (0: never)"),
       llvm::cl::init(1024)};
+  Option<int64_t> batchSize{
+      *this, "batch-size",
+      llvm::cl::desc("a static batch size for the function's signature "
+                     "(0: dynamic)"),
+      llvm::cl::init(0)};
+  Option<bool> reshapeDynamicSplits{
+      *this, "reshape-dynamic-splits",
+      llvm::cl::desc("tensor.reshape where batch and positions are both "
+                     "dynamic (false: tensor.expand_shape everywhere)"),
+      llvm::cl::init(true)};
 };
 
 /// From `rasp.program`s to tensor IR in the runtime's calling convention:

@@ -135,14 +135,7 @@ Value HeadOps::lookupScores(Value x, Value scores, Value table, bool bits,
                             ValueRange ranges, Value batch, Value positions) {
   auto [queryIndex, queryValue] = argmax(t.columns(x, ranges[0], ranges[1]));
   auto [keyIndex, keyValue] = argmax(t.columns(x, ranges[2], ranges[3]));
-  auto split = [&](Value v) {
-    Value shape =
-        tensor::FromElementsOp::create(b, loc, ValueRange{batch, positions});
-    auto type = RankedTensorType::get(
-        {ShapedType::kDynamic, ShapedType::kDynamic},
-        cast<RankedTensorType>(v.getType()).getElementType());
-    return tensor::ReshapeOp::create(b, loc, type, v, shape).getResult();
-  };
+  auto split = [&](Value v) { return t.splitRows(v, batch, positions); };
   AffineMap query = map(3, {0, 1}), key = map(3, {0, 2}),
             out = map(3, {0, 1, 2});
   return generic(

@@ -29,6 +29,13 @@ struct ConvertCraftToLinalgPass
     options.sparseGatherCost = sparseGatherCost;
     options.lookupMinElements = lookupMinElements;
     options.specializeMinElements = specializeMinElements;
+    options.batchSize = batchSize;
+    options.reshapeDynamicSplits = reshapeDynamicSplits;
+    if (batchSize < 0) {
+      getOperation().emitError("batch-size must not be negative, got ")
+          << static_cast<int64_t>(batchSize);
+      return signalPassFailure();
+    }
     bool ok = true;
     for (auto program : getOperation().getOps<craft::ProgramOp>()) {
       program.emitOpError("must be allocated to layers (--allocate-layers) "

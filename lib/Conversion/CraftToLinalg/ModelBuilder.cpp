@@ -23,11 +23,14 @@ ModelBuilder::ModelBuilder(func::FuncOp func,
                            const CraftToLinalgOptions &options)
     : func(func), builder(func.getContext()), entry(&func.getBody().front()),
       loc(func.getLoc()), model(model), options(options),
-      main(builder, entry, loc) {
+      main(builder, entry, loc, options) {
   builder.setInsertionPointToStart(entry);
   tokens = entry->getArgument(0);
   lengths = entry->getArgument(1);
-  batch = getValueOrCreateConstantIndexOp(builder, loc, main.size(tokens, 0));
+  batch = options.batchSize > 0
+              ? indexConstant(options.batchSize)
+              : getValueOrCreateConstantIndexOp(builder, loc,
+                                                main.size(tokens, 0));
   positions =
       getValueOrCreateConstantIndexOp(builder, loc, main.size(tokens, 1));
   rows = arith::MulIOp::create(builder, loc, batch, positions);
@@ -219,7 +222,7 @@ SmallVector<Value> ModelBuilder::call(StringRef kind, ValueRange args,
     OpBuilder fb(func.getContext());
     Block *block = callee.addEntryBlock();
     fb.setInsertionPointToStart(block);
-    TensorBuilder t(fb, block, loc);
+    TensorBuilder t(fb, block, loc, options);
     SmallVector<Value> values = body(t, block->getArguments());
     func::ReturnOp::create(fb, loc, values);
   }

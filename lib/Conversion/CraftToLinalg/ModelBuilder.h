@@ -33,9 +33,11 @@ namespace mlir::rasp::detail {
 class TensorBuilder {
 public:
   /// Builds at `builder`'s insertion point, in a function whose entry block
-  /// is `entry` (where constants go, each created once).
-  TensorBuilder(OpBuilder &builder, Block *entry, Location loc)
-      : b(builder), entry(entry), loc(loc) {}
+  /// is `entry` (where constants go, each created once). The options choose
+  /// how rows are split (splitRows).
+  TensorBuilder(OpBuilder &builder, Block *entry, Location loc,
+                const CraftToLinalgOptions &options)
+      : b(builder), entry(entry), loc(loc), options(options) {}
 
   OpBuilder &getBuilder() { return b; }
   Location getLoc() const { return loc; }
@@ -67,16 +69,24 @@ public:
   Value insertColumns(Value into, Value value, OpFoldResult offset);
   /// `x` with `update` (M x w) added to its columns [offset, offset + w).
   Value addColumns(Value x, Value update, OpFoldResult offset);
-  /// M x d <-> B x N x d. Rows are split with tensor.reshape: MLIR 22's
+  /// M (x d) <-> B x N (x d). Rows are split with tensor.expand_shape and
+  /// explicit output sizes, or with tensor.reshape where B and N are both
+  /// dynamic and `reshapeDynamicSplits` is set: MLIR 22's
   /// expand-strided-metadata cannot split one dimension into two dynamic
-  /// ones (docs/runtime.md, section 6).
-  Value splitRows(Value x, Value batch, Value positions);
+  /// ones (docs/CraftToLinalg.md). With a static batch size B is that size
+  /// (also inside component functions, whose B argument is then that
+  /// constant). The result has dynamic B and N, except that `keepStaticBatch`
+  /// keeps a static batch size in its type (the readout, whose type is the
+  /// signature's).
+  Value splitRows(Value x, Value batch, Value positions,
+                  bool keepStaticBatch = false);
   Value joinRows(Value x);
 
 private:
   OpBuilder &b;
   Block *entry;
   Location loc;
+  const CraftToLinalgOptions &options;
   llvm::DenseMap<Attribute, Value> constants;
   Operation *lastConstant = nullptr;
   llvm::DenseMap<std::pair<Value, unsigned>, Value> dims;

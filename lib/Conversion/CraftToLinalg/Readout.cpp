@@ -27,5 +27,7 @@ Value mlir::rasp::detail::buildReadout(ModelBuilder &b, Value x,
   TensorBuilder &t = b.tensors();
   Value columns = t.columns(x, builder.getIndexAttr(readout.range.offset),
                             builder.getIndexAttr(readout.range.dim));
-  return t.splitRows(columns, b.getBatch(), b.getPositions());
+  // With a static batch size the signature's result type has it.
+  return t.splitRows(columns, b.getBatch(), b.getPositions(),
+                     /*keepStaticBatch=*/true);
 }

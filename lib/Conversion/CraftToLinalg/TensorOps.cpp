@@ -153,16 +153,39 @@ Value TensorBuilder::addColumns(Value x, Value update, OpFoldResult offset) {
   return insertColumns(x, sum, offset);
 }
 
-Value TensorBuilder::splitRows(Value x, Value batch, Value positions) {
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t cols = type.getDimSize(1);
-  Value width = getValueOrCreateConstantIndexOp(b, loc, size(x, 1));
-  Value shape = tensor::FromElementsOp::create(
-      b, loc, ValueRange{batch, positions, width});
-  auto result =
-      RankedTensorType::get({ShapedType::kDynamic, ShapedType::kDynamic, cols},
-                            type.getElementType());
-  return tensor::ReshapeOp::create(b, loc, result, x, shape);
+Value TensorBuilder::splitRows(Value x, Value batch, Value positions,
+                                bool keepStaticBatch) {
+  auto source = cast<RankedTensorType>(x.getType());
+  int64_t dynamic = ShapedType::kDynamic;
+  SmallVector<int64_t> shape = {dynamic, dynamic};
+  SmallVector<OpFoldResult> sizes = {batch, positions};
+  SmallVector<ReassociationIndices> groups = {{0, 1}};
+  if (source.getRank() == 2) {
+    shape.push_back(source.getDimSize(1));
+    sizes.push_back(size(x, 1));
+    groups.push_back({2});
+  }
+  auto type = RankedTensorType::get(shape, source.getElementType());
+  if (options.batchSize == 0 && options.reshapeDynamicSplits) {
+    SmallVector<Value> values;
+    for (OpFoldResult s : sizes)
+      values.push_back(getValueOrCreateConstantIndexOp(b, loc, s));
+    Value shapeTensor = tensor::FromElementsOp::create(b, loc, values);
+    return tensor::ReshapeOp::create(b, loc, type, x, shapeTensor);
+  }
+  // A static batch is a static size of the split (N alone is dynamic).
+  SmallVector<int64_t> expandedShape = shape;
+  if (options.batchSize > 0) {
+    expandedShape[0] = options.batchSize;
+    sizes[0] = b.getIndexAttr(options.batchSize);
+  }
+  auto expandedType =
+      RankedTensorType::get(expandedShape, source.getElementType());
+  Value expanded =
+      tensor::ExpandShapeOp::create(b, loc, expandedType, x, groups, sizes);
+  if (expandedType == type || keepStaticBatch)
+    return expanded;
+  return tensor::CastOp::create(b, loc, type, expanded);
 }
 
 Value TensorBuilder::joinRows(Value x) {

@@ -12,6 +12,7 @@
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+#include "RaspDialect/Support/CallingConvention.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringRef.h"
@@ -19,16 +20,6 @@
 #include <cstdint>
 
 namespace mlir::rasp {
-
-/// Attributes the conversion puts on the model function, besides the
-/// runtime's `rasp.num_token_ids` and `rasp.max_positions`.
-inline constexpr llvm::StringLiteral kResidualLabelsAttr =
-    "rasp.residual_labels";
-inline constexpr llvm::StringLiteral kTokenLabelsAttr = "rasp.token_labels";
-inline constexpr llvm::StringLiteral kOutputLabelsAttr = "rasp.output_labels";
-inline constexpr llvm::StringLiteral kOutputEncodingAttr =
-    "rasp.output_encoding";
-inline constexpr llvm::StringLiteral kOutputValuesAttr = "rasp.output_values";
 
 /// How weights are stored and multiplied.
 struct CraftToLinalgOptions {
@@ -52,6 +43,13 @@ struct CraftToLinalgOptions {
   /// register-blocked matmul kernels need them); smaller components of the
   /// same kind share one function with dynamic shapes. 0: always shared.
   int64_t specializeMinElements = 1024;
+  /// A static batch size for the function's signature; 0: dynamic.
+  int64_t batchSize = 0;
+  /// Splits of the rows into batch x positions are tensor.expand_shape ops
+  /// with explicit output shapes, except where both sizes are dynamic and
+  /// this is set: MLIR 22 lowers those only as tensor.reshape
+  /// (docs/CraftToLinalg.md).
+  bool reshapeDynamicSplits = true;
 };
 
 /// Whether a W_QK block is looked up at the argmax directions of its
