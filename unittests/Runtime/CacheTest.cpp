@@ -221,8 +221,13 @@ protected:
     context.appendDialectRegistry(registry);
   }
 
-  /// Compiles the test model with the cache in `dir`; runs a batch.
-  std::vector<float> compileAndRun(const std::string &dir, bool *hit) {
+  /// Compiles the test model with the cache in `dir`; runs a batch. With
+  /// `tierUp`, the model is compiled at level 1 and its level-3 tier is
+  /// compiled before the batch runs. `optLevel` receives the level of the
+  /// code that ran.
+  std::vector<float> compileAndRun(const std::string &dir, bool *hit,
+                                   bool tierUp = false,
+                                   unsigned *optLevel = nullptr) {
     TestModelShape shape;
     shape.causal = true;
     TestModel model(shape, 5);
@@ -232,10 +237,18 @@ protected:
     model.attachWeights(*module);
     CompileOptions options;
     options.cache.directory = dir;
+    if (tierUp) {
+      options.optimizeMinWork = int64_t(1) << 40;
+      options.tierUpWork = int64_t(1) << 40;
+    }
     CompileStats stats;
     auto compiled = CompiledModel::compile(*module, options, &stats);
     EXPECT_TRUE(succeeded(compiled));
     *hit = stats.cacheHit;
+    if (tierUp)
+      EXPECT_FALSE(static_cast<bool>((*compiled)->optimizeNow()));
+    if (optLevel)
+      *optLevel = (*compiled)->getOptLevel();
     std::vector<int32_t> tokens = {0, 1, 2, 3, 0, 3, 2, 0};
     std::vector<int32_t> lengths = {4, 3};
     std::vector<float> out(2 * 4 * (*compiled)->getOutputWidth());
@@ -273,6 +286,24 @@ TEST_F(CompiledModelCacheTest,
   EXPECT_FALSE(hit);
   EXPECT_EQ(compileAndRun(dir.path, &hit), compiled);
   EXPECT_TRUE(hit);
+}
+
+TEST_F(CompiledModelCacheTest, ATierUpIsLoadedAtTheTopLevelNextTime) {
+  TempDir dir;
+  bool hit = true;
+  unsigned level = 0;
+  // Compiled at level 1, tiered up to level 3; both objects are stored.
+  std::vector<float> first =
+      compileAndRun(dir.path, &hit, /*tierUp=*/true, &level);
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(level, 3u);
+  // The next process starts with the level-3 code from the cache.
+  level = 0;
+  std::vector<float> second =
+      compileAndRun(dir.path, &hit, /*tierUp=*/false, &level);
+  EXPECT_TRUE(hit);
+  EXPECT_EQ(level, 3u);
+  EXPECT_EQ(second, first);
 }
 
 } // namespace

@@ -228,7 +228,10 @@ TEST_F(RuntimeTest, ChoosesTheLevelByWorkAndTiersUp) {
 
   // Little work per sequence: level 1 first; the tier-up compiles level 3,
   // whose results are the same bits.
+  // Without the cache: a tier-up cached by an earlier run would be loaded
+  // at level 3 at once (CacheTest checks that).
   CompileOptions quick;
+  quick.cache.enabled = false;
   quick.optimizeMinWork = int64_t(1) << 40;
   quick.tierUpWork = int64_t(1) << 40;
   CompileStats stats;
@@ -256,6 +259,7 @@ TEST_F(RuntimeTest, ChoosesTheLevelByWorkAndTiersUp) {
 
   // Much work per sequence: level 3 directly, nothing to tier up.
   CompileOptions heavy;
+  heavy.cache.enabled = false;
   heavy.optimizeMinWork = 1;
   std::unique_ptr<CompiledModel> direct = compile(*module, heavy);
   ASSERT_TRUE(direct);
