@@ -56,6 +56,10 @@ static cl::opt<bool> printStats("print-stats",
                                 cl::desc("print compile times to stderr"));
 static cl::opt<bool> dumpLLVM("dump-llvm-dialect",
                               cl::desc("print the LLVM-dialect module"));
+static cl::opt<bool>
+    noCache("no-cache",
+            cl::desc("neither read nor write the compilation cache (also: "
+                     "RASP_NO_CACHE=1; docs/runtime.md)"));
 
 /// Parses whitespace-separated integers; returns the offending word or "".
 static std::string parseIds(StringRef line, std::vector<int32_t> &ids) {
@@ -98,6 +102,7 @@ int main(int argc, char **argv) {
   options.vectorizeMinWeightElements = vectorizeMinWeightElements;
   options.approximateMath = approximateMath;
   options.dumpLLVMDialect = dumpLLVM;
+  options.cache.enabled = !noCache;
   CompileStats stats;
   auto compiled = CompiledModel::compile(*module, options, &stats);
   if (failed(compiled))
@@ -107,10 +112,11 @@ int main(int argc, char **argv) {
     model.setNumThreads(threads);
   if (printStats)
     llvm::errs() << llvm::formatv(
-        "lowering {0:f3} s, JIT {1:f3} s (O{4}), {2} weight arguments ({3} "
+        "lowering {0:f3} s, JIT {1:f3} s (O{4}{5}), {2} weight arguments ({3} "
         "bytes)\n",
         stats.loweringSeconds, stats.jitSeconds, stats.numWeightArguments,
-        stats.weightArgumentBytes, stats.optLevel);
+        stats.weightArgumentBytes, stats.optLevel,
+        stats.cacheHit ? ", from the cache" : "");
 
   std::vector<std::string> lines(inputs.begin(), inputs.end());
   if (inputs.empty())
