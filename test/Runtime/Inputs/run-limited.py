@@ -5,6 +5,10 @@
       DIR is an empty file system of KIB KiB for the command: a tmpfs mounted
       in a private user and mount namespace, which needs no privileges; a
       write beyond its size fails with ENOSPC, as on a full disk.
+  run-limited.py --file-size-limit KIB -- COMMAND...
+      No file the command writes may grow beyond KIB KiB (RLIMIT_FSIZE, with
+      SIGXFSZ ignored): a write past it fails with EFBIG, as a write to a
+      full disk fails with ENOSPC. Needs no privileges and no namespaces.
   run-limited.py --read-only DIR -- COMMAND...
       DIR is read-only for the command: a read-only bind mount in a private
       user and mount namespace (also for root, for whom file permissions do
@@ -16,6 +20,8 @@
       Exits 0 if --full-disk works here (user namespaces are enabled).
 """
 import os
+import resource
+import signal
 import stat
 import subprocess
 import sys
@@ -43,6 +49,14 @@ def main():
         script = f'mount -t tmpfs -o size={int(option[2])}k tmpfs "$0" && exec "$@"'
         os.execvp("unshare", ["unshare", "-rm", "sh", "-c", script,
                               directory, *command])
+    if option[0] == "--file-size-limit":
+        limit = int(option[1]) * 1024
+
+        def apply_limit():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        sys.exit(subprocess.run(command, preexec_fn=apply_limit).returncode)
     if option[0] == "--read-only":
         directory = os.path.abspath(option[1])
         if os.geteuid() == 0:
