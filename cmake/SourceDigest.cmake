@@ -1,11 +1,13 @@
 #===- SourceDigest.cmake - One digest of a list of source files ----------===#
 #
-#   cmake -DSOURCES="a.cpp|b.h|..." -DOUTPUT=file.inc -P SourceDigest.cmake
+#   cmake -DSOURCES="a.cpp|b.h|..." -DOUTPUT=file.inc [-DNAME=kName]
+#         -P SourceDigest.cmake
 #
-# Writes `kRuntimeSourceDigest`, the SHA-256 of the files' SHA-256s in sorted
-# order, as a C++ string constant. The compilation cache keys object code by
-# it, so editing the code that generates objects invalidates old entries.
-# OUTPUT is only rewritten when the digest changes.
+# Writes NAME (default `kRuntimeSourceDigest`), the SHA-256 of the files'
+# SHA-256s in sorted order, as a C++ string constant. The compilation cache
+# keys its entries by such digests, so editing the code that produces an
+# entry invalidates old entries. OUTPUT is only rewritten when the digest
+# changes.
 #
 #===----------------------------------------------------------------------===#
 
@@ -17,7 +19,10 @@ foreach(file IN LISTS files)
   string(APPEND all "${hash}")
 endforeach()
 string(SHA256 digest "${all}")
-set(text "inline constexpr char kRuntimeSourceDigest[] = \"${digest}\";\n")
+if(NOT NAME)
+  set(NAME kRuntimeSourceDigest)
+endif()
+set(text "inline constexpr char ${NAME}[] = \"${digest}\";\n")
 if(EXISTS "${OUTPUT}")
   file(READ "${OUTPUT}" old)
   if(old STREQUAL text)

@@ -83,7 +83,7 @@ FailureOr<std::unique_ptr<CompiledProgram>>
 CompiledProgram::compile(const LoadedProgram &program,
                          const DriverOptions &options, TimingScope *timing) {
   FailureOr<OwningOpRef<ModuleOp>> module =
-      compileToTensorIR(program, options, timing);
+      loadOrCompileTensorIR(program, options, timing);
   if (failed(module))
     return failure();
   func::FuncOp func = getModelFunction(**module);

@@ -164,6 +164,17 @@ FailureOr<OwningOpRef<ModuleOp>>
 compileToTensorIR(const LoadedProgram &program, const DriverOptions &options,
                   TimingScope *timing = nullptr);
 
+/// compileToTensorIR through the compilation cache of
+/// `options.runtime.cache` (docs/runtime.md): the tensor IR an earlier
+/// compile of the same program with the same options by the same compiler
+/// stored, else compiled and stored (unless the compile emitted a
+/// diagnostic). A lookup is timed as a scope "tensor IR cache" nested in
+/// `timing`; `*fromCache` tells whether the module came from the cache.
+FailureOr<OwningOpRef<ModuleOp>>
+loadOrCompileTensorIR(const LoadedProgram &program,
+                      const DriverOptions &options,
+                      TimingScope *timing = nullptr, bool *fromCache = nullptr);
+
 /// The model function of tensor IR from compileToTensorIR: its only public
 /// function.
 func::FuncOp getModelFunction(ModuleOp tensorIR);
