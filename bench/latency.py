@@ -144,6 +144,13 @@ class Latency:
             result = self.measure(path, vocab, ref["max_seq_len"], reps)
             result["program"] = name
             library.append(result)
+        # The floor under every row: a rasp-run process that only starts
+        # (dynamic linking of libMLIR/libLLVM, static initialisers) and exits.
+        floor = [self.process(["--version"], self.fresh_cache())
+                 for _ in range(1 if self.smoke else 15)]
+        for run in floor:
+            run.pop("out", None)
+            run.pop("err", None)
         chain = []
         for k in [1, 2] if self.smoke else CHAIN:
             self.runner.note(f"latency shift chain {k}")
@@ -152,7 +159,7 @@ class Latency:
             result["k"] = k
             chain.append(result)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        return {"library": library, "chain": chain}
+        return {"library": library, "chain": chain, "floor": floor}
 
 
 def run(runner, run_process):
@@ -217,6 +224,17 @@ def render(results):
                 f"{max((len(r['cold']) for r in library), default=0)} "
                 "processes each; lowering / JIT from one more cold run with "
                 "`--timing` (wall).")
+    floor = latency.get("floor", [])
+    floor_wall = median(floor, "wall")
+    if floor_wall is not None:
+        walls = sorted(r["wall"] for r in floor if "wall" in r)
+        rows.append("")
+        rows.append(
+            f"Start-up floor: `rasp-run --version` (load libMLIR and libLLVM, "
+            f"run static initialisers, exit) takes {fmt_ms(floor_wall)} ms "
+            f"wall (median of {len(walls)}; fastest {fmt_ms(walls[0])} ms, "
+            f"CPU {fmt_ms(median(floor, 'cpu'))} ms) in this run: every "
+            f"process above pays it.")
     chain = latency.get("chain", [])
     if chain:
         rows += ["", "Chain of k `shift_by(1, ...)` (k layers, one head each), "
@@ -258,6 +276,13 @@ def render(results):
             f"{len(measured) - len(over)} of {len(library)} within, slowest "
             f"{worst[1]} {fmt_ms(worst[0])} ms"
             + (f"; over: {', '.join(over)}" if over else "") + ".")
+    warm_walls = [w for w, _ in warms if w is not None]
+    if floor_wall is not None and warm_walls:
+        rows.append(
+            f"* For scale: the start-up floor was {fmt_ms(floor_wall)} ms "
+            f"wall in this run; warm wall minus the floor from "
+            f"{fmt_ms(min(warm_walls) - floor_wall)} to "
+            f"{fmt_ms(max(warm_walls) - floor_wall)} ms.")
     jit = [(r["k"], r["stages"].get("JIT compile"))
            for r in chain if r.get("stages", {}).get("JIT compile")]
     lib = [(r["layers"] + r["heads"], r["stages"].get("JIT compile"))
