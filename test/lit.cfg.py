@@ -50,8 +50,9 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
     config.available_features.add("rasp-bench")
     llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)
 
-# The long tier (every library program compiled both ways for raspc's
-# tests, ~1 min): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1.
+# The long tier (tests of more than ~15 s: the install tree, the browser,
+# the fuzzer corpus, random comparisons, raspc's long tests, the benchmark
+# smoke run): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1; CI runs it.
 if lit_config.params.get("long_tests") or os.environ.get("RASP_LONG_TESTS"):
     config.available_features.add("long-tests")
 
