@@ -20,16 +20,38 @@ using namespace mlir::rasp::driver;
 
 CompiledProgram::~CompiledProgram() = default;
 
-int64_t CompiledProgram::getOutputWidth() const {
-  return model->getOutputWidth();
-}
+int64_t CompiledProgram::getOutputWidth() const { return outputWidth; }
 
 std::vector<RunResult>
 CompiledProgram::run(llvm::ArrayRef<TokenIds> inputs,
                      std::vector<std::vector<float>> *vectors) const {
+  return runBatch(inputs, vectors, nullptr);
+}
+
+std::vector<RunResult> CompiledProgram::runTraced(
+    llvm::ArrayRef<TokenIds> inputs,
+    std::vector<trace::ForwardResult> &recordings) const {
+  assert(segments && "not the traced variant");
+  std::vector<std::vector<float>> rows;
+  std::vector<RunResult> results = runBatch(inputs, nullptr, &rows);
+  recordings.assign(inputs.size(), {});
+  int64_t rowWidth = model->getOutputWidth();
+  for (auto [index, result] : llvm::enumerate(results))
+    if (result.succeeded)
+      recordings[index] = segments->unpack(rows[index].data(),
+                                           inputs[index].size() + 1, rowWidth);
+  return results;
+}
+
+std::vector<RunResult>
+CompiledProgram::runBatch(llvm::ArrayRef<TokenIds> inputs,
+                          std::vector<std::vector<float>> *vectors,
+                          std::vector<std::vector<float>> *rows) const {
   std::vector<RunResult> results(inputs.size());
   if (vectors)
     vectors->assign(inputs.size(), {});
+  if (rows)
+    rows->assign(inputs.size(), {});
   // Invalid inputs get their error; the others run as one batch.
   std::vector<size_t> valid;
   for (auto [index, ids] : llvm::enumerate(inputs)) {
@@ -50,8 +72,10 @@ CompiledProgram::run(llvm::ArrayRef<TokenIds> inputs,
       tokens[b * positions + p + 1] = static_cast<int32_t>(id);
     lengths[b] = static_cast<int32_t>(inputs[index].size() + 1);
   }
-  int64_t width = model->getOutputWidth();
-  std::vector<float> output(batch * positions * width);
+  // The result's rows: the output subspace in the first `width` columns
+  // (then the traced tensors, in the traced variant).
+  int64_t rowWidth = model->getOutputWidth(), width = outputWidth;
+  std::vector<float> output(batch * positions * rowWidth);
   runtime::TokenBatch tokenBatch{batch, positions, tokens, lengths};
   if (llvm::Error error = model->run(tokenBatch, output)) {
     std::string message = llvm::toString(std::move(error));
@@ -61,11 +85,15 @@ CompiledProgram::run(llvm::ArrayRef<TokenIds> inputs,
   }
   for (auto [b, index] : llvm::enumerate(valid)) {
     RunResult &result = results[index];
-    const float *row = &output[b * positions * width];
+    const float *row = &output[b * positions * rowWidth];
+    if (rows)
+      (*rows)[index].assign(row, row + lengths[b] * rowWidth);
     if (vectors)
-      (*vectors)[index].assign(row + width, row + lengths[b] * width);
+      for (int64_t p = 1; p < lengths[b]; ++p)
+        (*vectors)[index].insert((*vectors)[index].end(), row + p * rowWidth,
+                                 row + p * rowWidth + width);
     for (int64_t p = 1; p < lengths[b]; ++p) {
-      const float *vector = row + p * width;
+      const float *vector = row + p * rowWidth;
       if (!categorical) {
         result.values.push_back(float32Value(vector[0]));
         continue;
@@ -104,6 +132,13 @@ CompiledProgram::compile(const LoadedProgram &program,
       compiled->outputValues.push_back(*value);
     }
   }
+  if (Attribute traced = func->getAttr(kTraceAttr)) {
+    FailureOr<trace::TraceSegments> segments =
+        trace::TraceSegments::get(traced, func.getLoc());
+    if (failed(segments))
+      return failure();
+    compiled->segments = std::move(*segments);
+  }
   auto numTokenIds = func->getAttrOfType<IntegerAttr>(kNumTokenIdsAttr);
   if (!numTokenIds || numTokenIds.getInt() !=
                           static_cast<int64_t>(program.config.vocab.size()) + 1)
@@ -116,5 +151,9 @@ CompiledProgram::compile(const LoadedProgram &program,
     return failure();
   compiled->module = std::move(*module);
   compiled->model = std::move(*model);
+  // The traced variant's segments follow the output subspace.
+  compiled->outputWidth = compiled->segments
+                              ? compiled->segments->getOutputWidth()
+                              : compiled->model->getOutputWidth();
   return compiled;
 }

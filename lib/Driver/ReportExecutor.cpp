@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Driver/ReportExecutor.h"
+#include "RaspDialect/Driver/Executor.h"
 
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
 #include "RaspDialect/Interpreter/Interpreter.h"
@@ -26,14 +27,13 @@ public:
   ReportExecutorImpl(OwningOpRef<ModuleOp> extracted, ProgramOp program,
                      Interpreter interpreter, CraftModel model,
                      std::unique_ptr<craft::AssembledModel> assembled,
-                     trace::TraceLayout layout, const RunConfig &config,
-                     const trace::ForwardOptions &forwardOptions,
+                     trace::TraceLayout layout,
+                     std::unique_ptr<CompiledProgram> compiled,
                      std::optional<trace::TraceOptions> traceOptions)
       : extracted(std::move(extracted)), program(program),
         interpreter(std::move(interpreter)), model(std::move(model)),
         assembled(std::move(assembled)), layout(std::move(layout)),
-        config(config), forwardOptions(forwardOptions),
-        traceOptions(traceOptions) {}
+        compiled(std::move(compiled)), traceOptions(traceOptions) {}
 
   LogicalResult init(const report::ReportConfig &reportConfig,
                      std::optional<craft::ModelStats> baseline) {
@@ -55,8 +55,8 @@ private:
   CraftModel model;
   std::unique_ptr<craft::AssembledModel> assembled;
   trace::TraceLayout layout;
-  RunConfig config;
-  trace::ForwardOptions forwardOptions;
+  /// The traced variant of the compiled model: where the numbers come from.
+  std::unique_ptr<CompiledProgram> compiled;
   std::optional<trace::TraceOptions> traceOptions;
   std::optional<report::ReportBuilder> builder;
 };
@@ -64,26 +64,20 @@ private:
 
 std::vector<RunResult>
 ReportExecutorImpl::run(llvm::ArrayRef<TokenIds> inputs) {
-  std::vector<RunResult> results(inputs.size());
-  for (auto [ids, result] : llvm::zip(inputs, results)) {
-    result.error = checkTokenIds(ids, config);
-    if (!result.error.empty())
+  std::vector<trace::ForwardResult> recordings;
+  std::vector<RunResult> results = compiled->runTraced(inputs, recordings);
+  const RunConfig &config = compiled->getConfig();
+  for (auto [ids, result, recording] : llvm::zip(inputs, results, recordings)) {
+    if (!result.succeeded)
       continue;
-    std::vector<int64_t> withBos = {assembled->embedding.getBosId()};
     report::ReportInput input;
     std::vector<PyValue> tokens;
     for (unsigned id : ids) {
-      withBos.push_back(id);
       tokens.push_back(config.vocab[id]);
       input.tokens.push_back(printedForm(config.vocab[id]));
     }
-    llvm::Expected<report::ReportTrace> traced =
-        report::traceInput(*assembled, withBos, forwardOptions);
-    if (!traced) {
-      result.error = llvm::toString(traced.takeError());
-      continue;
-    }
-    input.trace = std::move(*traced);
+    input.trace.hidden = std::move(recording.hidden);
+    input.trace.forward = std::move(recording);
     InterpretError error{program.getLoc(), ""};
     FailureOr<Trace> expected =
         interpreter.trace(tokens, config.causal, &error);
@@ -91,13 +85,11 @@ ReportExecutorImpl::run(llvm::ArrayRef<TokenIds> inputs) {
       input.expected = std::move(*expected);
     else
       input.interpreterError = error.message;
-    result.values = trace::decodeOutput(*assembled, input.trace.forward);
     if (traceOptions) {
       trace::TraceInput traceInput{input.tokens, config.bos};
       result.document = trace::printTraceDocument(
           *assembled, layout, traceInput, input.trace.forward, *traceOptions);
     }
-    result.succeeded = true;
     builder->addInput(input);
   }
   return results;
@@ -124,10 +116,6 @@ mlir::rasp::driver::createReportExecutor(
     const LoadedProgram &program, CraftModel model,
     const DriverOptions &options, const report::ReportConfig &reportConfig,
     TimingScope *timing, bool traceDocuments) {
-  // The arithmetic of the compiled program's weight forms.
-  trace::ForwardOptions forwardOptions;
-  forwardOptions.lookupMinElements = options.pipeline.lookupMinElements;
-  const RunConfig &config = program.config;
   // The model-size statistics of the same program without the model-size
   // optimisations.
   std::optional<craft::ModelStats> baseline;
@@ -150,26 +138,20 @@ mlir::rasp::driver::createReportExecutor(
   if (failed(interpreter))
     return failure();
   FailureOr<craft::AssembledModel> assembled =
-      craft::assembleModel(model.model);
+      assembleTracedModel(model, program.config);
   if (failed(assembled))
     return failure();
-  // Ids are indices into the vocabulary: the model must list it in order.
-  const llvm::SmallVector<Attribute> &vocab = assembled->embedding.vocab;
-  bool sameVocab = vocab.size() == config.vocab.size();
-  for (size_t i = 0; sameVocab && i < vocab.size(); ++i) {
-    FailureOr<PyValue> item = fromAttr(vocab[i]);
-    sameVocab = succeeded(item) && item->identical(config.vocab[i]);
-  }
-  if (!sameVocab)
-    return model.model.emitError(
-        "the model's token ids do not match the vocabulary");
   FailureOr<trace::TraceLayout> layout = trace::TraceLayout::get(model.model);
   if (failed(layout))
+    return failure();
+  FailureOr<std::unique_ptr<CompiledProgram>> compiled =
+      compileTraced(program, options, timing);
+  if (failed(compiled))
     return failure();
   auto executor = std::make_unique<ReportExecutorImpl>(
       std::move(extracted), copy, std::move(*interpreter), std::move(model),
       std::make_unique<craft::AssembledModel>(std::move(*assembled)),
-      std::move(*layout), config, forwardOptions,
+      std::move(*layout), std::move(*compiled),
       traceDocuments ? std::optional<trace::TraceOptions>(options.trace)
                      : std::nullopt);
   if (failed(executor->init(reportConfig, std::move(baseline))))

@@ -1,9 +1,10 @@
-//===- TraceExecutor.cpp - The traced forward pass ------------------------===//
+//===- TraceExecutor.cpp - rasp-run --trace -------------------------------===//
 //
-// Runs each input through the recorded float32 forward pass of the model the
-// compiled program JIT-compiles (same craft.model, same assembly, same math)
-// and keeps its trace document (rasp-run --trace). Token ids are vocabulary
-// indices with BOS id V at position 0, as in the compiled program.
+// Runs every input through the traced variant of the compiled model (the
+// model function built with `trace`, JIT-compiled like the plain one) and
+// prints what it recorded as a trace document: what is traced is what runs.
+// Token ids are vocabulary indices with BOS id V at position 0, as in the
+// compiled program.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,61 +18,47 @@ using namespace mlir::rasp::driver;
 namespace {
 class TraceExecutor : public Executor {
 public:
-  TraceExecutor(CraftModel model, craft::AssembledModel assembled,
-                trace::TraceLayout layout, const RunConfig &config,
-                const trace::ForwardOptions &forwardOptions,
+  TraceExecutor(std::unique_ptr<CompiledProgram> compiled, CraftModel model,
+                craft::AssembledModel assembled, trace::TraceLayout layout,
                 const trace::TraceOptions &traceOptions)
-      : model(std::move(model)), assembled(std::move(assembled)),
-        layout(std::move(layout)), config(config),
-        forwardOptions(forwardOptions), traceOptions(traceOptions) {}
+      : compiled(std::move(compiled)), model(std::move(model)),
+        assembled(std::move(assembled)), layout(std::move(layout)),
+        traceOptions(traceOptions) {}
 
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override;
 
 private:
+  std::unique_ptr<CompiledProgram> compiled;
   CraftModel model;
   craft::AssembledModel assembled;
   trace::TraceLayout layout;
-  RunConfig config;
-  trace::ForwardOptions forwardOptions;
   trace::TraceOptions traceOptions;
 };
 } // namespace
 
 std::vector<RunResult> TraceExecutor::run(llvm::ArrayRef<TokenIds> inputs) {
-  std::vector<RunResult> results(inputs.size());
-  for (auto [ids, result] : llvm::zip(inputs, results)) {
-    result.error = checkTokenIds(ids, config);
-    if (!result.error.empty())
+  std::vector<trace::ForwardResult> recordings;
+  std::vector<RunResult> results = compiled->runTraced(inputs, recordings);
+  const RunConfig &config = compiled->getConfig();
+  for (auto [ids, result, recording] : llvm::zip(inputs, results, recordings)) {
+    if (!result.succeeded)
       continue;
-    std::vector<int64_t> withBos = {assembled.embedding.getBosId()};
     trace::TraceInput input;
     input.bos = config.bos;
-    for (unsigned id : ids) {
-      withBos.push_back(id);
+    for (unsigned id : ids)
       input.tokens.push_back(printedForm(config.vocab[id]));
-    }
-    llvm::Expected<trace::ForwardResult> forward =
-        trace::runForward(assembled, withBos, forwardOptions, /*record=*/true);
-    if (!forward) {
-      result.error = llvm::toString(forward.takeError());
-      continue;
-    }
-    result.values = trace::decodeOutput(assembled, *forward);
     result.document = trace::printTraceDocument(assembled, layout, input,
-                                                *forward, traceOptions);
-    result.succeeded = true;
+                                                recording, traceOptions);
   }
   return results;
 }
 
-FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
-    CraftModel model, const RunConfig &config, const DriverOptions &options) {
+FailureOr<craft::AssembledModel>
+mlir::rasp::driver::assembleTracedModel(const CraftModel &model,
+                                        const RunConfig &config) {
   FailureOr<craft::AssembledModel> assembled =
       craft::assembleModel(model.model);
   if (failed(assembled))
-    return failure();
-  FailureOr<trace::TraceLayout> layout = trace::TraceLayout::get(model.model);
-  if (failed(layout))
     return failure();
   // Ids are indices into the vocabulary: the model must list it in order.
   const craft::EmbeddingTables &e = assembled->embedding;
@@ -81,12 +68,35 @@ FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
     sameVocab = succeeded(item) && item->identical(config.vocab[i]);
   }
   if (!sameVocab)
-    return model.model.emitError(
+    return craft::ModelOp(model.model).emitError(
         "the model's token ids do not match the vocabulary");
-  // The arithmetic of the compiled program's weight forms.
-  trace::ForwardOptions forwardOptions;
-  forwardOptions.lookupMinElements = options.pipeline.lookupMinElements;
+  return assembled;
+}
+
+FailureOr<std::unique_ptr<CompiledProgram>>
+mlir::rasp::driver::compileTraced(const LoadedProgram &program,
+                                  const DriverOptions &options,
+                                  TimingScope *timing) {
+  DriverOptions traced = options;
+  traced.pipeline.trace = true;
+  return CompiledProgram::compile(program, traced, timing);
+}
+
+FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
+    const LoadedProgram &program, CraftModel model,
+    const DriverOptions &options, TimingScope *timing) {
+  FailureOr<craft::AssembledModel> assembled =
+      assembleTracedModel(model, program.config);
+  if (failed(assembled))
+    return failure();
+  FailureOr<trace::TraceLayout> layout = trace::TraceLayout::get(model.model);
+  if (failed(layout))
+    return failure();
+  FailureOr<std::unique_ptr<CompiledProgram>> compiled =
+      compileTraced(program, options, timing);
+  if (failed(compiled))
+    return failure();
   return std::unique_ptr<Executor>(new TraceExecutor(
-      std::move(model), std::move(*assembled), std::move(*layout), config,
-      forwardOptions, options.trace));
+      std::move(*compiled), std::move(model), std::move(*assembled),
+      std::move(*layout), options.trace));
 }

@@ -47,6 +47,7 @@ void mlir::rasp::populateRASPToLinalgPipeline(
   convert.specializeMinElements = options.specializeMinElements;
   convert.batchSize = options.batchSize;
   convert.reshapeDynamicSplits = options.reshapeDynamicSplits;
+  convert.trace = options.trace;
   pm.addPass(createConvertCraftToLinalgPass(convert));
 }
 

@@ -414,8 +414,8 @@ int main(int argc, char **argv) {
       executor = std::unique_ptr<Executor>(std::move(*created));
     }
   } else {
-    executor = tracing ? createTraceExecutor(std::move(*craftModel),
-                                             program->config, *options)
+    executor = tracing ? createTraceExecutor(*program, std::move(*craftModel),
+                                             *options, &root)
                        : createExecutor(mode, *program, *options, root);
   }
   if (failed(executor))

@@ -348,7 +348,7 @@ TEST_F(DriverTest, ExecutorsAgreeWithTheInterpreter) {
   ASSERT_TRUE(succeeded(interpreter) && succeeded(craft) && succeeded(model))
       << diagnostics;
   FailureOr<std::unique_ptr<Executor>> trace =
-      createTraceExecutor(std::move(*model), program->config, options);
+      createTraceExecutor(*program, std::move(*model), options);
   ASSERT_TRUE(succeeded(trace)) << diagnostics;
 
   std::vector<TokenIds> inputs = {{2, 0, 1, 1}, {1}, {3}};

@@ -1,6 +1,6 @@
 //===- ReportTest.cpp - The data of rasp-run's report ---------------------===//
 //
-// The report's numbers are the traced forward pass's: the residual changes
+// The report's numbers are the traced compiled model's: the residual changes
 // rebuild every snapshot, the hidden activations times W2 are what each MLP
 // adds, and the placement relates SOps to the blocks computing them.
 //
@@ -8,6 +8,7 @@
 
 #include "RaspDialect/Report/Report.h"
 #include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Driver/Executor.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -49,13 +50,19 @@ protected:
     model = std::move(*compileToCraftModel(loaded, options));
     assembled = *craft::assembleModel(model.model);
     extracted = extractProgram(loaded);
+    traced = std::move(*compileTraced(loaded, options));
   }
 
-  /// The trace of `ids` (vocabulary ids, BOS added).
-  report::ReportTrace trace(std::vector<int64_t> ids) {
-    ids.insert(ids.begin(), assembled.embedding.getBosId());
-    return llvm::cantFail(
-        report::traceInput(assembled, ids, trace::ForwardOptions()));
+  /// The trace of `ids` (vocabulary ids, BOS added by the model).
+  report::ReportTrace trace(const std::vector<int64_t> &ids) {
+    std::vector<trace::ForwardResult> recordings;
+    std::vector<RunResult> results =
+        traced->runTraced({TokenIds(ids.begin(), ids.end())}, recordings);
+    EXPECT_TRUE(results[0].succeeded) << results[0].error;
+    report::ReportTrace out;
+    out.hidden = recordings[0].hidden;
+    out.forward = std::move(recordings[0]);
+    return out;
   }
 
   /// The report of `tokens` (vocabulary ids) as JSON.
@@ -87,6 +94,7 @@ protected:
   RunConfig config;
   CraftModel model;
   craft::AssembledModel assembled;
+  std::unique_ptr<CompiledProgram> traced;
 };
 
 TEST_F(ReportTest, ResidualChangesRebuildEverySnapshot) {

@@ -1,7 +1,13 @@
-//===- TraceDocumentTest.cpp - Trace documents and forward-pass errors ----===//
+//===- TraceDocumentTest.cpp - Trace documents of the traced model -------===//
+//
+// The documents of what the traced variant of the compiled model records
+// (CompiledProgram::runTraced), and its per-input errors.
+//
+//===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Trace/TraceDocument.h"
 #include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Driver/Executor.h"
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
@@ -26,8 +32,10 @@ flip = select(indices, opp_index, ==);
 reverse = aggregate(flip, tokens);
 )";
 
-/// A program compiled to its craft.model, assembled, with its trace layout.
+/// A program compiled to its craft.model, assembled, with its trace layout,
+/// and as the traced variant of the model function.
 struct Compiled {
+  std::unique_ptr<CompiledProgram> traced;
   CraftModel model;
   craft::AssembledModel assembled;
   trace::TraceLayout layout;
@@ -57,6 +65,7 @@ protected:
     Compiled c;
     c.config = loaded->config;
     c.model = std::move(*compileToCraftModel(*loaded, options));
+    c.traced = std::move(*compileTraced(*loaded, options));
     program = std::move(*loaded);
     c.assembled = *craft::assembleModel(c.model.model);
     c.layout = *trace::TraceLayout::get(c.model.model);
@@ -64,17 +73,16 @@ protected:
   }
 
   /// The trace document of `tokens` (vocabulary ids).
-  Json trace(const Compiled &c, std::vector<int64_t> tokens, bool raw) {
-    std::vector<int64_t> ids = {c.assembled.embedding.getBosId()};
+  Json trace(const Compiled &c, std::vector<unsigned> tokens, bool raw) {
     trace::TraceInput input{{}, "BOS"};
-    for (int64_t id : tokens) {
-      ids.push_back(id);
+    for (unsigned id : tokens)
       input.tokens.push_back(printedForm(c.config.vocab[id]));
-    }
-    trace::ForwardResult result = llvm::cantFail(trace::runForward(
-        c.assembled, ids, trace::ForwardOptions(), /*record=*/true));
-    std::string line =
-        trace::printTraceDocument(c.assembled, c.layout, input, result, {raw});
+    std::vector<trace::ForwardResult> recordings;
+    std::vector<RunResult> results = c.traced->runTraced(
+        {TokenIds(tokens.begin(), tokens.end())}, recordings);
+    EXPECT_TRUE(results[0].succeeded) << results[0].error;
+    std::string line = trace::printTraceDocument(c.assembled, c.layout, input,
+                                                 recordings[0], {raw});
     EXPECT_EQ(line.find('\n'), std::string::npos);
     return Json::parse(line);
   }
@@ -180,21 +188,23 @@ TEST_F(TraceDocumentTest, CausalLogitsOfLaterKeysAreNull) {
   }
 }
 
-TEST_F(TraceDocumentTest, ForwardPassRejectsBadIds) {
+TEST_F(TraceDocumentTest, TracedModelRejectsBadIdsPerInput) {
   Compiled c = compile(kReverse, /*causal=*/false);
-  int64_t bos = c.assembled.embedding.getBosId();
-  auto error = [&](std::vector<int64_t> ids) {
-    llvm::Expected<trace::ForwardResult> r =
-        trace::runForward(c.assembled, ids, trace::ForwardOptions(), false);
-    return r ? std::string("ok") : llvm::toString(r.takeError());
-  };
-  EXPECT_EQ(error({bos, 0}), "ok");
-  EXPECT_EQ(error({}), "the first token id must be BOS (3)");
-  EXPECT_EQ(error({0, 1}), "the first token id must be BOS (3)");
-  EXPECT_EQ(error({bos, 0, 0, 0, 0, 0}),
-            "the input has 5 tokens; the model takes at most 4");
-  EXPECT_EQ(error({bos, 4}), "token id 4 is not in [0, 4)");
-  EXPECT_EQ(error({bos, -1}), "token id -1 is not in [0, 4)");
+  std::vector<TokenIds> inputs = {{0}, {0, 0, 0, 0, 0}, {3}, {1, 2}};
+  std::vector<trace::ForwardResult> recordings;
+  std::vector<RunResult> results = c.traced->runTraced(inputs, recordings);
+  ASSERT_EQ(results.size(), 4u);
+  ASSERT_EQ(recordings.size(), 4u);
+  EXPECT_TRUE(results[0].succeeded && results[3].succeeded);
+  EXPECT_FALSE(results[1].succeeded || results[2].succeeded);
+  EXPECT_EQ(recordings[0].numPositions, 2);
+  EXPECT_EQ(recordings[3].numPositions, 3);
+  // The rows ran in one batch padded to 3 positions: each recording has its
+  // own, and the last snapshot is the final residual stream.
+  EXPECT_EQ(recordings[0].snapshots.back().residual.size(),
+            static_cast<size_t>(2 * recordings[0].width));
+  EXPECT_EQ(recordings[3].residual, recordings[3].snapshots.back().residual);
+  EXPECT_EQ(recordings[3].heads.front().pattern.size(), 9u);
 }
 
 } // namespace

@@ -149,6 +149,12 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
            "both are dynamic (MLIR 22's expand-strided-metadata crashes on "
            "such a tensor.expand_shape); false: tensor.expand_shape "
            "everywhere, for toolchains with a lowering of their own">,
+    Option<"trace", "trace", "bool", "false",
+           "Build the traced variant of the model function: its result "
+           "holds the output subspace, then the residual stream after the "
+           "embedding and after every sublayer, every head's logits and "
+           "pattern and every MLP's hidden activations, where the function's "
+           "`rasp.trace` attribute says (what `rasp-run --trace` shows)">,
   ];
 }
 

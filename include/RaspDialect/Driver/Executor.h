@@ -14,11 +14,13 @@
 #define RASPDIALECT_DRIVER_EXECUTOR_H
 
 #include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Trace/Recording.h"
 
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <memory>
+#include <optional>
 
 namespace mlir::rasp::driver {
 
@@ -76,6 +78,16 @@ public:
     return run(inputs, nullptr);
   }
 
+  /// Whether the program was compiled as the traced variant
+  /// (`options.pipeline.trace`).
+  bool isTraced() const { return segments.has_value(); }
+  /// For a traced program: runs `inputs` like `run` and sets
+  /// `(*recordings)[i]` to what the model recorded on input i (when it
+  /// succeeded): the data of `rasp-run --trace` and `--report`.
+  std::vector<RunResult>
+  runTraced(llvm::ArrayRef<TokenIds> inputs,
+            std::vector<trace::ForwardResult> &recordings) const;
+
   /// Compiles `program` with `options`. Stages are timed as scopes nested
   /// in `timing` ("compile to tensor IR", "lower to LLVM dialect", "JIT
   /// compile"). Emits located diagnostics and fails if it does not compile.
@@ -91,6 +103,15 @@ private:
   RunConfig config;
   std::vector<PyValue> outputValues;
   bool categorical = false;
+  /// Width W of the output subspace: the first W columns of the result.
+  int64_t outputWidth = 0;
+  std::optional<trace::TraceSegments> segments;
+
+  /// Runs the batch; `rows`, if given, receives every position (BOS
+  /// included) of every input's whole result.
+  std::vector<RunResult> runBatch(llvm::ArrayRef<TokenIds> inputs,
+                                  std::vector<std::vector<float>> *vectors,
+                                  std::vector<std::vector<float>> *rows) const;
 };
 
 /// The reference interpreter. Emits diagnostics and fails if the program
@@ -104,15 +125,29 @@ createInterpreterExecutor(const LoadedProgram &program);
 FailureOr<std::unique_ptr<Executor>>
 createCraftExecutor(const LoadedProgram &program, const DriverOptions &options);
 
-/// Runs every input through the float32 forward pass of `model` (the one
-/// the compiled program converts: same assembly, same arithmetic as
-/// `options.pipeline` chooses) and sets `RunResult::document` to its trace
-/// document (options.trace) besides the decoded values. Emits diagnostics
-/// and fails if the model cannot be assembled or does not use `config`'s
-/// vocabulary.
+/// Compiles `program` as the traced variant of the model function
+/// (`options` with `pipeline.trace` set), JIT-compiles it, and sets every
+/// result's `RunResult::document` to the trace document (options.trace) of
+/// what the model recorded; `model` is the craft model of the same program
+/// and options (compileToCraftModel), for the names of the layout and the
+/// heads. Emits diagnostics and fails if the program does not compile or
+/// the model does not use `program`'s vocabulary.
 FailureOr<std::unique_ptr<Executor>>
-createTraceExecutor(CraftModel model, const RunConfig &config,
-                    const DriverOptions &options);
+createTraceExecutor(const LoadedProgram &program, CraftModel model,
+                    const DriverOptions &options,
+                    TimingScope *timing = nullptr);
+
+/// `program` compiled as the traced variant of the model function
+/// (`options` with `pipeline.trace` set): CompiledProgram::runTraced.
+FailureOr<std::unique_ptr<CompiledProgram>>
+compileTraced(const LoadedProgram &program, const DriverOptions &options,
+              TimingScope *timing = nullptr);
+
+/// `model` assembled (for the names of its subspaces and heads and its
+/// readout). Emits an error and fails if its token ids are not `config`'s
+/// vocabulary in order.
+FailureOr<craft::AssembledModel> assembleTracedModel(const CraftModel &model,
+                                                     const RunConfig &config);
 
 /// The value a float32 model output stands for: the shortest decimal that
 /// reads back as the same float, as a Python float (so 1/3 prints as

@@ -125,6 +125,12 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
       llvm::cl::desc("tensor.reshape where batch and positions are both "
                      "dynamic (false: tensor.expand_shape everywhere)"),
       llvm::cl::init(true)};
+  Option<bool> trace{
+      *this, "trace",
+      llvm::cl::desc("build the traced variant of the model function (the "
+                     "residual stream after every sublayer, every head's "
+                     "logits and pattern, in its result)"),
+      llvm::cl::init(false)};
 };
 
 /// From `rasp.program`s to tensor IR in the runtime's calling convention:

@@ -21,7 +21,7 @@
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPOps.h"
 #include "RaspDialect/Interpreter/Interpreter.h"
-#include "RaspDialect/Trace/ForwardPass.h"
+#include "RaspDialect/Trace/Recording.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -32,7 +32,9 @@
 
 namespace mlir::rasp::report {
 
-/// Everything the report draws of one input's forward pass.
+/// Everything the report draws of one input's forward pass: what the traced
+/// variant of the compiled model recorded (trace::TraceSegments), as
+/// `rasp-run --trace` shows it.
 struct ReportTrace {
   /// The recorded forward pass: residual snapshots and heads.
   trace::ForwardResult forward;
@@ -40,15 +42,6 @@ struct ReportTrace {
   /// hidden units, row-major (empty for a layer without MLP).
   std::vector<std::vector<float>> hidden;
 };
-
-/// The trace the report draws for one input (`ids`: token ids of the
-/// embedding tables, BOS first). This is the one place that decides where
-/// the report's numbers come from: today the recorded float32 forward pass
-/// of `rasp-run --trace` (trace::runForward), with the hidden activations
-/// recomputed from the residual each MLP reads.
-llvm::Expected<ReportTrace> traceInput(const craft::AssembledModel &model,
-                                       llvm::ArrayRef<int64_t> ids,
-                                       const trace::ForwardOptions &options);
 
 /// How the program was compiled, for the report's header.
 struct ReportConfig {

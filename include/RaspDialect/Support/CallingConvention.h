@@ -33,6 +33,16 @@ inline constexpr llvm::StringLiteral kOutputEncodingAttr =
     "rasp.output_encoding";
 /// The value of every output column of a categorical output.
 inline constexpr llvm::StringLiteral kOutputValuesAttr = "rasp.output_values";
+/// On the traced variant of the model function (`--convert-craft-to-linalg`
+/// with `trace`): where the recorded tensors are in its result's columns,
+/// which hold the output subspace first (columns [0, W)), then one segment
+/// per recorded tensor. An array of dictionaries {kind, layer, [head,]
+/// offset, width}: kind "embedding", "attention" or "mlp" (the residual
+/// stream after that stage; width D), "logits" or "pattern" (a head's
+/// scores for query row i in the row of position i, keys in columns
+/// [offset, offset + positions); width P), "hidden" (an MLP's activations
+/// after the ReLU). Layer -1 for the embedding.
+inline constexpr llvm::StringLiteral kTraceAttr = "rasp.trace";
 
 } // namespace mlir::rasp
 

@@ -1,6 +1,6 @@
 //===- TraceDocument.h - Decoded traces of a forward pass -------*- C++ -*-===//
 //
-// Turns a recorded forward pass (ForwardPass.h) into the JSON document that
+// Turns a recorded forward pass (Recording.h) into the JSON document that
 // `rasp-run --trace` prints for one input (schema `rasp-run-trace/1`,
 // docs/Trace.md): the residual stream after the embedding and after every
 // sublayer, decoded per named subspace (categorical: the argmax value or
@@ -12,7 +12,7 @@
 #ifndef RASPDIALECT_TRACE_TRACEDOCUMENT_H
 #define RASPDIALECT_TRACE_TRACEDOCUMENT_H
 
-#include "RaspDialect/Trace/ForwardPass.h"
+#include "RaspDialect/Trace/Recording.h"
 
 #include <string>
 #include <vector>

@@ -45,8 +45,9 @@ mlir::rasp::convertModelToLinalg(craft::ModelOp model,
   auto tokensType =
       RankedTensorType::get({batch, dynamic}, builder.getI32Type());
   auto lengthsType = RankedTensorType::get({batch}, builder.getI32Type());
-  auto resultType = RankedTensorType::get({batch, dynamic, m.readout.range.dim},
-                                          builder.getF32Type());
+  auto resultType = RankedTensorType::get(
+      {batch, dynamic, m.readout.range.dim + traceWidth(m, options)},
+      builder.getF32Type());
   auto func = func::FuncOp::create(
       builder, model.getLoc(), model.getSymName(),
       builder.getFunctionType({tokensType, lengthsType}, {resultType}));
@@ -60,25 +61,47 @@ mlir::rasp::convertModelToLinalg(craft::ModelOp model,
   func->setAttr(kResidualLabelsAttr, stringArray(builder, m.labels));
 
   ModelBuilder b(func, m, options);
+  // The traced variant records tensors as it goes (kTraceAttr).
+  bool trace = options.trace;
+  SmallVector<TracedTensor> traced;
+  auto record = [&](StringRef kind, int64_t layer, int64_t head, Value value,
+                    int64_t width) {
+    if (trace)
+      traced.push_back({kind, layer, head, value, width});
+  };
+  int64_t numPositions = m.embedding.numPositions;
   Value x = buildEmbedding(b);
+  record("embedding", -1, -1, x, m.width);
   for (auto [index, layer] : llvm::enumerate(m.layers)) {
+    int64_t l = static_cast<int64_t>(index);
     std::string prefix = "l" + std::to_string(index) + "_";
     // Heads only read subspaces written before their layer, and each writes
     // its own columns: updating the stream head by head is the same as
     // updating it once after all of them.
-    for (const craft::AssembledHead &head : layer.heads) {
+    for (auto [h, head] : llvm::enumerate(layer.heads)) {
       b.setLoc(head.loc);
       b.setWeightPrefix(prefix + identifier(head.name) + "_");
-      x = buildAttentionHead(b, x, head);
+      Value logits, pattern;
+      x = buildAttentionHead(b, x, head, trace ? &logits : nullptr,
+                             trace ? &pattern : nullptr);
+      record("logits", l, h, logits, numPositions);
+      record("pattern", l, h, pattern, numPositions);
     }
+    record("attention", l, -1, x, m.width);
     if (layer.mlp) {
       b.setLoc(layer.mlp->loc);
       b.setWeightPrefix(prefix + "mlp_");
-      x = buildMLP(b, x, *layer.mlp);
+      Value hidden;
+      x = buildMLP(b, x, *layer.mlp, trace ? &hidden : nullptr);
+      if (hidden)
+        record("hidden", l, -1, hidden, layer.mlp->getHiddenSize());
     }
+    record("mlp", l, -1, x, m.width);
   }
   b.setLoc(model.getLoc());
   Value output = buildReadout(b, x, func);
+  if (trace)
+    output = buildTraceResult(b, output, traced, func);
   func::ReturnOp::create(b.getBuilder(), model.getLoc(), output);
   // Results of calls are cast back to static shapes for every use; the casts
   // that ended up unused go.

@@ -31,6 +31,7 @@ struct ConvertCraftToLinalgPass
     options.specializeMinElements = specializeMinElements;
     options.batchSize = batchSize;
     options.reshapeDynamicSplits = reshapeDynamicSplits;
+    options.trace = trace;
     if (batchSize < 0) {
       getOperation().emitError("batch-size must not be negative, got ")
           << static_cast<int64_t>(batchSize);

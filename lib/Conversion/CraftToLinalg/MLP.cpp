@@ -29,8 +29,9 @@ static Value buildUpdate(ModelBuilder &b, Value x, Value y, int64_t column,
 }
 
 Value mlir::rasp::detail::buildMLP(ModelBuilder &b, Value x,
-                                   const craft::AssembledMLP &mlp) {
-  if (mlp.getHiddenSize() == 0 || mlp.outputs.empty())
+                                   const craft::AssembledMLP &mlp,
+                                   Value *hidden) {
+  if (mlp.getHiddenSize() == 0 || (mlp.outputs.empty() && !hidden))
     return x;
   Product w1 = b.product(mlp.hidden, b.weightName("w1"));
   Product w2 = b.product(*mlp.w2, 0, mlp.getHiddenSize(), b.weightName("w2"));
@@ -39,17 +40,31 @@ Value mlir::rasp::detail::buildMLP(ModelBuilder &b, Value x,
   llvm::append_range(args, w2.weights());
   auto yType =
       RankedTensorType::get({ShapedType::kDynamic, w2.outDim}, b.f32());
+  auto hiddenType =
+      RankedTensorType::get({ShapedType::kDynamic, w1.outDim}, b.f32());
   bool gather1 = w1.isGather(), gather2 = w2.isGather();
-  Value y = b.call(
-      "mlp_" + w1.formName().str() + "_" + w2.formName().str(), args, {yType},
-      b.specialize({&w1, &w2}), [&](TensorBuilder &t, ValueRange a) {
-        ValueRange first = a.slice(2, gather1 ? 2 : 1);
-        ValueRange second = a.slice(2 + first.size(), gather2 ? 2 : 1);
-        Value hidden = t.relu(
-            applyProduct(t, t.gatherColumns(a[0], a[1]), gather1, first));
-        return SmallVector<Value>{applyProduct(t, hidden, gather2, second)};
-      })[0];
+  // The traced variant's MLP functions also return the hidden activations.
+  bool traced = hidden != nullptr;
+  SmallVector<Type> resultTypes = {yType};
+  if (traced)
+    resultTypes.push_back(hiddenType);
+  SmallVector<Value> results =
+      b.call((traced ? "mlp_traced_" : "mlp_") + w1.formName().str() + "_" +
+                 w2.formName().str(),
+             args, resultTypes, b.specialize({&w1, &w2}),
+             [&](TensorBuilder &t, ValueRange a) {
+               ValueRange first = a.slice(2, gather1 ? 2 : 1);
+               ValueRange second = a.slice(2 + first.size(), gather2 ? 2 : 1);
+               Value h = t.relu(applyProduct(t, t.gatherColumns(a[0], a[1]),
+                                             gather1, first));
+               SmallVector<Value> out = {applyProduct(t, h, gather2, second)};
+               if (traced)
+                 out.push_back(h);
+               return out;
+             });
+  if (traced)
+    *hidden = results[1];
   for (const craft::OutputSlice &slice : mlp.outputs)
-    x = buildUpdate(b, x, y, slice.column, slice.range);
+    x = buildUpdate(b, x, results[0], slice.column, slice.range);
   return x;
 }

@@ -212,10 +212,31 @@ Value buildEmbedding(ModelBuilder &b);
 Value buildAttentionHead(ModelBuilder &b, Value x,
                          const craft::AssembledHead &head,
                          Value *logits = nullptr, Value *pattern = nullptr);
-Value buildMLP(ModelBuilder &b, Value x, const craft::AssembledMLP &mlp);
+/// Also returns the hidden activations after the ReLU (M x units) in
+/// `hidden` when not null (none for an MLP without hidden units).
+Value buildMLP(ModelBuilder &b, Value x, const craft::AssembledMLP &mlp,
+               Value *hidden = nullptr);
 /// Returns the output tensor (B x N x W) and sets the readout attributes of
 /// the function.
 Value buildReadout(ModelBuilder &b, Value x, func::FuncOp func);
+
+/// A tensor the traced variant returns (kTraceAttr): its kind, layer (-1:
+/// none), head (-1: none), value (M x width, or B x N x N for a head's
+/// logits and pattern) and the columns it gets.
+struct TracedTensor {
+  StringRef kind;
+  int64_t layer, head;
+  Value value;
+  int64_t width;
+};
+/// The columns the traced variant of `model` adds after the output (0
+/// unless `options.trace`).
+int64_t traceWidth(const craft::AssembledModel &model,
+                   const CraftToLinalgOptions &options);
+/// The traced variant's result: `output` (B x N x W) with the columns of
+/// every tensor of `traced` after it, described in `func`'s kTraceAttr.
+Value buildTraceResult(ModelBuilder &b, Value output,
+                       ArrayRef<TracedTensor> traced, func::FuncOp func);
 
 } // namespace mlir::rasp::detail
 

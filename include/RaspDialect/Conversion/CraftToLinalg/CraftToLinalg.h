@@ -50,6 +50,10 @@ struct CraftToLinalgOptions {
   /// this is set: MLIR 22 lowers those only as tensor.reshape
   /// (docs/CraftToLinalg.md).
   bool reshapeDynamicSplits = true;
+  /// Build the traced variant: the result also holds the residual stream
+  /// after the embedding and after every sublayer, every head's logits and
+  /// pattern and every MLP's hidden activations (kTraceAttr says where).
+  bool trace = false;
 };
 
 /// Whether a W_QK block is looked up at the argmax directions of its
