@@ -1,5 +1,5 @@
 """The exceptions raspc raises (pure Python; the native module raises
-`CompileError` itself).
+this module's `CompileError` for the compiler's diagnostics).
 
 Every failure of a program, a compile or a run is a Python exception with a
 message that names the RASP expression by its label; none brings down the

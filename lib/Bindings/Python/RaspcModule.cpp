@@ -1,11 +1,11 @@
 //===- RaspcModule.cpp - raspc._raspc, the native module ------------------===//
 //
 // pybind11 bindings of the bridge (Bridge.h): Python values in and out,
-// failures as `raspc.CompileError` (a ValueError) holding the diagnostics'
-// text, the GIL released while the compiler works. This translation unit is
-// compiled with exceptions, as pybind11 needs, and includes no LLVM or MLIR
-// header. docs/Python.md says why the module binds the C++ driver (through
-// the bridge) rather than the C API.
+// failures as `raspc.errors.CompileError` (a ValueError) holding the
+// diagnostics' text, the GIL released while the compiler works. This
+// translation unit is compiled with exceptions, as pybind11 needs, and includes
+// no LLVM or MLIR header. docs/Python.md says why the module binds the C++
+// driver (through the bridge) rather than the C API.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +22,7 @@ using namespace raspc;
 
 namespace {
 
-/// What `raspc.CompileError` is raised from.
+/// What `raspc.errors.CompileError` is raised from.
 struct CompileError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -202,8 +202,13 @@ py::array_t<float> toArray(const Tensor &t) {
 PYBIND11_MODULE(_raspc, m) {
   m.doc() = "The RASP compiler's native module (raspc.rasp and "
             "raspc.compiler use it; docs/Python.md).";
-  static py::exception<CompileError> compileError(m, "CompileError",
-                                                  PyExc_ValueError);
+  // The pure-Python package's exception class, so that `except
+  // raspc.errors.CompileError` catches the compiler's failures too. Held
+  // for the life of the process (never released after finalization).
+  static py::handle compileError =
+      py::object(py::module_::import("raspc.errors").attr("CompileError"))
+          .release();
+  m.attr("CompileError") = compileError;
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p)

@@ -27,6 +27,7 @@ give the same model to TransformerLens and PyTorch (raspc.export).
 import dataclasses
 import functools
 import json
+import os
 from typing import Any, List, Optional
 
 import numpy as np
@@ -126,8 +127,9 @@ class CategoricalEncoder:
             raise ValueError(f"Inputs {missing} not found in encoding "
                              f"{list(self.encoding_map)}")
         if self._max_seq_len is not None and len(inputs) > self._max_seq_len:
+            bos = " (BOS included)" if self.enforce_bos else ""
             raise ValueError(f"inputs={inputs} are longer than the maximum "
-                             f"sequence length {self._max_seq_len}")
+                             f"sequence length {self._max_seq_len}{bos}")
         return [self.encoding_map[x] for x in inputs]
 
     def decode(self, encodings):
@@ -349,8 +351,12 @@ class AssembledTransformerModel:
     def to_safetensors(self, path, overwrite=False):
         """Writes the weights (docs/Export.md; what `rasp-run --export`
         writes) to `path`, replacing an existing file only with
-        `overwrite`."""
-        self._program.write_safetensors(str(path), bool(overwrite))
+        `overwrite` (FileExistsError otherwise)."""
+        path = os.fspath(path)
+        if not overwrite and os.path.exists(path):
+            raise FileExistsError(f"{path} exists: pass overwrite=True to "
+                                  "replace it")
+        self._program.write_safetensors(path, bool(overwrite))
 
     def tensor_ir(self):
         """The model as tensor IR (MLIR text; docs/runtime.md)."""
