@@ -41,10 +41,11 @@ __all__ = [
     "SelectorNot", "selector_and", "selector_or", "selector_not", "Aggregate",
     "Comparison", "Encoding", "numerical", "categorical", "annotate",
     "get_encoding", "is_numerical", "is_categorical", "evaluate", "sop_not",
-    "DEFAULT_ANNOTATORS", "Value", "SelectorValue",
+    "DEFAULT_ANNOTATORS", "Value", "NumericValue", "SelectorValue",
 ]
 
 Value = Union[None, int, float, str, bool, tuple]
+NumericValue = Union[int, float]
 SelectorValue = List[List[bool]]
 
 # Tracr's module is `tracr.rasp.rasp`: `from raspc.rasp import rasp` finds

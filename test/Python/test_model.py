@@ -3,8 +3,6 @@ Tracr's shape (apply's AssembledTransformerModelOutput, params in Haiku's
 layout, encoders), its batched entry point, and the same weights as a
 safetensors file, a TransformerLens (cfg, state_dict) and a torch module,
 all computing what the JIT computes."""
-import json
-import os
 
 import numpy as np
 import pytest

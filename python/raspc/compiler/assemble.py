@@ -28,7 +28,7 @@ import dataclasses
 import functools
 import json
 import os
-from typing import Any, List, Optional
+from typing import Any, List
 
 import numpy as np
 
