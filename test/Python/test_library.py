@@ -128,3 +128,34 @@ def test_examples_as_rasp_files(name):
     for got, want in zip(model.run(example.inputs), compiled):
         assert matches(got, want, numerical, 1e-4)
     assert model.interpret(example.inputs) == interpreted
+
+
+def test_functions_are_tabulated_on_inferred_value_sets():
+    """Each function is called once per value its operands can hold (the
+    compiler's basis inference, in dependency order), not per input."""
+    calls = {"first": [], "second": [], "pair": [], "select": []}
+
+    def recorded(name, f):
+        def g(*args):
+            calls[name].append(args)
+            return f(*args)
+        return g
+
+    first = rasp.Map(recorded("first", lambda x: x % 2), rasp.tokens)
+    # simplify=False keeps two Maps: the second sees the first's values.
+    second = rasp.Map(recorded("second", lambda x: x * 10), first,
+                      simplify=False)
+    pair = rasp.SequenceMap(recorded("pair", lambda x, i: x + i), second,
+                            rasp.indices)
+    select = rasp.Select(pair, pair, recorded("select", lambda k, q: k < q))
+    program = rasp.SelectorWidth(select)
+    model = compiling.compile_rasp_to_model(program, {1, 2, 3, 4}, 3)
+    assert sorted(calls["first"]) == [(1,), (2,), (3,), (4,)]
+    assert sorted(calls["second"]) == [(0,), (1,)]
+    assert sorted(calls["pair"]) == [(x, i) for x in (0, 10)
+                                     for i in range(3)]
+    values = sorted({x + i for x in (0, 10) for i in range(3)})
+    assert sorted(calls["select"]) == [(k, q) for k in values
+                                       for q in values]
+    # pair is [10, 1, 2]: how many keys are below each query.
+    assert model.run([[1, 2, 4]]) == [program([1, 2, 4])] == [[2, 0, 1]]
