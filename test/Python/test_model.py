@@ -247,3 +247,17 @@ def test_tracr_notebook_flow():
     model = tracr_compiling.compile_rasp_to_model(
         program, vocab={1, 2, 3}, max_seq_len=5, compiler_bos="BOS")
     assert model.apply(["BOS", 1, 2, 3]).decoded == ["BOS", 3, 3, 3]
+
+
+def test_tuple_outputs_everywhere():
+    """Tuple values decode as tuples from the JIT, the interpreter and the
+    exported model."""
+    program = rasp.SequenceMap(lambda x, i: (x, i), rasp.tokens, rasp.indices)
+    model = compiling.compile_rasp_to_model(program, {"a", "b"}, 2,
+                                            compiler_bos=BOS)
+    want = [("b", 0), ("a", 1)]
+    assert program(["b", "a"]) == want
+    assert model.run([["b", "a"]]) == model.interpret([["b", "a"]]) == [want]
+    assert model.apply([BOS, "b", "a"]).decoded[1:] == want
+    assert model.exported.run([["b", "a"]]) == [want]
+    assert ("a", 1) in model.output_encoder.encoding_map
