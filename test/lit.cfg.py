@@ -27,6 +27,9 @@ config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 # The build tree's raspc package (python/CMakeLists.txt).
 config.substitutions.append(("%rasp_python_packages",
                              os.path.join(config.rasp_obj_root, "python_packages")))
+# Where `cmake --install` puts it, relative to the prefix.
+config.substitutions.append(("%rasp_python_install_dir",
+                             config.rasp_python_install_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -183,11 +183,16 @@ mlir::rasp::driver::extractProgram(const LoadedProgram &loaded) {
   // (every RASP op is pure): a dead op must not stop compilation.
   OutputOp out = copy.getOutputOp();
   out.getOutputMutable().assign(mapping.lookup(loaded.output));
+  // Users before their operands, so one sweep erases whole dead chains. The
+  // ops are collected first: a reverse iterator refers to the op before its
+  // base, so erasing while iterating would leave it dangling.
   Block &body = copy.getBody().front();
-  for (Operation &op :
-       llvm::make_early_inc_range(llvm::reverse(body.without_terminator())))
-    if (op.use_empty())
-      op.erase();
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops))
+    if (op->use_empty())
+      op->erase();
 
   copy.setVocabAttr(toArrayAttr(context, config.vocab));
   copy.setMaxSeqLenAttr(builder.getI64IntegerAttr(config.maxSeqLen));
