@@ -107,8 +107,14 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
 
   if (stopAfter == StopAfter::CraftModel) {
     TimingScope scope = timing.nest("compile to craft model");
+    // The craft-model part of the --rasp-to-linalg pipeline, with the same
+    // options as the whole compile.
+    RASPToLinalgOptions options;
+    if (failed(parseCompileOptions(options, spec.compileOptions, spec.optimize,
+                                   compiled.module->getLoc())))
+      return failure();
     PassManager pm(compiled.context.get());
-    populateRASPToCraftModelPipeline(pm, RASPToCraftModelOptions());
+    populateRASPToCraftModelPipeline(pm, options);
     pm.enableTiming(scope);
     if (failed(pm.run(*compiled.module)))
       return failure();
@@ -116,7 +122,8 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
   }
   {
     TimingScope scope = timing.nest("compile to tensor IR");
-    if (failed(compileToTensorIR(*compiled.module, scope, spec.compileOptions)))
+    if (failed(compileToTensorIR(*compiled.module, scope, spec.compileOptions,
+                                 spec.optimize)))
       return failure();
   }
   if (stopAfter == StopAfter::TensorIR)
@@ -139,8 +146,13 @@ mlir::rasp::bench::computeProgramStats(const ProgramSpec &spec,
       compileProgram(spec, registry, StopAfter::CraftModel, noTiming);
   if (failed(compiled))
     return failure();
-  auto models = compiled->module->getOps<craft::ModelOp>();
+  return getModelStats(*compiled);
+}
+
+FailureOr<craft::ModelStats>
+mlir::rasp::bench::getModelStats(CompiledProgram &compiled) {
+  auto models = compiled.module->getOps<craft::ModelOp>();
   if (models.empty())
-    return emitError(compiled->module->getLoc(), "no craft.model");
+    return emitError(compiled.module->getLoc(), "no craft.model");
   return craft::computeModelStats(*models.begin());
 }

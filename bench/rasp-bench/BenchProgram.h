@@ -34,6 +34,9 @@ struct ProgramSpec {
   mlir::rasp::RunOverrides overrides;
   /// rasp-run's --compile-options (options of --rasp-to-linalg).
   std::string compileOptions;
+  /// rasp-run's --optimize: the model-size optimisations (the option string
+  /// may still turn single ones on or off).
+  bool optimize = true;
 };
 
 /// How far to compile.
@@ -70,6 +73,11 @@ compileProgram(const ProgramSpec &spec, const mlir::DialectRegistry &registry,
 mlir::FailureOr<mlir::craft::ModelStats>
 computeProgramStats(const ProgramSpec &spec,
                     const mlir::DialectRegistry &registry);
+
+/// The statistics of the craft.model of a program compiled with
+/// StopAfter::CraftModel.
+mlir::FailureOr<mlir::craft::ModelStats>
+getModelStats(CompiledProgram &compiled);
 
 } // namespace mlir::rasp::bench
 

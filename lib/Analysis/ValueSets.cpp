@@ -181,11 +181,27 @@ private:
     FailureOr<ElementFunction> fn = ElementFunction::get(op.getBody());
     if (failed(fn))
       return failure();
+    // Values with equal keys give equal results against every value of the
+    // other operand (ElementFunction::keyOf): one evaluation per pair of
+    // key classes, not per pair of values.
+    const ValueSet &xs = setOf(op.getLhs()), &ys = setOf(op.getRhs());
+    bool narrow = fn->hasNarrowKeys(0) || fn->hasNarrowKeys(1);
+    KeyClasses cx = narrow ? classifyByKey(*fn, 0, xs) : KeyClasses();
+    KeyClasses cy = narrow ? classifyByKey(*fn, 1, ys) : KeyClasses();
+    auto representatives = [&](const ValueSet &values, const KeyClasses &c) {
+      std::vector<const PyValue *> out;
+      if (!narrow)
+        for (const PyValue &v : values)
+          out.push_back(&v);
+      for (uint32_t i : c.representatives)
+        out.push_back(&values[i]);
+      return out;
+    };
     SetBuilder out(maxValues);
-    for (const PyValue &x : setOf(op.getLhs()))
-      for (const PyValue &y : setOf(op.getRhs())) {
+    for (const PyValue *x : representatives(xs, cx))
+      for (const PyValue *y : representatives(ys, cy)) {
         EvalError error{op.getLoc(), ""};
-        PyValue args[] = {x, y};
+        PyValue args[] = {*x, *y};
         FailureOr<PyValue> r = (*fn)(args, &error);
         if (failed(r))
           return evalFailure(op, error, args);

@@ -272,27 +272,16 @@ static FailureOr<FusedValue> materializedValue(Lowering &l, Value sop) {
   return l.identity(l.leafOf(*space, info.values, info.numerical, mayBeNone));
 }
 
-/// The one-hot view of the classes of `sop`'s values that `f` does not
-/// distinguish, as a categorical leaf whose values are the classes' first
-/// members. `slice(v)` lists f's outputs for v against every value of the
-/// other operands.
-static FailureOr<FusedValue>
-classValue(Lowering &l, Operation *user, Value sop,
-           llvm::function_ref<FailureOr<std::vector<ValueKey>>(const PyValue &)>
-               slice) {
+/// The one-hot view of the classes of `sop`'s values that a function does
+/// not distinguish (value i is in class classOf[i]), as a categorical leaf
+/// whose values are the classes' first members.
+static FailureOr<FusedValue> classValue(Lowering &l, Operation *user, Value sop,
+                                        ArrayRef<uint32_t> classOf,
+                                        ArrayRef<uint32_t> firsts) {
   SOpInfo &info = l.info(sop);
-  std::map<std::vector<ValueKey>, size_t> classes;
-  std::vector<size_t> classOf;
   ValueSet representatives;
-  for (const PyValue &v : info.values) {
-    FailureOr<std::vector<ValueKey>> s = slice(v);
-    if (failed(s))
-      return failure();
-    auto [it, inserted] = classes.try_emplace(*s, representatives.size());
-    if (inserted)
-      representatives.push_back(v);
-    classOf.push_back(it->second);
-  }
+  for (uint32_t i : firsts)
+    representatives.push_back(info.values[i]);
   // The one-hot of the class, straight from sop's leaves: steps only
   // between classes. Labelled by the classes' first members (sorted by
   // value, so labels are unique).
@@ -378,6 +367,22 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   if (failed(f))
     return failure();
   SmallVector<Value, 2> operands(op->getOperands());
+  // The table of a sequence_map over its operands' subspaces has a point
+  // per pair of values; beyond the domain limit, numerical operands are read
+  // through their classes (as without fusion) instead.
+  if (mode == OperandMode::Materialized && isa<SequenceMapOp>(op)) {
+    double points = 1;
+    bool numerical = false;
+    for (Value v : operands) {
+      SOpInfo &info = l.info(v);
+      if (info.constant)
+        continue;
+      numerical |= info.numerical;
+      points *= static_cast<double>(std::max<size_t>(1, info.values.size()));
+    }
+    if (numerical && points > static_cast<double>(l.options.maxFusedDomain))
+      mode = OperandMode::Classes;
+  }
 
   std::vector<FusedValue> args;
   double cost = unfusedCost(l, op);
@@ -408,9 +413,8 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
       }
     }
   } else {
+    std::optional<FailureOr<PairClasses>> classes;
     for (auto [index, operand] : llvm::enumerate(operands)) {
-      // Named copies: lambdas below capture them (C++17 cannot capture
-      // structured bindings).
       size_t i = index;
       Value v = operand;
       SOpInfo &info = l.info(v);
@@ -418,22 +422,26 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
           isa<SequenceMapOp>(op)) {
         // Classes of v's values: equal outputs against every value of the
         // other operand.
-        Value other = operands[1 - i];
-        ValueSet others = l.info(other).constant
-                              ? ValueSet{*l.info(other).constant}
-                              : l.info(other).values;
-        FailureOr<FusedValue> cls = classValue(
-            l, op, v,
-            [&](const PyValue &x) -> FailureOr<std::vector<ValueKey>> {
-              std::vector<ValueKey> slice;
-              for (const PyValue &y : others) {
-                FailureOr<PyValue> r = i == 0 ? (*f)({x, y}) : (*f)({y, x});
-                if (failed(r))
-                  return failure();
-                slice.emplace_back(*r);
-              }
-              return slice;
-            });
+        if (!classes) {
+          auto valuesOf = [&](Value x) {
+            SOpInfo &xi = l.info(x);
+            return xi.constant ? ValueSet{*xi.constant} : xi.values;
+          };
+          FailureOr<ElementFunction> fn =
+              ElementFunction::get(cast<SequenceMapOp>(op).getBody());
+          if (failed(fn))
+            return failure();
+          classes =
+              classifyPair(*fn, valuesOf(operands[0]), valuesOf(operands[1]),
+                           [&](const PyValue &a, const PyValue &b) {
+                             return (*f)({a, b});
+                           });
+          if (failed(*classes))
+            return failure();
+        }
+        const KeyClasses &c = i == 0 ? (*classes)->lhs : (*classes)->rhs;
+        FailureOr<FusedValue> cls =
+            classValue(l, op, v, c.classOf, c.representatives);
         if (failed(cls))
           return failure();
         args.push_back(std::move(*cls));
