@@ -109,6 +109,13 @@ double Synthesizer::numericalNoise(const Unit &u) const {
   return noise;
 }
 
+double Synthesizer::stepNoise(const Unit &u, int64_t below,
+                              int64_t above) const {
+  const NumericalFeature &f = fn.numerical[0];
+  double r = std::max(std::abs(reading(below, 0)), std::abs(reading(above, 0)));
+  return std::abs(u.lambda[0]) * (f.absError + f.relError * r);
+}
+
 //===----------------------------------------------------------------------===//
 // Assembly and error bound
 //===----------------------------------------------------------------------===//

@@ -379,9 +379,14 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
     // unit's pre-activation is -(a gap/2 - 1/2) and 1 + (a gap/2 - 1/2);
     // the noise of the inputs and gates and the rounding must stay below
     // that margin, so both units are off, or both on, at every point.
-    double err = numericalNoise(pair[0]) + *gate;
+    // With one feature, a reading's error relative to its own magnitude
+    // only needs the margin at the runs next to the ramp: further away the
+    // distance to the ramp grows faster than the error (exactness.md 6.2).
+    double noise = m == 1 ? stepNoise(pair[0], below.pointHi, above.pointLo)
+                          : numericalNoise(pair[0]);
+    double err = noise + *gate;
     for (int64_t p : {below.pointHi, above.pointLo})
-      err = std::max(err, numericalNoise(pair[0]) + *gate +
+      err = std::max(err, noise + *gate +
                               std::max(roundingAllowance(pair[0], p),
                                        roundingAllowance(pair[1], p)));
     double margin = a * gap / 2 - 0.5;

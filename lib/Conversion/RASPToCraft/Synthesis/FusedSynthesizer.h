@@ -103,6 +103,11 @@ private:
   double nonIntegralAllowance(const Unit &u, int64_t point) const;
   /// Largest noise of the numerical part of the pre-activation.
   double numericalNoise(const Unit &u) const;
+  /// With one numerical feature: the noise of a step unit's pre-activation
+  /// that its margin must absorb, from the readings of the points right
+  /// below and above its ramp (relative errors grow no faster than the
+  /// distance to the ramp, docs/exactness.md 6.2).
+  double stepNoise(const Unit &u, int64_t below, int64_t above) const;
 
   /// The pre-activation of `u` at a point with these feature readings and
   /// one-hot rows (-1: none), with the stored bias.
