@@ -254,6 +254,21 @@ LogicalResult lowerNumericalFunction(Lowering &l, Operation *op, Value input,
                                      llvm::ArrayRef<PyValue> outputs);
 LogicalResult lowerLinearSequenceMap(Lowering &l, LinearSequenceMapOp op);
 
+/// An element function over argument values, reporting its own failures.
+using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
+
+/// With fusion: `f` applied to the joined tables of `args` (a point of the
+/// result is a point of every argument, agreeing on shared leaves; None
+/// arguments give None). `classes[i][p]` is the class of argument i's value
+/// at its point p: f gives the same result for arguments in the same
+/// classes, so it is called once per combination of classes. Returns
+/// std::nullopt, before enumerating anything, if a table over several
+/// leaves could exceed `maxPoints`.
+FailureOr<std::optional<FusedValue>>
+composeTables(ArrayRef<const FusedValue *> args,
+              ArrayRef<std::vector<int32_t>> classes, ElementFn f,
+              int64_t maxPoints);
+
 /// With fusion: map, sequence_map and linear_sequence_map become functions
 /// of leaves; nothing is emitted until a consumer needs the subspace.
 LogicalResult lowerElementwise(Lowering &l, Operation *op);

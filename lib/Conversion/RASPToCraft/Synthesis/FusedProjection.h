@@ -17,7 +17,8 @@ struct Run {
   double zlo, zhi;
   /// The points at zlo and zhi.
   int64_t pointLo, pointHi;
-  SparseVector out;
+  /// The run's output (in the table).
+  const SparseVector *out;
 };
 
 /// z = sum_i coefficients[i] * reading_i, and the runs of the points along
@@ -37,6 +38,7 @@ struct Projection {
 /// and that have the same slice of the table share a block, since no step
 /// has to separate them.
 std::vector<Projection> candidateProjections(const FusedFunction &fn,
+                                             llvm::ArrayRef<uint32_t> outId,
                                              llvm::ArrayRef<int64_t> points);
 
 } // namespace mlir::craft::synth::fused
