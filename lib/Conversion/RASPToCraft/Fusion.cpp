@@ -221,9 +221,8 @@ static double unfusedCost(Lowering &l, Operation *op) {
         Value in = map.getInput();
         // A lookup has a unit per output value (the op's own value set; its
         // result is not lowered yet).
-        auto values =
-            map->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
-        double outputs = values ? std::max<size_t>(1, values.size()) : 1;
+        double outputs = std::max<size_t>(
+            1, valueSetSize(map->getAttr(RASPDialect::getValuesAttrName())));
         return isNum(in) ? 2 * size(in) + 1 : outputs;
       })
       .Case<SequenceMapOp>([&](SequenceMapOp seq) {

@@ -42,7 +42,7 @@ std::string Lowering::labelFor(Operation *op) {
 }
 
 FailureOr<ValueSet> Lowering::valuesOf(Operation *op) {
-  auto attr = op->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
+  Attribute attr = op->getAttr(RASPDialect::getValuesAttrName());
   if (!attr)
     return op->emitOpError("has no 'values' attribute; run --infer-bases "
                            "before --lower-to-craft");
@@ -443,8 +443,7 @@ template <typename OpTy>
 static std::optional<ValueSet>
 primitiveValues(ProgramOp program, std::optional<ValueSet> fallback) {
   for (OpTy op : program.getBody().getOps<OpTy>())
-    if (auto attr = op->template getAttrOfType<ArrayAttr>(
-            RASPDialect::getValuesAttrName()))
+    if (Attribute attr = op->getAttr(RASPDialect::getValuesAttrName()))
       if (FailureOr<ValueSet> values = fromArrayAttr(attr); succeeded(values)) {
         canonicalizeValueSet(*values);
         return *values;
