@@ -77,8 +77,18 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
     Option<"maxSelectorRectangles", "max-selector-rectangles", "int64_t",
            "4", "Most heads a factorised selector width may use">,
     Option<"foldEmbeddings", "fold-embeddings", "bool", "true",
-           "Let the token and position embeddings write MLPs that read only "
-           "the tokens or only the positions">,
+           "Place MLPs that read only the tokens or only the positions in "
+           "the embedding, which --fold-embeddings (scheduled after this "
+           "pass by the pipelines) folds them into">,
+    Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 24",
+           "Largest estimated work of one fused MLP's synthesis (table "
+           "points times estimated hidden units); beyond, the SOp is "
+           "computed from its operands' subspaces">,
+  ];
+  let statistics = [
+    Statistic<"fusionFallbacks", "fusion-fallbacks",
+              "Fused MLPs computed from their operands instead (estimated "
+              "cost too large or refused by the synthesis)">,
   ];
 }
 

@@ -12,6 +12,7 @@
 #include "RaspDialect/Conversion/RASPToCraft/RASPToCraft.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Attention.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Exactness.h"
+#include "RaspDialect/Dialect/Craft/Analysis/Placement.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Blocks.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPOps.h"
@@ -108,7 +109,7 @@ class Lowering {
 public:
   Lowering(ProgramOp source, OpBuilder &builder,
            const craft::synth::SynthesisOptions &synthesis,
-           const LowerToCraftOptions &options);
+           const LowerToCraftPassOptions &options);
 
   /// Creates the embedding and lowers every SOp the output depends on.
   LogicalResult run();
@@ -153,14 +154,11 @@ public:
   double errorOf(Value space) const { return errors.lookup(space); }
   void setError(Value space, double error) { errors[space] = error; }
 
-  /// The sublayer a subspace is written in by the as-soon-as-possible
-  /// schedule (LayerSchedule): -1 for the embedding, then attention 0,
+  /// The sublayer a subspace is written in (the placement model,
+  /// craft/Analysis/Placement.h): -1 for the embedding and, with
+  /// fold-embeddings, for MLPs the embedding will write; then attention 0,
   /// MLP 1, attention 2, ...
-  int64_t depthOf(Value space);
-  /// With fold-embeddings: 0 if the embedding will write `space` from the
-  /// tokens, 1 from the positions, 2 if it is `one`, `bos` or a constant;
-  /// std::nullopt if it needs a layer.
-  std::optional<int> foldSource(Value space);
+  int64_t depthOf(Value space) { return placement.slotOf(space); }
   /// The deepest sublayer among the subspaces a fused value reads.
   int64_t depthOf(const FusedValue &value);
 
@@ -204,8 +202,10 @@ public:
                           llvm::ArrayRef<PyValue> args);
 
   OpBuilder &builder;
+  LowerToCraftStats stats;
+  craft::ProgramSlots placement;
   const craft::synth::SynthesisOptions &synthesis;
-  const LowerToCraftOptions &options;
+  const LowerToCraftPassOptions &options;
   ProgramOp source;
   Value tokens, indices, one, bos;
   ValueSet tokenValues, indexValues;
@@ -219,7 +219,6 @@ private:
   std::vector<Leaf> leaves;
   std::map<std::string, unsigned> leafKeys;
   llvm::DenseMap<Value, double> errors;
-  llvm::DenseMap<Value, int64_t> depths;
   llvm::DenseMap<Value, Value> categoricalViews;
   std::map<std::vector<void *>, Value> tupleFeatures;
   llvm::DenseSet<Value> noisy;
