@@ -20,6 +20,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -52,9 +53,23 @@ ValueKey::ValueKey(const PyValue &v) : kind(v.getKind()), bits(0) {
   }
 }
 
-/// Ids of the values of `outputs`, equal iff their keys are.
+namespace {
+struct ValueKeyHash {
+  size_t operator()(const ValueKey &k) const {
+    return llvm::hash_combine(static_cast<int>(k.kind), k.bits, k.str);
+  }
+};
+struct ValueKeyEq {
+  bool operator()(const ValueKey &a, const ValueKey &b) const {
+    return a.kind == b.kind && a.bits == b.bits && a.str == b.str;
+  }
+};
+} // namespace
+
+/// Ids of the values of `outputs`, equal iff their keys are, in order of
+/// first occurrence.
 static std::vector<int32_t> valueIds(ArrayRef<PyValue> outputs) {
-  std::map<ValueKey, int32_t> ids;
+  std::unordered_map<ValueKey, int32_t, ValueKeyHash, ValueKeyEq> ids;
   std::vector<int32_t> result;
   result.reserve(outputs.size());
   for (const PyValue &v : outputs)

@@ -392,16 +392,8 @@ double Synthesizer::stepBound(const Units &units, const Layout &layout) const {
   const Group &group = *layout.group;
   llvm::ArrayRef<double> c = layout.coefficients;
 
-  // The group's points along z, and R at each.
-  std::vector<std::pair<double, int64_t>> byZ;
-  byZ.reserve(group.points.size());
-  for (int64_t p : group.points) {
-    double z = 0;
-    for (size_t i = 0; i < m; ++i)
-      z += c[i] * reading(p, i);
-    byZ.push_back({z, p});
-  }
-  llvm::sort(byZ);
+  // The group's points along z (from the projection), and R at each.
+  const std::vector<std::pair<double, int64_t>> &byZ = layout.byZ;
   std::vector<double> rs;
   rs.reserve(byZ.size());
   for (auto [z, p] : byZ) {

@@ -217,6 +217,7 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
   Layout layout;
   layout.group = &group;
   layout.coefficients = projection.coefficients;
+  layout.byZ = projection.byZ;
   for (size_t r = 1; r < runs.size(); ++r) {
     const Run &below = runs[r - 1], &above = runs[r];
     double gap = above.zlo - below.zhi;

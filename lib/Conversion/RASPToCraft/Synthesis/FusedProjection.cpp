@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FusedProjection.h"
+#include "FusedSynthesizer.h"
 
 #include <cmath>
 #include <limits>
@@ -47,14 +48,15 @@ Blocks blocksOf(const NumericalTable &t, size_t f) {
   // The points by (index of f, other indices, output): each index's slice
   // is a contiguous range, in canonical order.
   std::vector<int64_t> byIndex(t.points.begin(), t.points.end());
-  llvm::sort(byIndex, [&](int64_t a, int64_t b) {
-    if (t.index(a, f) != t.index(b, f))
-      return t.index(a, f) < t.index(b, f);
-    for (size_t i = 0; i < t.m; ++i)
-      if (i != f && t.index(a, i) != t.index(b, i))
-        return t.index(a, i) < t.index(b, i);
-    return t.outId[a] < t.outId[b];
-  });
+  std::vector<size_t> features = {f};
+  std::vector<int64_t> sizes;
+  for (size_t i = 0; i < t.m; ++i) {
+    sizes.push_back(static_cast<int64_t>(t.fn.numerical[i].readings.size()));
+    if (i != f)
+      features.push_back(i);
+  }
+  uint64_t outputs = t.outId.empty() ? 1 : *llvm::max_element(t.outId) + 1;
+  sortPoints(t.fn, features, sizes, t.outId.data(), outputs, byIndex);
   // Distinct (others, output) entries of each index: [begin, end) ranges.
   struct Slice {
     int32_t index;
@@ -144,9 +146,11 @@ std::vector<double> lexicographic(const NumericalTable &t,
   return c;
 }
 
-/// The runs of the points along z = sum c_i x_i.
-std::vector<Run> runsAlong(const NumericalTable &t, llvm::ArrayRef<double> c) {
-  std::vector<std::pair<double, int64_t>> z;
+/// The runs of the points along z = sum c_i x_i; `z` receives the points
+/// in increasing z.
+std::vector<Run> runsAlong(const NumericalTable &t, llvm::ArrayRef<double> c,
+                           std::vector<std::pair<double, int64_t>> &z) {
+  z.clear();
   z.reserve(t.points.size());
   for (int64_t p : t.points) {
     double v = 0;
@@ -186,7 +190,7 @@ std::vector<Projection> mlir::craft::synth::fused::candidateProjections(
   if (t.m == 1) {
     Projection p;
     p.coefficients = {1.0};
-    p.runs = runsAlong(t, p.coefficients);
+    p.runs = runsAlong(t, p.coefficients, p.byZ);
     return {std::move(p)};
   }
   std::vector<size_t> order(t.m);
@@ -213,7 +217,7 @@ std::vector<Projection> mlir::craft::synth::fused::candidateProjections(
           return f.second.coefficients == p.coefficients;
         }))
       continue;
-    p.runs = runsAlong(t, p.coefficients);
+    p.runs = runsAlong(t, p.coefficients, p.byZ);
     found.push_back({{p.runs.size(), -resolution(p.runs)}, std::move(p)});
   }
   std::stable_sort(

@@ -26,6 +26,8 @@ struct Run {
 struct Projection {
   std::vector<double> coefficients;
   std::vector<Run> runs;
+  /// The points in increasing z, with their z.
+  std::vector<std::pair<double, int64_t>> byZ;
 };
 
 /// Candidate projections of the numerical features of `points`, best first

@@ -21,15 +21,22 @@ using GateSets = std::vector<std::vector<int32_t>>;
 /// sum_i lambda[i] * reading_i + the `catWeights` of the point's one-hot
 /// rows + oneWeight (+ bosWeight at BOS).
 struct Unit {
-  std::vector<double> lambda;
+  llvm::SmallVector<double, 2> lambda;
   /// (row, weight) on categorical rows, sorted by row.
-  std::vector<std::pair<int64_t, double>> catWeights;
+  llvm::SmallVector<std::pair<int64_t, double>, 2> catWeights;
   double oneWeight = 0, bosWeight = 0;
   SparseVector out;
   /// Half of a pair with identical input weights whose difference is used
   /// (a step or a clamp): input noise cancels while both are on or off.
   /// The first of a pair comes right before the second.
   bool paired = false, pairFirst = false;
+
+  Unit() = default;
+  Unit(const Unit &) = default;
+  Unit &operator=(const Unit &) = default;
+  // Moved, not copied, when a vector of units grows.
+  Unit(Unit &&) noexcept = default;
+  Unit &operator=(Unit &&) noexcept = default;
 };
 
 using Units = std::vector<Unit>;
@@ -58,6 +65,8 @@ struct Layout {
   size_t begin = 0, baseEnd = 0, end = 0;
   std::vector<double> coefficients;
   std::vector<StepInfo> steps;
+  /// The group's points in increasing z (steps only).
+  std::vector<std::pair<double, int64_t>> byZ;
 };
 
 class Synthesizer {
@@ -166,6 +175,14 @@ private:
   /// The points sorted by (categorical values, numerical values).
   std::vector<int64_t> order;
 };
+/// Sorts `points` by their value indices of `features` in that order, then
+/// by `tail[p]` (if given; values below `tailSize`), then by point: through
+/// one 64-bit key per point where the indices fit (feature i takes values
+/// -1 .. sizes[i] - 1), else by comparing indices.
+void sortPoints(const FusedFunction &fn, llvm::ArrayRef<size_t> features,
+                llvm::ArrayRef<int64_t> sizes, const uint32_t *tail,
+                uint64_t tailSize, std::vector<int64_t> &points);
+
 /// True for an integer small enough that float32 sums of a few of them are
 /// exact.
 bool isSmallInteger(double v);

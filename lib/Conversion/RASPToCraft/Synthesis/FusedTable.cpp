@@ -43,6 +43,55 @@ struct WordsHash {
 };
 } // namespace
 
+void mlir::craft::synth::fused::sortPoints(const FusedFunction &fn,
+                                           llvm::ArrayRef<size_t> features,
+                                           llvm::ArrayRef<int64_t> sizes,
+                                           const uint32_t *tail,
+                                           uint64_t tailSize,
+                                           std::vector<int64_t> &points) {
+  int64_t stride = fn.stride();
+  const int32_t *base = fn.points.data();
+  // Mixed radix, most significant first: fits if the product of the
+  // radices does.
+  std::vector<uint64_t> radix(features.size());
+  uint64_t scale = tail ? std::max<uint64_t>(1, tailSize) : 1;
+  bool fits = true;
+  for (size_t i = features.size(); i-- > 0;) {
+    radix[i] = scale;
+    uint64_t count = static_cast<uint64_t>(sizes[features[i]]) + 1;
+    if (scale > UINT64_MAX / count) {
+      fits = false;
+      break;
+    }
+    scale *= count;
+  }
+  if (fits) {
+    std::vector<std::pair<uint64_t, int64_t>> keyed;
+    keyed.reserve(points.size());
+    for (int64_t p : points) {
+      uint64_t key = tail ? tail[p] : 0;
+      for (size_t i = 0; i < features.size(); ++i)
+        key += radix[i] *
+               static_cast<uint64_t>(base[p * stride + features[i]] + 1);
+      keyed.push_back({key, p});
+    }
+    llvm::sort(keyed);
+    for (size_t i = 0; i < points.size(); ++i)
+      points[i] = keyed[i].second;
+    return;
+  }
+  llvm::sort(points, [&](int64_t a, int64_t b) {
+    for (size_t f : features) {
+      int32_t x = base[a * stride + f], y = base[b * stride + f];
+      if (x != y)
+        return x < y;
+    }
+    if (tail && tail[a] != tail[b])
+      return tail[a] < tail[b];
+    return a < b;
+  });
+}
+
 llvm::Error Synthesizer::checkTable() {
   int64_t n = fn.numPoints();
   int64_t stride = fn.stride();
@@ -100,17 +149,12 @@ llvm::Error Synthesizer::checkTable() {
   order.resize(n);
   std::iota(order.begin(), order.end(), 0);
   const int32_t *base = fn.points.data();
-  auto key = [&](int64_t p, size_t i) {
-    return base[p * stride + (i < k ? m + i : i - k)];
-  };
-  llvm::sort(order, [&](int64_t a, int64_t b) {
-    for (size_t i = 0; i < m + k; ++i) {
-      int32_t x = key(a, i), y = key(b, i);
-      if (x != y)
-        return x < y;
-    }
-    return a < b;
-  });
+  std::vector<size_t> features;
+  for (size_t j = 0; j < k; ++j)
+    features.push_back(m + j);
+  for (size_t i = 0; i < m; ++i)
+    features.push_back(i);
+  sortPoints(fn, features, sizes, nullptr, 0, order);
   auto sameRow = [&](int64_t a, int64_t b) {
     return std::equal(base + a * stride, base + (a + 1) * stride,
                       base + b * stride);
