@@ -22,8 +22,8 @@ sequences per CPU-second per batch size and repetition, and the decoded
 outputs of the first --check-rows rows, which bench/run-benchmarks.py
 compares with rasp-bench's.
 
-Needs python3 and numpy only; the file is read by utils/numpy-forward.py's
-strict reader.
+Needs python3 and numpy only; the file is read by raspc's strict reader
+(python/raspc, through utils/numpy-forward.py).
 """
 import argparse
 import importlib.util
@@ -79,13 +79,14 @@ def main():
     args = parser.parse_args()
 
     nf = load_numpy_forward()
-    tensors, metadata = nf.read_safetensors(args.model)
+    tensors, metadata = nf.safetensors.read(args.model)
     # Private aligned copies (the reader maps the file's buffer).
-    model = nf.Model({name: np.array(t, dtype=np.float32)
-                      for name, t in tensors.items()}, metadata)
-    vocab_size = len(json.loads(metadata["vocab"]))
-    bos_id = int(metadata["bos_id"])
-    positions = int(metadata["max_seq_len"]) + 1
+    exported = nf.export.Model.from_safetensors(
+        {name: np.array(t) for name, t in tensors.items()}, metadata)
+    model = nf.Model(exported)
+    vocab_size = len(exported.vocab)
+    bos_id = exported.bos_id
+    positions = exported.max_seq_len + 1
 
     results = []
     for batch in [int(b) for b in args.batches.split(",")]:
@@ -118,8 +119,8 @@ def main():
         "d_model": model.d_model,
         "n_layers": model.n_layers,
         "n_heads": model.n_heads,
-        "d_head": int(metadata["d_head"]),
-        "d_mlp": int(metadata["d_mlp"]),
+        "d_head": exported.cfg["d_head"],
+        "d_mlp": exported.cfg.get("d_mlp", 0),
         "positions": positions,
         "results": results,
         "check_decoded": check,

@@ -17,6 +17,16 @@ config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
 config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+# External projects built against the installed compiler (test/Install):
+# the compilers and MLIR the compiler was built with.
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%host_cc", config.host_cc))
+config.substitutions.append(("%host_cxx", config.host_cxx))
+config.substitutions.append(("%mlir_dir", config.mlir_dir))
+config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
+# The build tree's raspc package (python/CMakeLists.txt).
+config.substitutions.append(("%rasp_python_packages",
+                             os.path.join(config.rasp_obj_root, "python_packages")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -24,7 +34,7 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "mlir-opt", "mlir-runner"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-capi-test", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)
@@ -34,3 +44,14 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-runtime-bench"
 if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
     config.available_features.add("rasp-bench")
     llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)
+
+# The long tier (every library program compiled both ways for raspc's
+# tests, ~1 min): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1.
+if lit_config.params.get("long_tests") or os.environ.get("RASP_LONG_TESTS"):
+    config.available_features.add("long-tests")
+
+# Debian's headless Chromium for the browser test of the report
+# (test/Report/browser.test); CI installs it (utils/install-deps.sh).
+import shutil
+if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
+    config.available_features.add("chromium")

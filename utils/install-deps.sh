@@ -3,7 +3,7 @@
 # present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 pkgs=(cmake ninja-build clang-22 lld-22 libclang-rt-22-dev
-      llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+      llvm-22 llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
       libgtest-dev libbenchmark-dev nlohmann-json3-dev
       python3 python3-dev python3-numpy python3-pybind11 python3-pytest
       python3-matplotlib python3-torch chromium)

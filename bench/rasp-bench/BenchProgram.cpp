@@ -4,16 +4,10 @@
 #include "StageTiming.h"
 
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
-#include "RaspDialect/Pipelines/Pipelines.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Tools/RaspRun/CompileProgram.h"
 
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
@@ -35,45 +29,28 @@ bool mlir::rasp::bench::loadProgramSpec(const std::string &path,
 }
 
 namespace {
-/// A parsed program in its own context, with diagnostics on stderr.
+/// A loaded program in its own context, with diagnostics on stderr.
 struct ParsedProgram {
   llvm::SourceMgr sourceMgr;
   std::unique_ptr<SourceMgrDiagnosticHandler> diagnostics;
-  OwningOpRef<ModuleOp> source;
-  ProgramOp program;
-  RunConfig config;
+  driver::LoadedProgram loaded;
 };
 } // namespace
 
-/// Parses the program as rasp-run does: a `.rasp` source through the
-/// frontend with the parameters applied, anything else as MLIR.
+/// Loads the program as rasp-run does (the driver's loadProgram).
 static LogicalResult parse(const ProgramSpec &spec, MLIRContext *context,
+                           const driver::DriverOptions &options,
                            ParsedProgram &parsed) {
   parsed.sourceMgr.AddNewSourceBuffer(
       llvm::MemoryBuffer::getMemBufferCopy(spec.contents, spec.path),
       llvm::SMLoc());
   parsed.diagnostics =
       std::make_unique<SourceMgrDiagnosticHandler>(parsed.sourceMgr, context);
-  if (llvm::sys::path::extension(spec.path) == ".rasp") {
-    ImportRASPOptions options;
-    options.vocab = spec.overrides.vocab;
-    options.maxSeqLen = spec.overrides.maxSeqLen;
-    options.bos = spec.overrides.bos;
-    options.causal = spec.overrides.causal.value_or(false);
-    parsed.source = importRASP(parsed.sourceMgr, context, options);
-  } else {
-    parsed.source = parseSourceFile<ModuleOp>(parsed.sourceMgr, context);
-  }
-  if (!parsed.source)
+  FailureOr<driver::LoadedProgram> loaded =
+      driver::loadProgram(parsed.sourceMgr, context, options);
+  if (failed(loaded))
     return failure();
-  FailureOr<ProgramOp> program = selectProgram(*parsed.source, "");
-  if (failed(program))
-    return failure();
-  parsed.program = *program;
-  FailureOr<RunConfig> config = resolveRunConfig(*program, spec.overrides);
-  if (failed(config))
-    return failure();
-  parsed.config = std::move(*config);
+  parsed.loaded = std::move(*loaded);
   return success();
 }
 
@@ -95,46 +72,47 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
   compiled.contextWall = wallSeconds() - wall;
   compiled.contextCPU = processCPUSeconds() - cpu;
 
+  driver::DriverOptions options;
+  options.parameters = spec.overrides;
+  // As rasp-run: --optimize=false first, so that the option string may turn
+  // single optimisations on again.
+  if (!spec.optimize)
+    options.disableOptimizations();
+  if (llvm::Error error = options.parsePipelineOptions(spec.compileOptions)) {
+    llvm::WithColor::error(llvm::errs(), "rasp-bench")
+        << llvm::toString(std::move(error)) << "\n";
+    return failure();
+  }
   ParsedProgram parsed;
   {
     TimingScope scope = timing.nest("parse");
-    if (failed(parse(spec, compiled.context.get(), parsed)))
+    if (failed(parse(spec, compiled.context.get(), options, parsed)))
       return failure();
   }
-  compiled.config = parsed.config;
-  compiled.module = extractProgram(parsed.program, parsed.program.getOutput(),
-                                   compiled.config);
+  compiled.config = parsed.loaded.config;
 
   if (stopAfter == StopAfter::CraftModel) {
-    TimingScope scope = timing.nest("compile to craft model");
-    // The craft-model part of the --rasp-to-linalg pipeline, with the same
-    // options as the whole compile.
-    RASPToLinalgOptions options;
-    if (failed(parseCompileOptions(options, spec.compileOptions, spec.optimize,
-                                   compiled.module->getLoc())))
+    FailureOr<driver::CraftModel> model =
+        driver::compileToCraftModel(parsed.loaded, options, &timing);
+    if (failed(model))
       return failure();
-    PassManager pm(compiled.context.get());
-    populateRASPToCraftModelPipeline(pm, options);
-    pm.enableTiming(scope);
-    if (failed(pm.run(*compiled.module)))
-      return failure();
+    compiled.module = std::move(model->module);
     return compiled;
   }
-  {
-    TimingScope scope = timing.nest("compile to tensor IR");
-    if (failed(compileToTensorIR(*compiled.module, scope, spec.compileOptions,
-                                 spec.optimize)))
+  if (stopAfter == StopAfter::TensorIR) {
+    FailureOr<OwningOpRef<ModuleOp>> module =
+        driver::compileToTensorIR(parsed.loaded, options, &timing);
+    if (failed(module))
       return failure();
-  }
-  if (stopAfter == StopAfter::TensorIR)
+    compiled.module = std::move(*module);
     return compiled;
-  FailureOr<std::unique_ptr<runtime::CompiledModel>> model =
-      runtime::CompiledModel::compile(*compiled.module,
-                                      getCompiledModeOptions(),
-                                      &compiled.runtimeStats, &timing);
-  if (failed(model))
+  }
+  FailureOr<std::unique_ptr<driver::CompiledProgram>> jit =
+      driver::CompiledProgram::compile(parsed.loaded, options, &timing);
+  if (failed(jit))
     return failure();
-  compiled.model = std::move(*model);
+  compiled.runtimeStats = (*jit)->getCompileStats();
+  compiled.jit = std::move(*jit);
   return compiled;
 }
 

@@ -1,9 +1,9 @@
 //===- BenchProgram.h - One compile, as rasp-run does -----------*- C++ -*-===//
 //
-// The benchmark driver compiles through the same library calls as
-// `rasp-run`'s compiled mode (import, extractProgram, the --rasp-to-linalg
-// pipeline, runtime::CompiledModel with rasp-run's options), in a fresh
-// MLIRContext per compile, with every stage timed as a scope.
+// The benchmark driver compiles through the same driver calls as `rasp-run`
+// (loadProgram, then compileToCraftModel, compileToTensorIR or
+// CompiledProgram::compile), in a fresh MLIRContext per compile, with every
+// stage timed as a scope.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,8 +11,7 @@
 #define RASP_BENCH_BENCHPROGRAM_H
 
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
-#include "RaspDialect/Runtime/Runtime.h"
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
+#include "RaspDialect/Driver/Executor.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -31,7 +30,7 @@ struct ProgramSpec {
   std::string path;
   /// The file's contents, read once so that compiles do not time file I/O.
   std::string contents;
-  mlir::rasp::RunOverrides overrides;
+  mlir::rasp::driver::RunOverrides overrides;
   /// rasp-run's --compile-options (options of --rasp-to-linalg).
   std::string compileOptions;
   /// rasp-run's --optimize: the model-size optimisations (the option string
@@ -50,9 +49,11 @@ enum class StopAfter {
 /// model reads its weights from.
 struct CompiledProgram {
   std::unique_ptr<mlir::MLIRContext> context;
+  /// The craft model or the tensor IR (before the JIT).
   mlir::OwningOpRef<mlir::ModuleOp> module;
-  mlir::rasp::RunConfig config;
-  std::unique_ptr<mlir::rasp::runtime::CompiledModel> model;
+  mlir::rasp::driver::RunConfig config;
+  /// The JIT-compiled program (StopAfter::JIT).
+  std::unique_ptr<mlir::rasp::driver::CompiledProgram> jit;
   mlir::rasp::runtime::CompileStats runtimeStats;
   /// Creating the context and loading the dialects (not in any scope).
   double contextWall = 0, contextCPU = 0;

@@ -23,8 +23,6 @@
 #include "BenchProgram.h"
 #include "StageTiming.h"
 
-#include "RaspDialect/InitAll.h"
-
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -123,7 +121,8 @@ static bool makeSpec(ProgramSpec &spec) {
   if (!loadProgramSpec(programFile, spec))
     return false;
   if (vocabOpt.getNumOccurrences()) {
-    llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(vocabOpt);
+    llvm::Expected<std::vector<PyValue>> vocab =
+        driver::parseVocabList(vocabOpt);
     if (!vocab) {
       reportError("--vocab: " + llvm::toString(vocab.takeError()));
       return false;
@@ -263,7 +262,7 @@ static int runThroughput(const ProgramSpec &spec,
       compileProgram(spec, registry, StopAfter::JIT, noTiming);
   if (failed(compiled))
     return 1;
-  runtime::CompiledModel &model = *compiled->model;
+  runtime::CompiledModel &model = compiled->jit->getModel();
   int64_t vocabSize = model.getNumTokenIds() - 1;
   int64_t positions = model.getMaxPositions();
   int64_t width = model.getOutputWidth();
@@ -350,7 +349,7 @@ int main(int argc, char **argv) {
     return 1;
   DialectRegistry registry;
   // As rasp-run: the runtime adds its dialects when it compiles.
-  registerAllDialects(registry);
+  driver::registerDialects(registry);
 
   if (compileCommand)
     return runCompile(spec, registry);

@@ -24,7 +24,7 @@ void mlir::rasp::registerAllDialects(DialectRegistry &registry) {
 }
 
 void mlir::rasp::registerAllPasses() {
-  registerRASPPasses();
+  registerRASPTransformsPasses();
   registerRASPConversionPasses();
   craft::registerCraftPasses();
   registerPipelines();

@@ -2,37 +2,33 @@
 //
 // The driver of the `rasp-run` contract (docs: shared spec rasp-run.md):
 // load a program, pick the parameters, then for each input line print the
-// output sequence as JSON. Everything but the plumbing lives in libraries:
-// RunConfig/SequenceIO (selection, parameters, encoding, printing) and the
-// Executors (interpreter, craft evaluator, compiled model, traced forward
-// pass), ModelTools (the compiled craft.model) and the safetensors export.
+// output sequence as JSON. Everything but the command line and the printing
+// is the driver's (lib/Driver): loading, selection, parameters, encoding,
+// the executors (interpreter, craft evaluator, compiled model, traced
+// forward pass), the compiled craft.model and the safetensors export.
 //
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Dialect/Craft/Analysis/ModelStats.h"
-#include "RaspDialect/InitAll.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Target/Safetensors/TransformerWeights.h"
-#include "RaspDialect/Tools/RaspRun/Executor.h"
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
-#include "RaspDialect/Tools/RaspRun/RunConfig.h"
-#include "RaspDialect/Tools/RaspRun/SequenceIO.h"
+#include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Driver/Executor.h"
+#include "RaspDialect/Driver/ReportExecutor.h"
+#include "RaspDialect/Driver/SequenceIO.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 namespace cl = llvm::cl;
 
 static cl::OptionCategory runCategory("rasp-run options");
@@ -106,6 +102,13 @@ static cl::opt<bool>
                 cl::desc("Like --trace, with the raw vector of every subspace "
                          "at every position"),
                 cl::cat(runCategory));
+static cl::opt<std::string> reportOpt(
+    "report",
+    cl::desc("Write a self-contained HTML report of the compiled model to "
+             "FILE: the program graph with its placement, the residual "
+             "layout, the model size, and per input the residual stream, "
+             "attention patterns and MLP activations (docs/Report.md)"),
+    cl::value_desc("FILE"), cl::cat(runCategory));
 static cl::opt<std::string> exportOpt(
     "export",
     cl::desc("Write the compiled transformer's weights to FILE as "
@@ -136,27 +139,12 @@ static void reportError(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "rasp-run") << message << "\n";
 }
 
-/// Loads the program file into a module, dispatching on the extension. A
-/// `.rasp` source is imported with the command-line parameters (they type
-/// `tokens`) and `--output` already applied.
-static OwningOpRef<ModuleOp> loadModule(llvm::SourceMgr &sourceMgr,
-                                        MLIRContext *context,
-                                        const RunOverrides &overrides) {
-  if (llvm::sys::path::extension(programFile) != ".rasp")
-    return parseSourceFile<ModuleOp>(sourceMgr, context);
-  ImportRASPOptions options;
-  options.vocab = overrides.vocab;
-  options.maxSeqLen = overrides.maxSeqLen;
-  options.bos = overrides.bos;
-  options.causal = overrides.causal.value_or(false);
-  if (outputOpt.getNumOccurrences())
-    options.outputName = outputOpt;
-  return importRASP(sourceMgr, context, options);
-}
-
-/// The command-line overrides of the program's compile parameters.
-static FailureOr<RunOverrides> getOverrides() {
-  RunOverrides overrides;
+/// The driver options the command line gives: the compile parameters, the
+/// program and output names, --optimize and --compile-options, the export
+/// limit and the trace format.
+static FailureOr<DriverOptions> getDriverOptions() {
+  DriverOptions options;
+  RunOverrides &overrides = options.parameters;
   if (vocabOpt.getNumOccurrences()) {
     llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(vocabOpt);
     if (!vocab) {
@@ -171,7 +159,21 @@ static FailureOr<RunOverrides> getOverrides() {
     overrides.bos = bosOpt;
   if (causalOpt.getNumOccurrences())
     overrides.causal = causalOpt;
-  return overrides;
+  options.programName = programOpt;
+  if (outputOpt.getNumOccurrences())
+    options.outputName = outputOpt;
+  // --optimize=false first, so that --compile-options may turn single
+  // optimisations on again.
+  if (!optimizeOpt)
+    options.disableOptimizations();
+  if (llvm::Error error = options.parsePipelineOptions(compileOptionsOpt)) {
+    reportError(llvm::toString(std::move(error)));
+    return failure();
+  }
+  options.exportMaxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
+                           << 20;
+  options.trace.raw = traceRawOpt;
+  return options;
 }
 
 /// The input sequences: the --input values, else the lines of stdin.
@@ -244,6 +246,16 @@ static LogicalResult checkModelOptions(Mode mode, bool tracing) {
                 llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
     return failure();
   }
+  if (reportOpt.getNumOccurrences() && reportOpt.empty()) {
+    reportError("--report needs a file name");
+    return failure();
+  }
+  if (reportOpt.getNumOccurrences() && mode != Mode::Compiled) {
+    reportError("--report shows the compiled model; it cannot be combined "
+                "with --interpret or --mode=" +
+                llvm::Twine(mode == Mode::Craft ? "craft" : "interpret"));
+    return failure();
+  }
   if (modelStatsOpt.getNumOccurrences() && modelStatsOpt != "" &&
       modelStatsOpt != "text" && modelStatsOpt != "json") {
     reportError("--model-stats takes 'text' or 'json', not '" + modelStatsOpt +
@@ -259,50 +271,33 @@ static LogicalResult checkModelOptions(Mode mode, bool tracing) {
 
 /// The executor of `mode`.
 static FailureOr<std::unique_ptr<Executor>>
-createExecutor(Mode mode, ProgramOp program, Value output,
-               const RunConfig &config, TimingScope &timing) {
+createExecutor(Mode mode, const LoadedProgram &program,
+               const DriverOptions &options, TimingScope &timing) {
   switch (mode) {
   case Mode::Interpret:
-    return createInterpreterExecutor(program, output, config);
+    return createInterpreterExecutor(program);
   case Mode::Craft:
-    return createCraftExecutor(program, output, config, compileOptionsOpt);
+    return createCraftExecutor(program, options);
   case Mode::Compiled:
     break;
   }
-  return createCompiledExecutor(program, output, config, timing,
-                                compileOptionsOpt);
-}
-
-/// The --trace executor on the compiled craft.model, with the arithmetic of
-/// the compiled mode's --compile-options.
-static FailureOr<std::unique_ptr<Executor>>
-createTracer(CraftModelModule model, const RunConfig &config,
-             ProgramOp program) {
-  FailureOr<trace::ForwardOptions> forwardOptions =
-      getForwardOptions(compileOptionsOpt, program.getLoc());
-  if (failed(forwardOptions))
+  FailureOr<std::unique_ptr<CompiledProgram>> compiled =
+      CompiledProgram::compile(program, options, &timing);
+  if (failed(compiled))
     return failure();
-  trace::TraceOptions traceOptions;
-  traceOptions.raw = traceRawOpt;
-  return createTraceExecutor(std::move(model), config, *forwardOptions,
-                             traceOptions);
+  return std::unique_ptr<Executor>(std::move(*compiled));
 }
 
 /// --export and --model-stats on the compiled craft.model. Fails after
 /// reporting an error; nothing is written then.
-static LogicalResult inspectModel(craft::ModelOp model) {
+static LogicalResult inspectModel(craft::ModelOp model,
+                                  const DriverOptions &options) {
   if (exportOpt.getNumOccurrences()) {
-    safetensors::TransformerWeightsOptions options;
-    options.maxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
-                       << 20;
-    FailureOr<safetensors::File> weights =
-        safetensors::buildTransformerWeights(model, options);
+    FailureOr<safetensors::File> weights = buildSafetensors(model, options);
     if (failed(weights))
       return failure();
-    if (llvm::Error error = safetensors::writeFileAtomically(
-            exportOpt, forceOpt, [&](llvm::raw_ostream &os) {
-              return safetensors::write(*weights, os);
-            })) {
+    if (llvm::Error error =
+            writeSafetensorsFile(*weights, exportOpt, forceOpt)) {
       reportError(llvm::toString(std::move(error)));
       return failure();
     }
@@ -326,8 +321,8 @@ int main(int argc, char **argv) {
       "rasp-run: run a RASP program on input sequences, one JSON array of "
       "outputs per input\n");
 
-  FailureOr<RunOverrides> overrides = getOverrides();
-  if (failed(overrides))
+  FailureOr<DriverOptions> options = getDriverOptions();
+  if (failed(options))
     return 1;
   Mode mode = interpretOpt ? Mode::Interpret : modeOpt.getValue();
   bool tracing = traceOpt || traceRawOpt;
@@ -335,6 +330,7 @@ int main(int argc, char **argv) {
     return 1;
   bool inspecting =
       exportOpt.getNumOccurrences() || modelStatsOpt.getNumOccurrences();
+  bool reporting = reportOpt.getNumOccurrences() > 0;
 
   // The report is printed when the manager goes out of scope, after `root`.
   DefaultTimingManager timingManager;
@@ -355,7 +351,7 @@ int main(int argc, char **argv) {
   }
 
   DialectRegistry registry;
-  registerAllDialects(registry);
+  registerDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   // Diagnostics point at the source; a dump of the op in generic form after
@@ -365,58 +361,72 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = loadModule(sourceMgr, &context, *overrides);
-  if (!module)
-    return 1;
-  FailureOr<ProgramOp> program = selectProgram(*module, programOpt);
+  FailureOr<LoadedProgram> program = loadProgram(sourceMgr, &context, *options);
   if (failed(program))
     return 1;
-  Value output = program->getOutput();
-  bool isSource = llvm::sys::path::extension(programFile) == ".rasp";
-  if (outputOpt.getNumOccurrences() && !isSource) {
-    FailureOr<Value> named = selectOutputByName(*program, outputOpt);
-    if (failed(named))
-      return 1;
-    output = *named;
-  }
-  FailureOr<RunConfig> config = resolveRunConfig(*program, *overrides);
-  if (failed(config))
-    return 1;
-  config->optimize = optimizeOpt;
   parseTimer.stop();
 
   // The compiled craft.model, for the export, the statistics and the trace.
-  std::optional<CraftModelModule> craftModel;
-  if (inspecting || tracing) {
-    TimingScope scope = root.nest("compile to craft model");
-    FailureOr<CraftModelModule> compiled = compileToCraftModel(
-        *program, output, *config, scope, compileOptionsOpt);
+  std::optional<CraftModel> craftModel;
+  if (inspecting || tracing || reporting) {
+    FailureOr<CraftModel> compiled =
+        compileToCraftModel(*program, *options, &root);
     if (failed(compiled))
       return 1;
     craftModel = std::move(*compiled);
   }
   if (inspecting) {
-    if (failed(inspectModel(craftModel->model)))
+    if (failed(inspectModel(craftModel->model, *options)))
       return 1;
     // Given alone, they do not read inputs.
-    if (inputOpts.empty() && !tracing) {
+    if (inputOpts.empty() && !tracing && !reporting) {
       llvm::outs().flush(); // before the timing report
       return 0;
     }
   }
 
-  FailureOr<std::unique_ptr<Executor>> executor =
-      tracing ? createTracer(std::move(*craftModel), *config, *program)
-              : createExecutor(mode, *program, output, *config, root);
+  ReportExecutor *reporter = nullptr;
+  FailureOr<std::unique_ptr<Executor>> executor = failure();
+  if (reporting) {
+    report::ReportConfig reportConfig;
+    // The program file and the files it loads, as locations name them.
+    for (unsigned id = 1; id <= sourceMgr.getNumBuffers(); ++id) {
+      const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(id);
+      reportConfig.sources.push_back(
+          {buffer->getBufferIdentifier().str(), buffer->getBuffer().str()});
+    }
+    reportConfig.bos = program->config.bos;
+    reportConfig.causal = program->config.causal;
+    reportConfig.optimize = optimizeOpt;
+    reportConfig.compileOptions = compileOptionsOpt;
+    FailureOr<std::unique_ptr<ReportExecutor>> created =
+        createReportExecutor(*program, std::move(*craftModel), *options,
+                             reportConfig, &root, /*traceDocuments=*/tracing);
+    if (succeeded(created)) {
+      reporter = created->get();
+      executor = std::unique_ptr<Executor>(std::move(*created));
+    }
+  } else {
+    executor = tracing ? createTraceExecutor(std::move(*craftModel),
+                                             program->config, *options)
+                       : createExecutor(mode, *program, *options, root);
+  }
   if (failed(executor))
     return 1;
 
   FailureOr<std::vector<std::string>> inputs = readInputs();
   if (failed(inputs))
     return 1;
-  bool numerical = cast<SOpType>(output.getType()).isNumerical();
+  bool numerical = cast<SOpType>(program->output.getType()).isNumerical();
   TimingScope runTimer = root.nest("run");
-  LogicalResult ran = runInputs(**executor, *config, numerical, *inputs);
+  LogicalResult ran =
+      runInputs(**executor, program->config, numerical, *inputs);
+  if (reporter) {
+    if (llvm::Error error = reporter->writeReport(reportOpt)) {
+      reportError("--report: " + llvm::toString(std::move(error)));
+      return 1;
+    }
+  }
   // The timing report (stderr) follows every output line.
   llvm::outs().flush();
   return failed(ran) ? 1 : 0;

@@ -3,20 +3,16 @@
 // mlirTranslateMain with the project's translations: `--import-rasp` reads a
 // .rasp program into the rasp dialect; `--rasp-to-tensor-ir` compiles a .rasp
 // or .mlir program to upstream tensor IR; `--rasp-to-safetensors` writes the
-// compiled transformer's weights.
+// compiled transformer's weights. The last two are the driver's.
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Target/ExportTensorIR.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Target/Safetensors/ExportSafetensors.h"
+#include "RaspDialect/Driver/Translations.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 
 int main(int argc, char **argv) {
-  mlir::rasp::registerImportRASPTranslation();
-  mlir::rasp::registerRASPToTensorIRTranslation();
-  mlir::rasp::registerRASPToSafetensorsTranslation();
+  mlir::rasp::driver::registerTranslations();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "RASP translation tool\n"));
 }

@@ -9,8 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Trace/ForwardPass.h"
-#include "RaspDialect/InitAll.h"
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
+#include "RaspDialect/Driver/Executor.h"
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "Support/LibraryPrograms.h"
@@ -24,6 +23,7 @@
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 
 namespace {
 
@@ -47,7 +47,7 @@ class TraceLibraryTest : public ::testing::TestWithParam<Case> {
 protected:
   TraceLibraryTest() {
     DialectRegistry registry;
-    registerAllDialects(registry);
+    registerDialects(registry);
     context.appendDialectRegistry(registry);
     context.loadAllAvailableDialects();
   }
@@ -60,27 +60,26 @@ TEST_P(TraceLibraryTest, DecodedOutputsEqualTheJIT) {
   std::string path = rasp::test::libraryProgramPath(c.program);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, &context);
   ASSERT_TRUE(module) << path;
-  FailureOr<ProgramOp> program = selectProgram(*module, "");
+  DriverOptions driverOptions;
+  driverOptions.parameters.causal = c.causal;
+  ASSERT_FALSE(
+      static_cast<bool>(driverOptions.parsePipelineOptions(c.options)));
+  FailureOr<LoadedProgram> program = loadProgram(*module, driverOptions);
   ASSERT_TRUE(succeeded(program));
-  RunOverrides overrides;
-  overrides.causal = c.causal;
-  FailureOr<RunConfig> config = resolveRunConfig(*program, overrides);
-  ASSERT_TRUE(succeeded(config));
-  Value output = program->getOutput();
-  TimingScope timing;
+  const RunConfig *config = &program->config;
 
-  FailureOr<std::unique_ptr<Executor>> jit =
-      createCompiledExecutor(*program, output, *config, timing, c.options);
+  FailureOr<std::unique_ptr<CompiledProgram>> jit =
+      CompiledProgram::compile(*program, driverOptions);
   ASSERT_TRUE(succeeded(jit));
-  FailureOr<CraftModelModule> model =
-      compileToCraftModel(*program, output, *config, timing);
+  FailureOr<CraftModel> model = compileToCraftModel(*program, driverOptions);
   ASSERT_TRUE(succeeded(model));
   FailureOr<craft::AssembledModel> assembled =
       craft::assembleModel(model->model);
   ASSERT_TRUE(succeeded(assembled));
-  FailureOr<trace::ForwardOptions> options =
-      getForwardOptions(c.options, program->getLoc());
-  ASSERT_TRUE(succeeded(options));
+  // The arithmetic of the weight forms the options choose.
+  trace::ForwardOptions forward;
+  forward.lookupMinElements = driverOptions.pipeline.lookupMinElements;
+  const trace::ForwardOptions *options = &forward;
 
   std::vector<TokenIds> inputs = rasp::test::allTokenIdSequences<TokenIds>(
       config->vocab.size(), config->maxSeqLen, kMaxInputs);

@@ -1,9 +1,7 @@
 //===- TraceDocumentTest.cpp - Trace documents and forward-pass errors ----===//
 
 #include "RaspDialect/Trace/TraceDocument.h"
-#include "RaspDialect/InitAll.h"
-#include "RaspDialect/Target/ImportRASP.h"
-#include "RaspDialect/Tools/RaspRun/ModelTools.h"
+#include "RaspDialect/Driver/Driver.h"
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
@@ -17,6 +15,7 @@
 
 using namespace mlir;
 using namespace mlir::rasp;
+using namespace mlir::rasp::driver;
 using Json = nlohmann::json;
 
 namespace {
@@ -29,7 +28,7 @@ reverse = aggregate(flip, tokens);
 
 /// A program compiled to its craft.model, assembled, with its trace layout.
 struct Compiled {
-  CraftModelModule model;
+  CraftModel model;
   craft::AssembledModel assembled;
   trace::TraceLayout layout;
   RunConfig config;
@@ -39,7 +38,7 @@ class TraceDocumentTest : public ::testing::Test {
 protected:
   TraceDocumentTest() {
     DialectRegistry registry;
-    registerAllDialects(registry);
+    registerDialects(registry);
     context.appendDialectRegistry(registry);
     context.loadAllAvailableDialects();
   }
@@ -49,18 +48,16 @@ protected:
     sourceMgr.AddNewSourceBuffer(
         llvm::MemoryBuffer::getMemBufferCopy(source, "prog.rasp"),
         llvm::SMLoc());
-    ImportRASPOptions options;
-    options.vocab = llvm::cantFail(parseVocabList("a,b,c"));
-    options.maxSeqLen = 4;
-    options.causal = causal;
-    module = importRASP(sourceMgr, &context, options);
-    EXPECT_TRUE(module);
-    ProgramOp program = *selectProgram(*module, "");
+    DriverOptions options;
+    options.parameters.vocab = llvm::cantFail(parseVocabList("a,b,c"));
+    options.parameters.maxSeqLen = 4;
+    options.parameters.causal = causal;
+    FailureOr<LoadedProgram> loaded = loadProgram(sourceMgr, &context, options);
+    EXPECT_TRUE(succeeded(loaded));
     Compiled c;
-    c.config = *resolveRunConfig(program, RunOverrides());
-    TimingScope timing;
-    c.model = std::move(
-        *compileToCraftModel(program, program.getOutput(), c.config, timing));
+    c.config = loaded->config;
+    c.model = std::move(*compileToCraftModel(*loaded, options));
+    program = std::move(*loaded);
     c.assembled = *craft::assembleModel(c.model.model);
     c.layout = *trace::TraceLayout::get(c.model.model);
     return c;
@@ -83,7 +80,7 @@ protected:
   }
 
   MLIRContext context;
-  OwningOpRef<ModuleOp> module;
+  LoadedProgram program;
 };
 
 TEST_F(TraceDocumentTest, ReverseShowsEachSubspaceFromTheSublayerWritingIt) {

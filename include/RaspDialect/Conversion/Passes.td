@@ -141,6 +141,14 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
     Option<"lookupMinElements", "lookup-min-elements", "int64_t", "1 << 16",
            "W_QK blocks between categorical subspaces with at least this many "
            "entries are looked up at the argmax directions; 0 disables">,
+    Option<"batchSize", "batch-size", "int64_t", "0",
+           "A static batch size for the function's signature (every call "
+           "then passes exactly this many rows); 0: dynamic">,
+    Option<"reshapeDynamicSplits", "reshape-dynamic-splits", "bool", "true",
+           "Split the rows into batch x positions with tensor.reshape where "
+           "both are dynamic (MLIR 22's expand-strided-metadata crashes on "
+           "such a tensor.expand_shape); false: tensor.expand_shape "
+           "everywhere, for toolchains with a lowering of their own">,
   ];
 }
 

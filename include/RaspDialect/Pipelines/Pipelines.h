@@ -126,6 +126,16 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
       llvm::cl::desc("W_QK blocks between categorical subspaces with at "
                      "least this many entries are looked up (0: never)"),
       llvm::cl::init(ConvertCraftToLinalgPassOptions().lookupMinElements)};
+  Option<int64_t> batchSize{
+      *this, "batch-size",
+      llvm::cl::desc("a static batch size for the function's signature "
+                     "(0: dynamic)"),
+      llvm::cl::init(ConvertCraftToLinalgPassOptions().batchSize)};
+  Option<bool> reshapeDynamicSplits{
+      *this, "reshape-dynamic-splits",
+      llvm::cl::desc("tensor.reshape where batch and positions are both "
+                     "dynamic (false: tensor.expand_shape everywhere)"),
+      llvm::cl::init(ConvertCraftToLinalgPassOptions().reshapeDynamicSplits)};
 
   /// The options of `--convert-craft-to-linalg` these select.
   ConvertCraftToLinalgPassOptions convertOptions() const {
@@ -134,6 +144,8 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
     convert.sparseMinElements = sparseMinElements;
     convert.sparseGatherCost = sparseGatherCost;
     convert.lookupMinElements = lookupMinElements;
+    convert.batchSize = batchSize;
+    convert.reshapeDynamicSplits = reshapeDynamicSplits;
     return convert;
   }
 };

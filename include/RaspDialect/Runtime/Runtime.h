@@ -31,6 +31,8 @@
 #ifndef RASPDIALECT_RUNTIME_RUNTIME_H
 #define RASPDIALECT_RUNTIME_RUNTIME_H
 
+#include "RaspDialect/Support/CallingConvention.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 #include "mlir/Support/Timing.h"
@@ -43,11 +45,9 @@
 
 namespace mlir::rasp::runtime {
 
-/// Name of the function attribute giving the number of valid token ids.
-inline constexpr llvm::StringLiteral kNumTokenIdsAttr = "rasp.num_token_ids";
-/// Name of the function attribute giving the maximal number of positions
-/// (BOS included).
-inline constexpr llvm::StringLiteral kMaxPositionsAttr = "rasp.max_positions";
+// The attribute names of the calling convention, shared with the conversion.
+using ::mlir::rasp::kMaxPositionsAttr;
+using ::mlir::rasp::kNumTokenIdsAttr;
 
 /// How to lower and JIT-compile a model.
 struct CompileOptions {

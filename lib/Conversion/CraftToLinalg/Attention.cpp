@@ -106,7 +106,7 @@ Value HeadBuilder::denseScores(ArrayRef<AssembledHead::QKBlock> blocks, Value x,
       column += range.dim;
     }
   }
-  Value q3 = b.splitRows(q, dk), k3 = b.splitRows(k, dk);
+  Value q3 = b.splitRows(q), k3 = b.splitRows(k);
   return generic(scores.getType(), {q3, k3}, {scores},
                  {map(4, {0, 1, 3}), map(4, {0, 2, 3}), map(4, {0, 1, 2})},
                  {IteratorType::parallel, IteratorType::parallel,
@@ -181,15 +181,7 @@ Value HeadBuilder::lookupScores(const AssembledHead::QKBlock &block,
 
   auto [queryIndex, queryValue] = argmax(b.columns(x, block.query));
   auto [keyIndex, keyValue] = argmax(b.columns(x, block.key));
-  auto split = [&](Value v) {
-    Value shape = tensor::FromElementsOp::create(
-        builder, loc(), ValueRange{b.getBatch(), b.getPositions()});
-    auto type = RankedTensorType::get(
-        {ShapedType::kDynamic, ShapedType::kDynamic},
-        cast<RankedTensorType>(v.getType()).getElementType());
-    return tensor::ReshapeOp::create(builder, loc(), type, v, shape)
-        .getResult();
-  };
+  auto split = [&](Value v) { return b.splitRows(v); };
   AffineMap query = map(3, {0, 1}), key = map(3, {0, 2}),
             out = map(3, {0, 1, 2});
   return generic(
@@ -315,9 +307,9 @@ Value HeadBuilder::build(Value x) {
   Value v = b.project(x, head.value, Value(), b.weightName("wov"));
   Value mixedInit = b.filled({ShapedType::kDynamic, ShapedType::kDynamic, dout},
                              {b.getBatch(), b.getPositions()}, 0.0f);
-  Value mixed = linalg::BatchMatmulOp::create(
-                    builder, loc(), ValueRange{probs, b.splitRows(v, dout)},
-                    ValueRange{mixedInit})
+  Value mixed = linalg::BatchMatmulOp::create(builder, loc(),
+                                              ValueRange{probs, b.splitRows(v)},
+                                              ValueRange{mixedInit})
                     .getResult(0);
   return b.addToColumns(x, head.output, b.joinRows(mixed));
 }

@@ -8,8 +8,6 @@
 
 #include "ModelBuilder.h"
 
-#include "RaspDialect/Runtime/Runtime.h"
-
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -42,18 +40,19 @@ mlir::rasp::convertModelToLinalg(craft::ModelOp model,
   OpBuilder builder(model);
   builder.setInsertionPointAfter(model);
   int64_t dynamic = ShapedType::kDynamic;
+  int64_t batch = options.batchSize > 0 ? options.batchSize : dynamic;
   auto tokensType =
-      RankedTensorType::get({dynamic, dynamic}, builder.getI32Type());
-  auto lengthsType = RankedTensorType::get({dynamic}, builder.getI32Type());
-  auto resultType = RankedTensorType::get(
-      {dynamic, dynamic, m.readout.range.dim}, builder.getF32Type());
+      RankedTensorType::get({batch, dynamic}, builder.getI32Type());
+  auto lengthsType = RankedTensorType::get({batch}, builder.getI32Type());
+  auto resultType = RankedTensorType::get({batch, dynamic, m.readout.range.dim},
+                                          builder.getF32Type());
   auto func = func::FuncOp::create(
       builder, model.getLoc(), model.getSymName(),
       builder.getFunctionType({tokensType, lengthsType}, {resultType}));
   func.addEntryBlock();
-  func->setAttr(runtime::kNumTokenIdsAttr,
+  func->setAttr(kNumTokenIdsAttr,
                 builder.getI64IntegerAttr(m.embedding.numTokenIds));
-  func->setAttr(runtime::kMaxPositionsAttr,
+  func->setAttr(kMaxPositionsAttr,
                 builder.getI64IntegerAttr(m.embedding.numPositions));
   func->setAttr(kTokenLabelsAttr,
                 stringArray(builder, m.embedding.tokenLabels));

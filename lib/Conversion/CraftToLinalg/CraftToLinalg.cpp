@@ -28,6 +28,13 @@ struct ConvertCraftToLinalgPass
     options.sparseMinElements = sparseMinElements;
     options.sparseGatherCost = sparseGatherCost;
     options.lookupMinElements = lookupMinElements;
+    options.batchSize = batchSize;
+    options.reshapeDynamicSplits = reshapeDynamicSplits;
+    if (batchSize < 0) {
+      getOperation().emitError("batch-size must not be negative, got ")
+          << static_cast<int64_t>(batchSize);
+      return signalPassFailure();
+    }
     bool ok = true;
     for (auto program : getOperation().getOps<craft::ProgramOp>()) {
       program.emitOpError("must be allocated to layers (--allocate-layers) "

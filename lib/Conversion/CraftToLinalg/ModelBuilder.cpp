@@ -23,7 +23,10 @@ ModelBuilder::ModelBuilder(func::FuncOp func,
   builder.setInsertionPointToStart(entry);
   tokens = entry->getArgument(0);
   lengths = entry->getArgument(1);
-  batch = tensor::DimOp::create(builder, loc, tokens, indexConstant(0));
+  batch = options.batchSize > 0
+              ? indexConstant(options.batchSize)
+              : tensor::DimOp::create(builder, loc, tokens, indexConstant(0))
+                    .getResult();
   positions = tensor::DimOp::create(builder, loc, tokens, indexConstant(1));
   rows = arith::MulIOp::create(builder, loc, batch, positions);
 }
@@ -248,13 +251,36 @@ Value ModelBuilder::addToColumns(Value x, ResidualRange range, Value update) {
   return insertColumns(x, sum, range);
 }
 
-Value ModelBuilder::splitRows(Value x, int64_t cols) {
-  Value shape = tensor::FromElementsOp::create(
-      builder, loc, ValueRange{batch, positions, indexConstant(cols)});
-  auto type = RankedTensorType::get(
-      {ShapedType::kDynamic, ShapedType::kDynamic, cols},
-      cast<RankedTensorType>(x.getType()).getElementType());
-  return tensor::ReshapeOp::create(builder, loc, type, x, shape);
+Value ModelBuilder::splitRows(Value x, bool staticBatch) {
+  auto source = cast<RankedTensorType>(x.getType());
+  int64_t dynamic = ShapedType::kDynamic;
+  SmallVector<int64_t> shape = {dynamic, dynamic};
+  SmallVector<Value> sizes = {batch, positions};
+  SmallVector<ReassociationIndices> groups = {{0, 1}};
+  if (source.getRank() == 2) {
+    shape.push_back(source.getDimSize(1));
+    sizes.push_back(indexConstant(source.getDimSize(1)));
+    groups.push_back({2});
+  }
+  auto type = RankedTensorType::get(shape, source.getElementType());
+  if (options.batchSize == 0 && options.reshapeDynamicSplits) {
+    Value shapeTensor = tensor::FromElementsOp::create(builder, loc, sizes);
+    return tensor::ReshapeOp::create(builder, loc, type, x, shapeTensor);
+  }
+  // A static batch is a static size of the split (N alone is dynamic).
+  SmallVector<OpFoldResult> outputShape(sizes.begin(), sizes.end());
+  if (options.batchSize > 0) {
+    shape[0] = options.batchSize;
+    outputShape[0] = builder.getIndexAttr(options.batchSize);
+  }
+  for (size_t i = 2; i < outputShape.size(); ++i)
+    outputShape[i] = builder.getIndexAttr(shape[i]);
+  Value expanded = tensor::ExpandShapeOp::create(
+      builder, loc, RankedTensorType::get(shape, source.getElementType()), x,
+      groups, outputShape);
+  if (expanded.getType() == type || staticBatch)
+    return expanded;
+  return tensor::CastOp::create(builder, loc, type, expanded);
 }
 
 Value ModelBuilder::joinRows(Value x) {

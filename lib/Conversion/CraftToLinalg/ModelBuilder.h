@@ -34,7 +34,8 @@ public:
   const craft::AssembledModel &getModel() const { return model; }
   Value getTokens() const { return tokens; }
   Value getLengths() const { return lengths; }
-  /// The dynamic sizes B, N and M = B * N (index).
+  /// The sizes B (a constant with a static batch size), N and M = B * N
+  /// (index).
   Value getBatch() const { return batch; }
   Value getPositions() const { return positions; }
   Value getRows() const { return rows; }
@@ -78,10 +79,14 @@ public:
   /// `x` with `update` (M x range.dim) added to the columns `range`.
   Value addToColumns(Value x, craft::ResidualRange range, Value update);
 
-  /// M x d <-> B x N x d. Rows are split with tensor.reshape: MLIR 22's
+  /// M (x d) <-> B x N (x d). Rows are split with tensor.expand_shape and
+  /// explicit output sizes, or with tensor.reshape where B and N are both
+  /// dynamic and `reshapeDynamicSplits` is set: MLIR 22's
   /// expand-strided-metadata cannot split one dimension into two dynamic
-  /// ones (docs/runtime.md, section 5).
-  Value splitRows(Value x, int64_t cols);
+  /// ones (docs/CraftToLinalg.md). The result has dynamic B and N, except
+  /// that `staticBatch` keeps a static batch size in its type (the readout,
+  /// whose type is the signature's).
+  Value splitRows(Value x, bool staticBatch = false);
   Value joinRows(Value x);
 
   /// A name for weights of the component being built: `prefix` + `what`.

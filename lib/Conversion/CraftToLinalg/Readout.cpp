@@ -24,5 +24,6 @@ Value mlir::rasp::detail::buildReadout(ModelBuilder &b, Value x,
     func->setAttr(kOutputValuesAttr, readout.space.getValues());
   SmallVector<StringRef> labels(readout.labels.begin(), readout.labels.end());
   func->setAttr(kOutputLabelsAttr, builder.getStrArrayAttr(labels));
-  return b.splitRows(b.columns(x, readout.range), readout.range.dim);
+  // With a static batch size the signature's result type has it.
+  return b.splitRows(b.columns(x, readout.range), /*staticBatch=*/true);
 }

@@ -7,9 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/InitAll.h"
+#include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 #include "RaspDialect/Target/ImportRASP.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/CommandLine.h"
@@ -84,5 +87,10 @@ void mlir::rasp::registerImportRASPTranslation() {
         options.outputName = p.outputName;
         return importRASP(sourceMgr, context, options);
       },
-      [](DialectRegistry &registry) { registerAllDialects(registry); });
+      // The dialects the frontend emits (importRASP loads them), not the
+      // whole compiler's.
+      [](DialectRegistry &registry) {
+        registry.insert<RASPDialect, arith::ArithDialect, math::MathDialect,
+                        scf::SCFDialect>();
+      });
 }

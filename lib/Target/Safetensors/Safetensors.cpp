@@ -9,6 +9,7 @@
 
 #include "RaspDialect/Target/Safetensors/Safetensors.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FileSystem.h"
@@ -57,13 +58,22 @@ const std::string *File::lookupMetadata(llvm::StringRef key) const {
 // Writing
 //===----------------------------------------------------------------------===//
 
-static void writeFloats(llvm::ArrayRef<float> data, llvm::raw_ostream &os) {
-  if (llvm::sys::IsLittleEndianHost) {
-    os.write(reinterpret_cast<const char *>(data.data()),
-             data.size() * sizeof(float));
+static llvm::StringRef dtypeName(DType dtype) {
+  return dtype == DType::F32 ? "F32" : "BOOL";
+}
+
+static void writeData(const Tensor &t, llvm::raw_ostream &os) {
+  if (t.dtype == DType::Bool) {
+    for (float v : t.data)
+      os << static_cast<char>(v != 0.0f);
     return;
   }
-  for (float v : data) {
+  if (llvm::sys::IsLittleEndianHost) {
+    os.write(reinterpret_cast<const char *>(t.data.data()),
+             t.data.size() * sizeof(float));
+    return;
+  }
+  for (float v : t.data) {
     char bytes[sizeof(float)];
     llvm::support::endian::write<float, llvm::endianness::little>(bytes, v);
     os.write(bytes, sizeof(bytes));
@@ -92,9 +102,15 @@ llvm::Error safetensors::write(const File &file, llvm::raw_ostream &os) {
       return error("tensor '" + t.name + "' has " + llvm::Twine(t.data.size()) +
                    " elements for its shape of " +
                    llvm::Twine(t.getNumElements()));
-    uint64_t end = offset + t.data.size() * sizeof(float);
-    header[t.name] = {
-        {"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, end}}};
+    if (t.dtype == DType::Bool &&
+        llvm::any_of(t.data, [](float v) { return v != 0.0f && v != 1.0f; }))
+      return error("BOOL tensor '" + t.name +
+                   "' holds a value other than 0 "
+                   "and 1");
+    uint64_t end = offset + t.data.size() * t.getElementSize();
+    header[t.name] = {{"dtype", dtypeName(t.dtype)},
+                      {"shape", t.shape},
+                      {"data_offsets", {offset, end}}};
     offset = end;
   }
   std::string text =
@@ -108,7 +124,7 @@ llvm::Error safetensors::write(const File &file, llvm::raw_ostream &os) {
   os.write(length, sizeof(length));
   os << text;
   for (const Tensor &t : file.tensors)
-    writeFloats(t.data, os);
+    writeData(t, os);
   return llvm::Error::success();
 }
 
@@ -144,11 +160,14 @@ static llvm::Expected<Entry> readEntry(const std::string &name,
                "'data_offsets'");
   if (!dtype->is_string())
     return bad("'dtype' is not a string");
-  if (dtype->get<std::string>() != "F32")
-    return bad("unsupported dtype '" + dtype->get<std::string>() +
-               "' (only F32 is read)");
   Entry entry;
   entry.tensor.name = name;
+  if (dtype->get<std::string>() == "BOOL")
+    entry.tensor.dtype = DType::Bool;
+  else if (dtype->get<std::string>() != "F32")
+    return bad("unsupported dtype '" + dtype->get<std::string>() +
+               "' (only F32 and BOOL are read)");
+  uint64_t size = entry.tensor.getElementSize();
   if (!shape->is_array())
     return bad("'shape' is not an array");
   uint64_t elements = 1;
@@ -169,11 +188,10 @@ static llvm::Expected<Entry> readEntry(const std::string &name,
   entry.end = (*offsets)[1].get<uint64_t>();
   if (entry.end < entry.begin)
     return bad("'data_offsets' end before they begin");
-  if (elements > std::numeric_limits<uint64_t>::max() / sizeof(float) ||
-      entry.end - entry.begin != elements * sizeof(float))
+  if (elements > std::numeric_limits<uint64_t>::max() / size ||
+      entry.end - entry.begin != elements * size)
     return bad("'data_offsets' span " + llvm::Twine(entry.end - entry.begin) +
-               " bytes, the shape needs " +
-               llvm::Twine(elements * sizeof(float)));
+               " bytes, the shape needs " + llvm::Twine(elements * size));
   return entry;
 }
 
@@ -244,10 +262,21 @@ llvm::Expected<File> safetensors::read(llvm::StringRef bytes) {
                  " bytes of data, the file has " + llvm::Twine(data.size()));
   for (Entry &entry : entries) {
     Tensor &t = entry.tensor;
-    t.data.resize((entry.end - entry.begin) / sizeof(float));
-    for (size_t i = 0; i < t.data.size(); ++i)
-      t.data[i] = llvm::support::endian::read<float, llvm::endianness::little>(
-          data.data() + entry.begin + i * sizeof(float));
+    const char *bytes = data.data() + entry.begin;
+    t.data.resize((entry.end - entry.begin) / t.getElementSize());
+    for (size_t i = 0; i < t.data.size(); ++i) {
+      if (t.dtype == DType::F32) {
+        t.data[i] =
+            llvm::support::endian::read<float, llvm::endianness::little>(
+                bytes + i * sizeof(float));
+        continue;
+      }
+      if (bytes[i] != 0 && bytes[i] != 1)
+        return error("BOOL tensor '" + t.name +
+                     "' has a byte other than 0 "
+                     "and 1");
+      t.data[i] = bytes[i];
+    }
     file.tensors.push_back(std::move(t));
   }
   return file;

@@ -8,7 +8,8 @@
 // holds W_OV and W_O places the result in the output subspace. MLP biases
 // are the W1 rows of the `one` direction (always 1), moved to b_in. Weights
 // are accumulated, so an operand read twice contributes twice, as in the
-// compiled code.
+// compiled code. The zero biases and the buffers TransformerLens registers
+// are written too, so the file is a complete HookedTransformer state dict.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,8 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <nlohmann/json.hpp>
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -33,6 +36,8 @@ namespace {
 struct Dims {
   int64_t layers = 0, heads = 1, dHead = 1, dMlp = 1, dModel = 0;
   int64_t dVocab = 0, nCtx = 0, dOut = 0;
+  /// No layer has an MLP: TransformerLens' attn_only, no MLP tensors.
+  bool attnOnly = true;
 };
 
 /// A head's width in the dense layout: its key space and the rank of its
@@ -53,12 +58,13 @@ private:
   void computeDims();
   /// Bytes of all tensors in the dense layout.
   uint64_t dataBytes() const;
-  Tensor &add(std::string name, std::vector<int64_t> shape) {
+  Tensor &add(std::string name, std::vector<int64_t> shape,
+              DType dtype = DType::F32) {
     int64_t n = 1;
     for (int64_t d : shape)
       n *= d;
-    file.tensors.push_back(
-        {std::move(name), std::move(shape), std::vector<float>(n, 0.0f)});
+    file.tensors.push_back({std::move(name), std::move(shape),
+                            std::vector<float>(n, 0.0f), dtype});
     return file.tensors.back();
   }
   void addHead(const AssembledHead &head, int64_t h, Tensor &wq, Tensor &wk,
@@ -66,6 +72,7 @@ private:
   void addMLP(const craft::AssembledMLP &mlp, Tensor &win, Tensor &bin,
               Tensor &wout);
   void addMetadata();
+  Json transformerLensConfig() const;
   void meta(std::string key, std::string value) {
     file.metadata.emplace_back(std::move(key), std::move(value));
   }
@@ -223,41 +230,56 @@ void WeightBuilder::addMetadata() {
 
   meta("format", "pt");
   meta("schema", kTransformerSchema.str());
-  meta("model", m.name);
-  meta("n_layers", std::to_string(dims.layers));
-  meta("n_heads", std::to_string(dims.heads));
-  meta("d_model", std::to_string(dims.dModel));
-  meta("d_head", std::to_string(dims.dHead));
-  meta("d_mlp", std::to_string(dims.dMlp));
-  meta("d_vocab", std::to_string(dims.dVocab));
-  meta("d_vocab_out", std::to_string(dims.dOut));
-  meta("n_ctx", std::to_string(dims.nCtx));
-  meta("max_seq_len", std::to_string(m.maxSeqLen));
-  meta("act_fn", "relu");
-  meta("normalization_type", "none");
-  meta("causal", m.causal ? "true" : "false");
-  meta("attn_scale", "1");
-  meta("attention_scale_convention",
-       "each head's softmax scale is folded into W_Q: logits = (x W_Q)(x "
-       "W_K)^T, not divided by sqrt(d_head)");
-  meta("head_scales", json(scales));
-  meta("heads_per_layer", json(heads));
-  meta("head_names", json(names));
-  meta("head_qk_dims", json(qk));
-  meta("head_ov_dims", json(ov));
-  meta("mlp_hidden_per_layer", json(hidden));
-  meta("residual_labels", json(m.labels));
-  meta("vocab", json(vocab));
-  meta("bos", bos);
-  meta("bos_id", std::to_string(e.getBosId()));
-  meta("output_encoding", categorical ? "categorical" : "numerical");
-  meta("output_labels", json(m.readout.labels));
+  meta("transformer_lens_config", json(transformerLensConfig()));
+  meta("rasp.max_seq_len", std::to_string(m.maxSeqLen));
+  meta("rasp.vocab", json(vocab));
+  meta("rasp.bos", bos);
+  meta("rasp.bos_id", std::to_string(e.getBosId()));
+  meta("rasp.output_encoding", categorical ? "categorical" : "numerical");
+  meta("rasp.output_labels", json(m.readout.labels));
   if (categorical)
-    meta("output_values", json(outputValues));
-  meta("output_decoding",
+    meta("rasp.output_values", json(outputValues));
+  meta("rasp.output_decoding",
        categorical ? "argmax of x W_U at each position; null where no entry "
                      "reaches 0.5; the first of equal maxima"
                    : "the single column of x W_U at each position");
+  meta("rasp.residual_labels", json(m.labels));
+  meta("rasp.attention_scale_convention",
+       "each head's softmax scale is folded into W_Q: logits = (x W_Q)(x "
+       "W_K)^T, not divided by sqrt(d_head) (use_attn_scale false)");
+  meta("rasp.head_scales", json(scales));
+  meta("rasp.heads_per_layer", json(heads));
+  meta("rasp.head_names", json(names));
+  meta("rasp.head_qk_dims", json(qk));
+  meta("rasp.head_ov_dims", json(ov));
+  meta("rasp.mlp_hidden_per_layer", json(hidden));
+}
+
+/// Keyword arguments of TransformerLens' HookedTransformerConfig, with its
+/// names and value conventions only, so `HookedTransformerConfig(**cfg)`
+/// accepts them as they are (docs/Export.md).
+Json WeightBuilder::transformerLensConfig() const {
+  Json cfg = Json::object();
+  cfg["model_name"] = m.name;
+  cfg["n_layers"] = dims.layers;
+  cfg["d_model"] = dims.dModel;
+  cfg["n_ctx"] = dims.nCtx;
+  cfg["d_head"] = dims.dHead;
+  cfg["n_heads"] = dims.heads;
+  if (!dims.attnOnly)
+    cfg["d_mlp"] = dims.dMlp;
+  cfg["d_vocab"] = dims.dVocab;
+  cfg["d_vocab_out"] = dims.dOut;
+  cfg["act_fn"] = "relu";
+  cfg["normalization_type"] = nullptr;
+  cfg["attention_dir"] = m.causal ? "causal" : "bidirectional";
+  cfg["attn_only"] = dims.attnOnly;
+  cfg["use_attn_scale"] = false;
+  cfg["positional_embedding_type"] = "standard";
+  cfg["default_prepend_bos"] = false;
+  // Every weight comes from the file: random initialisation is wasted work.
+  cfg["init_weights"] = false;
+  return cfg;
 }
 
 void WeightBuilder::computeDims() {
@@ -272,18 +294,24 @@ void WeightBuilder::computeDims() {
       HeadShape s = shapeOf(head);
       dims.dHead = std::max({dims.dHead, s.qk, s.ov});
     }
-    if (layer.mlp)
+    if (layer.mlp) {
       dims.dMlp = std::max(dims.dMlp, layer.mlp->getHiddenSize());
+      dims.attnOnly = false;
+    }
   }
 }
 
 uint64_t WeightBuilder::dataBytes() const {
   uint64_t d = dims.dModel, hd = uint64_t(dims.heads) * dims.dHead,
            dm = dims.dMlp;
-  uint64_t perLayer = 4 * d * hd + (d * dm + dm + dm * d + d);
-  uint64_t elements =
-      (dims.dVocab + dims.nCtx) * d + dims.layers * perLayer + d * dims.dOut;
-  return elements * sizeof(float);
+  // W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O, IGNORE; the MLP.
+  uint64_t perLayer = 4 * d * hd + 3 * hd + d + 1;
+  if (!dims.attnOnly)
+    perLayer += d * dm + dm + dm * d + d;
+  uint64_t floats = (dims.dVocab + dims.nCtx) * d + dims.layers * perLayer +
+                    (d + 1) * dims.dOut;
+  uint64_t maskBytes = uint64_t(dims.layers) * dims.nCtx * dims.nCtx;
+  return floats * sizeof(float) + maskBytes;
 }
 
 /// `bytes` for people: "7156.2 MB", "38520 bytes".
@@ -295,12 +323,15 @@ static std::string formatSize(uint64_t bytes) {
 
 FailureOr<File> WeightBuilder::build(uint64_t maxBytes) {
   computeDims();
-  if (uint64_t bytes = dataBytes(); bytes > maxBytes)
+  if (uint64_t bytes = dataBytes(); bytes > maxBytes) {
+    std::string mlp =
+        dims.attnOnly ? "no MLP" : "d_mlp " + std::to_string(dims.dMlp);
     return model.emitError("the dense layout of the export needs ")
            << formatSize(bytes) << " of tensors (" << dims.layers
            << " layers, d_model " << dims.dModel << ", " << dims.heads
-           << " heads of width " << dims.dHead << ", d_mlp " << dims.dMlp
+           << " heads of width " << dims.dHead << ", " << mlp
            << "), more than the limit of " << formatSize(maxBytes);
+  }
 
   int64_t d = dims.dModel;
   add("embed.W_E", {dims.dVocab, d}).data = m.embedding.tokens;
@@ -314,19 +345,38 @@ FailureOr<File> WeightBuilder::build(uint64_t maxBytes) {
     add(prefix + "attn.W_K", in);
     add(prefix + "attn.W_V", in);
     add(prefix + "attn.W_O", {dims.heads, dims.dHead, d});
-    add(prefix + "mlp.W_in", {d, dims.dMlp});
-    add(prefix + "mlp.b_in", {dims.dMlp});
-    add(prefix + "mlp.W_out", {dims.dMlp, d});
-    add(prefix + "mlp.b_out", {d});
+    // Attention has no biases: TransformerLens' are zero.
+    for (const char *bias : {"attn.b_Q", "attn.b_K", "attn.b_V"})
+      add(prefix + bias, {dims.heads, dims.dHead});
+    add(prefix + "attn.b_O", {d});
+    // The buffer TransformerLens fills masked attention scores with.
+    add(prefix + "attn.IGNORE", {}).data = {-INFINITY};
+    if (!dims.attnOnly) {
+      add(prefix + "mlp.W_in", {d, dims.dMlp});
+      add(prefix + "mlp.b_in", {dims.dMlp});
+      add(prefix + "mlp.W_out", {dims.dMlp, d});
+      add(prefix + "mlp.b_out", {d});
+    }
     Tensor *t = &file.tensors[first];
     for (auto [h, head] : llvm::enumerate(layer.heads))
       addHead(head, h, t[0], t[1], t[2], t[3]);
     if (layer.mlp)
-      addMLP(*layer.mlp, t[4], t[5], t[6]);
+      addMLP(*layer.mlp, t[9], t[10], t[11]);
   }
   Tensor &wu = add("unembed.W_U", {d, dims.dOut});
   for (int64_t c = 0; c < dims.dOut; ++c)
     wu.data[(m.readout.range.offset + c) * dims.dOut + c] = 1.0f;
+  add("unembed.b_U", {dims.dOut});
+  // TransformerLens' causal-mask buffers (lower triangular, key <= query,
+  // whatever attention_dir says), BOOL, after every F32 tensor so those stay
+  // 4-byte aligned.
+  for (int64_t l = 0; l < dims.layers; ++l) {
+    Tensor &mask = add("blocks." + std::to_string(l) + ".attn.mask",
+                       {dims.nCtx, dims.nCtx}, DType::Bool);
+    for (int64_t q = 0; q < dims.nCtx; ++q)
+      for (int64_t k = 0; k <= q; ++k)
+        mask.data[q * dims.nCtx + k] = 1.0f;
+  }
   addMetadata();
   return std::move(file);
 }

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir::rasp;
@@ -104,6 +105,31 @@ TEST(Safetensors, WriteErrors) {
   file = sample();
   file.metadata.push_back({"n_layers", "3"});
   EXPECT_EQ(error(file), "metadata key 'n_layers' is repeated");
+  file = sample();
+  file.tensors.push_back({"m", {2}, {1.0f, 0.5f}, DType::Bool});
+  EXPECT_EQ(error(file), "BOOL tensor 'm' holds a value other than 0 and 1");
+}
+
+// BOOL tensors take one byte per element, F32 scalars (shape []) four; both
+// round-trip, -inf included.
+TEST(Safetensors, BoolAndScalarTensors) {
+  File in;
+  in.tensors.push_back({"s", {}, {-INFINITY}});
+  in.tensors.push_back({"m", {2, 2}, {1, 0, 1, 1}, DType::Bool});
+  std::string bytes = serialize(in);
+  std::string header =
+      "{\"s\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
+      "\"m\":{\"dtype\":\"BOOL\",\"shape\":[2,2],\"data_offsets\":[4,"
+      "8]}}";
+  EXPECT_EQ(bytes.substr(8, header.size()), header);
+  EXPECT_EQ(bytes.substr(bytes.size() - 4), std::string("\x01\x00\x01\x01", 4));
+  File out = llvm::cantFail(read(bytes));
+  ASSERT_EQ(out.tensors.size(), 2u);
+  EXPECT_EQ(out.tensors[0].dtype, DType::F32);
+  EXPECT_TRUE(out.tensors[0].shape.empty());
+  EXPECT_EQ(out.tensors[0].data, std::vector<float>{-INFINITY});
+  EXPECT_EQ(out.tensors[1].dtype, DType::Bool);
+  EXPECT_EQ(out.tensors[1].data, (std::vector<float>{1, 0, 1, 1}));
 }
 
 TEST(Safetensors, ReadErrors) {
@@ -126,7 +152,16 @@ TEST(Safetensors, ReadErrors) {
   EXPECT_EQ(readError(fileOf("{\"x\":{\"dtype\":\"F16\",\"shape\":[2],"
                              "\"data_offsets\":[0,4]}}",
                              four.substr(0, 4))),
-            "tensor 'x': unsupported dtype 'F16' (only F32 is read)");
+            "tensor 'x': unsupported dtype 'F16' (only F32 and BOOL are "
+            "read)");
+  EXPECT_EQ(readError(fileOf("{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],"
+                             "\"data_offsets\":[0,2]}}",
+                             "\x01\x02")),
+            "BOOL tensor 'm' has a byte other than 0 and 1");
+  EXPECT_EQ(readError(fileOf("{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],"
+                             "\"data_offsets\":[0,8]}}",
+                             four.substr(0, 8))),
+            "tensor 'm': 'data_offsets' span 8 bytes, the shape needs 2");
   EXPECT_EQ(readError(fileOf("{\"x\":{\"dtype\":\"F32\",\"shape\":[2],"
                              "\"data_offsets\":[0,4]}}",
                              four.substr(0, 4))),

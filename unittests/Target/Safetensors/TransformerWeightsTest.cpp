@@ -61,28 +61,49 @@ std::vector<float> matmul(const std::vector<float> &x, int64_t n, View w) {
   return y;
 }
 
-int64_t metaInt(const File &f, const char *key) {
-  return std::stoll(*f.lookupMetadata(key));
+/// TransformerLens' config: HookedTransformerConfig's keyword arguments.
+Json config(const File &f) {
+  return Json::parse(*f.lookupMetadata("transformer_lens_config"));
 }
 
-/// The decoded outputs of the dense model in `f` on `ids` (BOS first), as a
-/// TransformerLens user computes them from the metadata.
+int64_t cfgInt(const File &f, const char *key) {
+  return config(f).at(key).get<int64_t>();
+}
+
+/// Adds bias `b` (one row) to every row of `x`.
+void addBias(std::vector<float> &x, View b) {
+  int64_t n = b.rows * b.cols;
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] += b.data[i % n];
+}
+
+/// The decoded outputs of the dense model in `f` on `ids` (BOS first), as
+/// HookedTransformer computes them from TransformerLens' config alone (zero
+/// biases included).
 std::vector<Json> denseForward(const File &f, const std::vector<int64_t> &ids) {
-  int64_t n = ids.size(), d = metaInt(f, "d_model");
-  bool causal = *f.lookupMetadata("causal") == "true";
+  Json cfg = config(f);
+  int64_t n = ids.size(), d = cfg["d_model"].get<int64_t>();
+  bool causal = cfg["attention_dir"] == "causal";
   View we = view(f, "embed.W_E"), wp = view(f, "pos_embed.W_pos");
   std::vector<float> x(n * d);
   for (int64_t p = 0; p < n; ++p)
     for (int64_t c = 0; c < d; ++c)
       x[p * d + c] = we.at(ids[p], c) + wp.at(p, c);
-  for (int64_t l = 0; l < metaInt(f, "n_layers"); ++l) {
+  for (int64_t l = 0, e = cfg["n_layers"].get<int64_t>(); l < e; ++l) {
     std::string b = "blocks." + std::to_string(l) + ".";
     std::vector<float> attn(n * d, 0.0f);
-    for (int64_t h = 0; h < metaInt(f, "n_heads"); ++h) {
-      std::vector<float> q = matmul(x, n, view(f, b + "attn.W_Q", h));
-      std::vector<float> k = matmul(x, n, view(f, b + "attn.W_K", h));
-      std::vector<float> v = matmul(x, n, view(f, b + "attn.W_V", h));
-      int64_t dh = metaInt(f, "d_head");
+    addBias(attn, view(f, b + "attn.b_O"));
+    for (int64_t h = 0, e = cfg["n_heads"].get<int64_t>(); h < e; ++h) {
+      int64_t dh = cfg["d_head"].get<int64_t>();
+      auto project = [&](const char *w, const char *bias) {
+        std::vector<float> y = matmul(x, n, view(f, b + w, h));
+        const Tensor *t = f.lookup(b + bias);
+        addBias(y, {t->data.data() + h * dh, 1, dh});
+        return y;
+      };
+      std::vector<float> q = project("attn.W_Q", "attn.b_Q");
+      std::vector<float> k = project("attn.W_K", "attn.b_K");
+      std::vector<float> v = project("attn.W_V", "attn.b_V");
       std::vector<float> z(n * dh, 0.0f);
       for (int64_t i = 0; i < n; ++i) {
         std::vector<float> s(n, -INFINITY);
@@ -105,6 +126,8 @@ std::vector<Json> denseForward(const File &f, const std::vector<int64_t> &ids) {
     }
     for (int64_t i = 0; i < n * d; ++i)
       x[i] += attn[i];
+    if (cfg["attn_only"].get<bool>())
+      continue;
     std::vector<float> hidden = matmul(x, n, view(f, b + "mlp.W_in"));
     View bin = view(f, b + "mlp.b_in");
     for (int64_t i = 0; i < n; ++i)
@@ -118,9 +141,11 @@ std::vector<Json> denseForward(const File &f, const std::vector<int64_t> &ids) {
   }
   View wu = view(f, "unembed.W_U");
   std::vector<float> logits = matmul(x, n, wu);
-  bool categorical = *f.lookupMetadata("output_encoding") == "categorical";
-  Json values =
-      categorical ? Json::parse(*f.lookupMetadata("output_values")) : Json();
+  addBias(logits, view(f, "unembed.b_U"));
+  bool categorical = *f.lookupMetadata("rasp.output_encoding") == "categorical";
+  Json values = categorical
+                    ? Json::parse(*f.lookupMetadata("rasp.output_values"))
+                    : Json();
   std::vector<Json> decoded;
   for (int64_t p = 1; p < n; ++p) {
     const float *row = logits.data() + p * wu.cols;
@@ -180,26 +205,33 @@ TEST_F(TransformerWeightsTest, ReverseLayout) {
   craft::AssembledModel m = *craft::assembleModel(model);
   File f = exportAndRead(model);
   int64_t d = m.width, layers = m.layers.size();
-  EXPECT_EQ(metaInt(f, "d_model"), d);
-  EXPECT_EQ(metaInt(f, "n_layers"), layers);
-  EXPECT_EQ(metaInt(f, "n_heads"), 1);
-  EXPECT_EQ(metaInt(f, "d_vocab"), 5);
-  EXPECT_EQ(metaInt(f, "n_ctx"), 6);
-  EXPECT_EQ(metaInt(f, "bos_id"), 4);
+  EXPECT_EQ(cfgInt(f, "d_model"), d);
+  EXPECT_EQ(cfgInt(f, "n_layers"), layers);
+  EXPECT_EQ(cfgInt(f, "n_heads"), 1);
+  EXPECT_EQ(cfgInt(f, "d_vocab"), 5);
+  EXPECT_EQ(cfgInt(f, "n_ctx"), 6);
+  EXPECT_EQ(config(f)["attention_dir"], "bidirectional");
+  EXPECT_EQ(config(f)["normalization_type"], nullptr);
+  EXPECT_EQ(*f.lookupMetadata("rasp.bos_id"), "4");
   EXPECT_EQ(*f.lookupMetadata("schema"), kTransformerSchema);
-  EXPECT_EQ(Json::parse(*f.lookupMetadata("vocab")),
+  EXPECT_EQ(Json::parse(*f.lookupMetadata("rasp.vocab")),
             Json({{"a", 0}, {"b", 1}, {"c", 2}, {"d", 3}}));
-  EXPECT_EQ(Json::parse(*f.lookupMetadata("residual_labels")).size(),
+  EXPECT_EQ(Json::parse(*f.lookupMetadata("rasp.residual_labels")).size(),
             static_cast<size_t>(d));
-  EXPECT_EQ(Json::parse(*f.lookupMetadata("output_values")),
+  EXPECT_EQ(Json::parse(*f.lookupMetadata("rasp.output_values")),
             Json({"a", "b", "c", "d"}));
-  int64_t dh = metaInt(f, "d_head"), dm = metaInt(f, "d_mlp");
+  int64_t dh = cfgInt(f, "d_head"), dm = cfgInt(f, "d_mlp");
   std::vector<std::string> names;
   for (const Tensor &t : f.tensors)
     names.push_back(t.name);
-  ASSERT_EQ(names.size(), static_cast<size_t>(3 + 8 * layers));
+  // Embeddings, 13 tensors per layer, the unembedding and its bias, then
+  // one mask per layer.
+  ASSERT_EQ(names.size(), static_cast<size_t>(4 + 14 * layers));
   EXPECT_EQ(names.front(), "embed.W_E");
-  EXPECT_EQ(names.back(), "unembed.W_U");
+  EXPECT_EQ(names[2 + 13 * layers], "unembed.W_U");
+  EXPECT_EQ(names[3 + 13 * layers], "unembed.b_U");
+  EXPECT_EQ(names.back(),
+            "blocks." + std::to_string(layers - 1) + ".attn.mask");
   EXPECT_EQ(shape(f, "embed.W_E"), (std::vector<int64_t>{5, d}));
   EXPECT_EQ(shape(f, "pos_embed.W_pos"), (std::vector<int64_t>{6, d}));
   for (int64_t l = 0; l < layers; ++l) {
@@ -211,9 +243,27 @@ TEST_F(TransformerWeightsTest, ReverseLayout) {
     EXPECT_EQ(shape(f, b + "mlp.b_in"), (std::vector<int64_t>{dm}));
     EXPECT_EQ(shape(f, b + "mlp.W_out"), (std::vector<int64_t>{dm, d}));
     EXPECT_EQ(shape(f, b + "mlp.b_out"), (std::vector<int64_t>{d}));
+    for (const char *bias : {"attn.b_Q", "attn.b_K", "attn.b_V"})
+      EXPECT_EQ(shape(f, b + bias), (std::vector<int64_t>{1, dh}));
+    EXPECT_EQ(shape(f, b + "attn.b_O"), (std::vector<int64_t>{d}));
+    for (const char *bias : {"attn.b_Q", "attn.b_K", "attn.b_V", "attn.b_O"})
+      EXPECT_TRUE(llvm::all_of(f.lookup(b + bias)->data,
+                               [](float v) { return v == 0.0f; }));
+    // TransformerLens' buffers: -inf, and the causal mask key <= query.
+    EXPECT_EQ(shape(f, b + "attn.IGNORE"), (std::vector<int64_t>{}));
+    EXPECT_EQ(f.lookup(b + "attn.IGNORE")->data, std::vector<float>{-INFINITY});
+    const Tensor *mask = f.lookup(b + "attn.mask");
+    ASSERT_NE(mask, nullptr);
+    EXPECT_EQ(mask->dtype, DType::Bool);
+    EXPECT_EQ(mask->shape, (std::vector<int64_t>{6, 6}));
+    for (int64_t q = 0; q < 6; ++q)
+      for (int64_t k = 0; k < 6; ++k)
+        EXPECT_EQ(mask->data[q * 6 + k], k <= q ? 1.0f : 0.0f);
   }
   EXPECT_EQ(shape(f, "unembed.W_U"),
             (std::vector<int64_t>{d, m.readout.range.dim}));
+  EXPECT_EQ(shape(f, "unembed.b_U"),
+            (std::vector<int64_t>{m.readout.range.dim}));
 
   // The embeddings are the assembled tables.
   EXPECT_EQ(f.lookup("embed.W_E")->data, m.embedding.tokens);

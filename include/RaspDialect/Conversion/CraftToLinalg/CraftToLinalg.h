@@ -11,6 +11,7 @@
 #define RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H
 
 #include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
+#include "RaspDialect/Support/CallingConvention.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringRef.h"
@@ -18,16 +19,6 @@
 #include <cstdint>
 
 namespace mlir::rasp {
-
-/// Attributes the conversion puts on the model function, besides the
-/// runtime's `rasp.num_token_ids` and `rasp.max_positions`.
-inline constexpr llvm::StringLiteral kResidualLabelsAttr =
-    "rasp.residual_labels";
-inline constexpr llvm::StringLiteral kTokenLabelsAttr = "rasp.token_labels";
-inline constexpr llvm::StringLiteral kOutputLabelsAttr = "rasp.output_labels";
-inline constexpr llvm::StringLiteral kOutputEncodingAttr =
-    "rasp.output_encoding";
-inline constexpr llvm::StringLiteral kOutputValuesAttr = "rasp.output_values";
 
 /// How weights are stored and multiplied.
 struct CraftToLinalgOptions {
@@ -46,6 +37,13 @@ struct CraftToLinalgOptions {
   /// entries are looked up at the argmax directions of query and key instead
   /// of multiplied; 0 disables.
   int64_t lookupMinElements = 1 << 16;
+  /// A static batch size for the function's signature; 0: dynamic.
+  int64_t batchSize = 0;
+  /// Splits of the rows into batch x positions are tensor.expand_shape ops
+  /// with explicit output shapes, except where both sizes are dynamic and
+  /// this is set: MLIR 22 lowers those only as tensor.reshape
+  /// (docs/CraftToLinalg.md).
+  bool reshapeDynamicSplits = true;
 };
 
 /// Builds the function of `model` right after it, named like the model.

@@ -8,8 +8,9 @@
 // the optional `__metadata__` object holds string values only. Tensors are
 // stored back to back in header order, with no holes.
 //
-// Only F32 tensors are written and read: every weight of the compiled
-// transformers is float32.
+// Two dtypes are written and read: F32 (every weight of the compiled
+// transformers) and BOOL (one byte, 0 or 1: the causal-mask buffers
+// TransformerLens registers).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,13 +29,20 @@
 
 namespace mlir::rasp::safetensors {
 
-/// A float32 tensor, row-major.
+/// The element types of a tensor.
+enum class DType { F32, Bool };
+
+/// A tensor, row-major. Elements are held as floats whatever the dtype; a
+/// BOOL tensor holds 0 and 1 only.
 struct Tensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<float> data;
+  DType dtype = DType::F32;
 
   int64_t getNumElements() const;
+  /// Bytes per element in the file: 4 for F32, 1 for BOOL.
+  int64_t getElementSize() const { return dtype == DType::F32 ? 4 : 1; }
 };
 
 /// The contents of a safetensors file.
@@ -51,14 +59,15 @@ struct File {
 };
 
 /// Serialises `file`. Fails if a name is empty, repeated or
-/// `__metadata__`, a metadata key repeats, or a tensor's data does not match
-/// its shape.
+/// `__metadata__`, a metadata key repeats, a tensor's data does not match
+/// its shape, or a BOOL tensor holds something other than 0 and 1.
 llvm::Error write(const File &file, llvm::raw_ostream &os);
 
 /// Parses a whole safetensors file, checking the header length against the
-/// size, the JSON, string-only metadata, each entry's dtype (F32), shape and
-/// offsets, and that the tensors cover the data exactly, without holes or
-/// overlaps. Tensors are returned in data order.
+/// size, the JSON, string-only metadata, each entry's dtype (F32 or BOOL),
+/// shape and offsets, that BOOL bytes are 0 or 1, and that the tensors cover
+/// the data exactly, without holes or overlaps. Tensors are returned in data
+/// order.
 llvm::Expected<File> read(llvm::StringRef bytes);
 
 /// Writes `path` through a temporary file in the same directory that is

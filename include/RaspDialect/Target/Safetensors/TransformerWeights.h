@@ -1,23 +1,31 @@
 //===- TransformerWeights.h - Models as TransformerLens tensors -*- C++ -*-===//
 //
-// The weights of a layered `craft.model` in the dense layout of
+// The weights of a layered `craft.model` as a complete state dict of
 // TransformerLens' HookedTransformer (docs/Export.md): every layer has the
 // same number of heads of the same width and an MLP of the same width,
-// padded with zeros, so a PyTorch or TransformerLens user maps each tensor
-// by name:
+// padded with zeros, so the file loads with `load_state_dict(strict=True)`:
 //
-//   embed.W_E              [d_vocab, d_model]   token ids: vocabulary, BOS
-//   pos_embed.W_pos        [n_ctx, d_model]     position 0 is BOS
-//   blocks.{l}.attn.W_Q    [n_heads, d_model, d_head]  (softmax scale folded
-//   in) blocks.{l}.attn.W_K    [n_heads, d_model, d_head] blocks.{l}.attn.W_V
-//   [n_heads, d_model, d_head] blocks.{l}.attn.W_O    [n_heads, d_head,
-//   d_model] blocks.{l}.mlp.W_in    [d_model, d_mlp] blocks.{l}.mlp.b_in
-//   [d_mlp] blocks.{l}.mlp.W_out   [d_mlp, d_model] blocks.{l}.mlp.b_out
-//   [d_model] unembed.W_U            [d_model, d_vocab_out]
+//   embed.W_E             [d_vocab, d_model]          ids: vocabulary, BOS
+//   pos_embed.W_pos       [n_ctx, d_model]            position 0 is BOS
+//   blocks.{l}.attn.W_Q   [n_heads, d_model, d_head]  softmax scale folded in
+//   blocks.{l}.attn.W_K   [n_heads, d_model, d_head]
+//   blocks.{l}.attn.W_V   [n_heads, d_model, d_head]
+//   blocks.{l}.attn.W_O   [n_heads, d_head, d_model]
+//   blocks.{l}.attn.b_Q, b_K, b_V [n_heads, d_head], b_O [d_model]   zero
+//   blocks.{l}.attn.IGNORE []                         -inf (a buffer)
+//   blocks.{l}.mlp.W_in   [d_model, d_mlp]            (no MLP tensors when
+//   blocks.{l}.mlp.b_in   [d_mlp]                      no layer has an MLP:
+//   blocks.{l}.mlp.W_out  [d_mlp, d_model]             attn_only)
+//   blocks.{l}.mlp.b_out  [d_model]
+//   unembed.W_U           [d_model, d_vocab_out]
+//   unembed.b_U           [d_vocab_out]               zero
+//   blocks.{l}.attn.mask  [n_ctx, n_ctx] BOOL         causal mask (a buffer)
 //
-// with the configuration (dimensions, residual labels, vocabulary, BOS,
-// output decoding, causal flag, scale convention) in `__metadata__`. The
-// model is read through craft::assembleModel, like the compiled code.
+// The metadata holds HookedTransformerConfig's keyword arguments as one JSON
+// object (`transformer_lens_config`) and this project's own information
+// (vocabulary, BOS, residual labels, output decoding, head sizes) under
+// `rasp.*` keys. The model is read through craft::assembleModel, like the
+// compiled code.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,8 +37,9 @@
 
 namespace mlir::rasp::safetensors {
 
-/// The value of the `schema` metadata entry.
-inline constexpr llvm::StringLiteral kTransformerSchema = "rasp-transformer/1";
+/// The value of the `schema` metadata entry. Version 2: TransformerLens'
+/// config as one JSON entry, zero biases and buffers included.
+inline constexpr llvm::StringLiteral kTransformerSchema = "rasp-transformer/2";
 
 struct TransformerWeightsOptions {
   /// The largest export, in bytes of tensor data. The dense layout of a

@@ -1,0 +1,129 @@
+//===- Executor.h - Running programs and compiled models --------*- C++ -*-===//
+//
+// The ways the driver evaluates a loaded program: the reference interpreter,
+// the craft evaluator (the synthesised weights applied by the oracle of the
+// synthesis tests), the JIT-compiled transformer, and the traced float32
+// forward pass of the same model. Each is an Executor: it gets every input
+// at once (the compiled one runs them as one batch) and returns one result
+// per input, in order. Inputs are vocabulary indices without BOS; one that
+// is out of range or too long gets an error result, never a crash.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RASPDIALECT_DRIVER_EXECUTOR_H
+#define RASPDIALECT_DRIVER_EXECUTOR_H
+
+#include "RaspDialect/Driver/Driver.h"
+
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <memory>
+
+namespace mlir::rasp::driver {
+
+/// The output of one input, or why it could not be computed.
+struct RunResult {
+  /// The decoded output sequence (BOS dropped) when `succeeded`.
+  std::vector<PyValue> values;
+  bool succeeded = false;
+  /// Where and why evaluation failed otherwise.
+  std::optional<Location> errorLoc;
+  std::string error;
+  /// One line of JSON printed instead of `values` when the executor traces
+  /// (`--trace`); empty otherwise.
+  std::string document;
+};
+
+/// An input sequence as indices into `RunConfig::vocab`, without BOS.
+using TokenIds = llvm::SmallVector<unsigned>;
+
+/// Evaluates a program on batches of inputs.
+class Executor {
+public:
+  virtual ~Executor();
+  /// One result per input, in order.
+  virtual std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) = 0;
+};
+
+/// A program compiled to native code (the `--rasp-to-linalg` pipeline, then
+/// the runtime's lowering and JIT), with what decoding its output needs.
+/// Owns the tensor IR, whose weights the compiled code reads in place: the
+/// MLIRContext of the program must outlive it. `run` is thread-safe.
+class CompiledProgram : public Executor {
+public:
+  ~CompiledProgram() override;
+
+  const RunConfig &getConfig() const { return config; }
+  /// The tensor IR the code was compiled from.
+  ModuleOp getTensorIR() const { return *module; }
+  runtime::CompiledModel &getModel() const { return *model; }
+  const runtime::CompileStats &getCompileStats() const { return stats; }
+  /// Width W of an output vector.
+  int64_t getOutputWidth() const;
+  /// Categorical outputs decode to `getOutputValues()[argmax]`, numerical
+  /// ones are the single column.
+  bool isCategorical() const { return categorical; }
+  llvm::ArrayRef<PyValue> getOutputValues() const { return outputValues; }
+
+  /// Runs `inputs` as one batch padded with BOS and decodes every position
+  /// (argmax over the output values, None where no entry reaches 1/2;
+  /// numerical outputs as floats). With `vectors`, `(*vectors)[i]` receives
+  /// the output vectors of input i: W floats per token, BOS dropped.
+  std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs,
+                             std::vector<std::vector<float>> *vectors) const;
+  std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
+    return run(inputs, nullptr);
+  }
+
+  /// Compiles `program` with `options`. Stages are timed as scopes nested
+  /// in `timing` ("compile to tensor IR", "lower to LLVM dialect", "JIT
+  /// compile"). Emits located diagnostics and fails if it does not compile.
+  static FailureOr<std::unique_ptr<CompiledProgram>>
+  compile(const LoadedProgram &program, const DriverOptions &options,
+          TimingScope *timing = nullptr);
+
+private:
+  CompiledProgram() = default;
+  OwningOpRef<ModuleOp> module;
+  std::unique_ptr<runtime::CompiledModel> model;
+  runtime::CompileStats stats;
+  RunConfig config;
+  std::vector<PyValue> outputValues;
+  bool categorical = false;
+};
+
+/// The reference interpreter. Emits diagnostics and fails if the program
+/// cannot be prepared.
+FailureOr<std::unique_ptr<Executor>>
+createInterpreterExecutor(const LoadedProgram &program);
+
+/// The craft evaluator in float32 on the layered model the compiled program
+/// converts (compileToCraftModel), its components in layer order. Emits
+/// diagnostics and fails if the program does not compile.
+FailureOr<std::unique_ptr<Executor>>
+createCraftExecutor(const LoadedProgram &program, const DriverOptions &options);
+
+/// Runs every input through the float32 forward pass of `model` (the one
+/// the compiled program converts: same assembly, same arithmetic as
+/// `options.pipeline` chooses) and sets `RunResult::document` to its trace
+/// document (options.trace) besides the decoded values. Emits diagnostics
+/// and fails if the model cannot be assembled or does not use `config`'s
+/// vocabulary.
+FailureOr<std::unique_ptr<Executor>>
+createTraceExecutor(CraftModel model, const RunConfig &config,
+                    const DriverOptions &options);
+
+/// The value a float32 model output stands for: the shortest decimal that
+/// reads back as the same float, as a Python float (so 1/3 prints as
+/// 0.33333334, not 0.3333333432674408).
+PyValue float32Value(float value);
+
+/// Why `ids` is not an input of a program with `config`: an id outside the
+/// vocabulary or more than max-seq-len tokens. Empty if it is one.
+std::string checkTokenIds(llvm::ArrayRef<unsigned> ids,
+                          const RunConfig &config);
+
+} // namespace mlir::rasp::driver
+
+#endif // RASPDIALECT_DRIVER_EXECUTOR_H
