@@ -82,8 +82,11 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
            "pass by the pipelines) folds them into">,
     Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 24",
            "Largest estimated work of one fused MLP's synthesis (table "
-           "points times estimated hidden units); beyond, the SOp is "
+           "points x (leaves + 1) x log2 of the points); beyond, the SOp is "
            "computed from its operands' subspaces">,
+    Option<"fusionRemarks", "fusion-remarks", "bool", "false",
+           "Emit a remark at every SOp whose fused MLP is not used, saying "
+           "why (estimated work, table size, or the synthesis' refusal)">,
   ];
   let statistics = [
     Statistic<"fusionFallbacks", "fusion-fallbacks",

@@ -63,6 +63,16 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("functions of the tokens or of the positions alone "
                      "written by the embeddings (--fold-embeddings)"),
       llvm::cl::init(LowerToCraftPassOptions().foldEmbeddings)};
+  Option<int64_t> maxFusedWork{
+      *this, "max-fused-work",
+      llvm::cl::desc("largest estimated work of one fused MLP's synthesis; "
+                     "beyond, computed from its operands"),
+      llvm::cl::init(LowerToCraftPassOptions().maxFusedWork)};
+  Option<bool> fusionRemarks{
+      *this, "fusion-remarks",
+      llvm::cl::desc("a remark at every SOp whose fused MLP is not used, "
+                     "saying why"),
+      llvm::cl::init(LowerToCraftPassOptions().fusionRemarks)};
   Option<bool> pruneDirections{
       *this, "prune-directions",
       llvm::cl::desc("drop residual directions and hidden units nothing "
@@ -77,6 +87,8 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
     lowering.fuseWidthFactor = fuseWidthFactor;
     lowering.factorSelectors = factorSelectors;
     lowering.foldEmbeddings = foldEmbeddings;
+    lowering.maxFusedWork = maxFusedWork;
+    lowering.fusionRemarks = fusionRemarks;
     return lowering;
   }
 

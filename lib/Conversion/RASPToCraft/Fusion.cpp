@@ -388,8 +388,13 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   if (failed(composed))
     return failure();
   // Too many combinations of leaves: read the operands' subspaces.
-  if (!*composed)
+  if (!*composed) {
+    l.noteFusionFallback(op->getLoc(),
+                         "its table over the leaves of its operands could "
+                         "exceed max-fused-domain (" +
+                             llvm::Twine(maxPoints) + " points)");
     return composeOp(l, op, OperandMode::Materialized);
+  }
   FusedValue value = std::move(**composed);
   dropUnusedLeaves(value);
   value.cost = mode == OperandMode::Inline ? cost : unfusedCost(l, op);

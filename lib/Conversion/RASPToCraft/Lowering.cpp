@@ -70,6 +70,13 @@ Value Lowering::buildMLP(Location loc, const craft::MLPBlock &block,
   return craft::buildMLP(builder, loc, block, inputs, {space}).getResult(0);
 }
 
+void Lowering::noteFusionFallback(Location loc, const llvm::Twine &reason) {
+  ++stats.fusionFallbacks;
+  if (options.fusionRemarks)
+    emitRemark(loc, "fused MLP not used: ")
+        << reason.str() << "; computed from its operands' subspaces";
+}
+
 LogicalResult Lowering::fail(Operation *op, llvm::Error error) {
   return op->emitOpError("cannot be lowered to craft: ")
          << llvm::toString(std::move(error));

@@ -194,6 +194,10 @@ public:
   Value buildMLP(Location loc, const craft::MLPBlock &block, ValueRange inputs,
                  craft::SpaceAttr space);
 
+  /// Counts a fused MLP that is not used (the pass statistic) and, with
+  /// `fusion-remarks`, says at `loc` why.
+  void noteFusionFallback(Location loc, const llvm::Twine &reason);
+
   /// Reports a synthesis error at `op`.
   LogicalResult fail(Operation *op, llvm::Error error);
 

@@ -41,6 +41,7 @@ struct LowerToCraftPass
     options.maxSelectorRectangles = maxSelectorRectangles;
     options.foldEmbeddings = foldEmbeddings;
     options.maxFusedWork = maxFusedWork;
+    options.fusionRemarks = fusionRemarks;
     SmallVector<ProgramOp> programs(getOperation().getOps<ProgramOp>());
     bool failedAny = false;
     for (ProgramOp program : programs) {
