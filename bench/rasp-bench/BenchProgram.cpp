@@ -74,6 +74,8 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
 
   driver::DriverOptions options;
   options.parameters = spec.overrides;
+  // Compile-time benchmarks measure compiling: no compilation cache.
+  options.runtime.cache.enabled = false;
   // As rasp-run: --optimize=false first, so that the option string may turn
   // single optimisations on again.
   if (!spec.optimize)

@@ -138,6 +138,12 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
       llvm::cl::desc("W_QK blocks between categorical subspaces with at "
                      "least this many entries are looked up (0: never)"),
       llvm::cl::init(ConvertCraftToLinalgPassOptions().lookupMinElements)};
+  Option<int64_t> specializeMinElements{
+      *this, "specialize-min-elements",
+      llvm::cl::desc("heads and MLPs with a dense weight of at least this "
+                     "many entries get functions with static shapes of "
+                     "their own (0: never)"),
+      llvm::cl::init(ConvertCraftToLinalgPassOptions().specializeMinElements)};
   Option<int64_t> batchSize{
       *this, "batch-size",
       llvm::cl::desc("a static batch size for the function's signature "
@@ -156,6 +162,7 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
     convert.sparseMinElements = sparseMinElements;
     convert.sparseGatherCost = sparseGatherCost;
     convert.lookupMinElements = lookupMinElements;
+    convert.specializeMinElements = specializeMinElements;
     convert.batchSize = batchSize;
     convert.reshapeDynamicSplits = reshapeDynamicSplits;
     return convert;
