@@ -557,6 +557,8 @@ def targets_block(results, tracr):
 
 
 def render(results, tracr):
+    if not any(k in results for k in ("library", "sweeps", "throughput")):
+        return {}
     blocks = {"machine": machine_block(results)}
     if "library" in results:
         blocks["library"] = library_block(results, tracr)

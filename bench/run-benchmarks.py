@@ -2,8 +2,8 @@
 """Runs the benchmarks of BENCHMARKS.md and writes their tables.
 
   bench/run-benchmarks.py [--build-dir build] [--out-dir build/bench-results]
-      [--sections library,sweeps,throughput,latency] [--update BENCHMARKS.md]
-      [--smoke]
+      [--sections library,sweeps,throughput,latency]
+      [--update BENCHMARKS.md] [--smoke] [--programs a,b] [--lengths 5,8]
 
 Every measurement is one fresh process of build/bin/rasp-bench (compile
 times per stage, throughput of the JIT-compiled model) or of
@@ -20,6 +20,11 @@ run one after another. Sections:
   latency     every library program: `rasp-run` process wall time on one
               input, cold (empty compilation cache) and warm, beside
               --interpret (bench/latency.py)
+  lengths     every Tracr library program at max_seq_len 5, 8, 12, 16, 24,
+              32, 48, 64 (sort and sort_freq built for that length), with
+              and without the model-size optimisations: craft-model time,
+              end to end, peak memory, against Tracr's length sweep
+              (bench/tracr-length-sweep.json); not in the default sections
 
 Raw results go to OUT/results.json, the tables to OUT/tables.md; --update
 replaces the blocks between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
@@ -37,6 +42,10 @@ import time
 
 import bench_tables as tables
 import latency
+import length_tables
+
+med = tables.med
+per_stage = length_tables.per_stage
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-numpy
@@ -54,6 +63,16 @@ SWEEPS = {
         "indices);", lambda v: range(1, v + 1)),
 }
 THROUGHPUT = [("reverse", "a,b,c,d"), ("sort", "1,2,3,4")]
+LENGTHS = [5, 8, 12, 16, 24, 32, 48, 64]
+# Library programs whose source depends on max_seq_len, as Tracr builds them
+# for the length sweep (make_sort(..., max_seq_len=N, min_key=1),
+# make_sort_freq(max_seq_len=N)).
+LENGTH_SOURCES = {
+    "sort": "out = sort(tokens, tokens, {N}, 1);",
+    "sort_freq": "out = sort_freq({N});",
+}
+# A compile slower than this gets one measured repetition.
+SLOW_COMPILE = 0.5
 
 
 def run_process(cmd, env=None, timeout=TIMEOUT):
@@ -110,8 +129,8 @@ class Runner:
         doc["process"] = {"wall": wall, "cpu": cpu, "peak_rss_kib": rss}
         return doc
 
-    def sweep_source(self, name, n):
-        line = SWEEPS[name][0].format(N=n)
+    def sweep_source(self, name, n, line=None):
+        line = (line or SWEEPS[name][0]).format(N=n)
         path = os.path.join(self.programs, f"{name}_N{n}.rasp")
         with open(path, "w") as f:
             f.write(f'load "{ROOT}/examples/lib/tracr.rasp";\n{line}\n')
@@ -179,6 +198,56 @@ class Runner:
                                                  1 if self.smoke else 3)
                     result["V"] = v
                     results[name].append(result)
+        return results
+
+    def lengths(self):
+        """Every library program over LENGTHS, optimised and not; a
+        setting of a program is skipped at the lengths after one that
+        failed or timed out (as Tracr's sweep)."""
+        with open(os.path.join(ROOT, "utils", "tracr-models.json")) as f:
+            programs = json.load(f)["programs"]
+        lengths = LENGTHS
+        if self.args.programs:
+            wanted = self.args.programs.split(",")
+            programs = [p for p in programs if p["program"] in wanted]
+        if self.args.lengths:
+            lengths = [int(n) for n in self.args.lengths.split(",")]
+        results = []
+        for ref in programs:
+            name = ref["program"]
+            vocab = ref["vocab"][1:-1]
+            stopped = {}  # optimise setting -> why the later lengths skip
+            slow = {}
+            for n in lengths:
+                if name in LENGTH_SOURCES:
+                    path = self.sweep_source(name, n, LENGTH_SOURCES[name])
+                else:
+                    path = os.path.join(ROOT, "examples", name + ".rasp")
+                config = {"program": name, "vocab": vocab, "max_seq_len": n}
+                for setting in ("optimized", "unoptimized"):
+                    if setting in stopped:
+                        config[setting] = {"skipped": stopped[setting]}
+                        continue
+                    self.note(f"lengths {name} N={n} {setting}")
+                    options = [] if setting == "optimized" else [
+                        "--optimize=false"]
+                    reps = 1 if self.smoke or slow.get(setting) else 3
+                    model = self.bench(
+                        "compile", path, vocab, n, "--stop-after=craft-model",
+                        f"--repetitions={reps}",
+                        f"--min-time={0 if self.smoke or reps == 1 else 0.3}",
+                        *options)
+                    result = {"craft_model": model}
+                    if "error" in model:
+                        stopped[setting] = f"{model['error']} at N={n}"
+                    else:
+                        seconds = med(per_stage(model, "model"))
+                        slow[setting] = seconds > SLOW_COMPILE
+                        result["jit"] = self.bench(
+                            "compile", path, vocab, n, "--stop-after=jit",
+                            "--repetitions=1", *options)
+                    config[setting] = result
+                results.append(config)
         return results
 
     # Throughput --------------------------------------------------------------
@@ -317,12 +386,18 @@ def main():
     parser.add_argument("--from-results", metavar="JSON",
                         help="only render the tables of an earlier run")
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--programs",
+                        help="lengths: only these library programs")
+    parser.add_argument("--lengths",
+                        help="lengths: only these max_seq_len values")
     args = parser.parse_args()
     args.out_dir = args.out_dir or os.path.join(args.build_dir, "bench-results")
     os.makedirs(args.out_dir, exist_ok=True)
 
     with open(os.path.join(ROOT, "bench", "tracr-reference.json")) as f:
         tracr = json.load(f)
+    with open(os.path.join(ROOT, "bench", "tracr-length-sweep.json")) as f:
+        tracr["lengths"] = json.load(f)
     if args.from_results:
         with open(args.from_results) as f:
             results = json.load(f)
@@ -343,6 +418,8 @@ def main():
     blocks = tables.render(results, tracr)
     if "latency" in results:
         blocks["latency"] = latency.render(results)
+    if "lengths" in results:
+        blocks.update(length_tables.render(results, tracr))
     with open(os.path.join(args.out_dir, "tables.md"), "w") as f:
         for name, body in blocks.items():
             f.write(f"<!-- bench:{name} -->\n{body.strip()}\n"

@@ -76,6 +76,10 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
   options.parameters = spec.overrides;
   // Compile-time benchmarks measure compiling: no compilation cache.
   options.runtime.cache.enabled = false;
+  // As rasp-run: --optimize=false first, so that the option string may turn
+  // single optimisations on again.
+  if (!spec.optimize)
+    options.disableOptimizations();
   if (llvm::Error error = options.parsePipelineOptions(spec.compileOptions)) {
     llvm::WithColor::error(llvm::errs(), "rasp-bench")
         << llvm::toString(std::move(error)) << "\n";
@@ -122,8 +126,13 @@ mlir::rasp::bench::computeProgramStats(const ProgramSpec &spec,
       compileProgram(spec, registry, StopAfter::CraftModel, noTiming);
   if (failed(compiled))
     return failure();
-  auto models = compiled->module->getOps<craft::ModelOp>();
+  return getModelStats(*compiled);
+}
+
+FailureOr<craft::ModelStats>
+mlir::rasp::bench::getModelStats(CompiledProgram &compiled) {
+  auto models = compiled.module->getOps<craft::ModelOp>();
   if (models.empty())
-    return emitError(compiled->module->getLoc(), "no craft.model");
+    return emitError(compiled.module->getLoc(), "no craft.model");
   return craft::computeModelStats(*models.begin());
 }

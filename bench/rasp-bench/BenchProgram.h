@@ -33,6 +33,9 @@ struct ProgramSpec {
   mlir::rasp::driver::RunOverrides overrides;
   /// rasp-run's --compile-options (options of --rasp-to-linalg).
   std::string compileOptions;
+  /// rasp-run's --optimize: the model-size optimisations (the option string
+  /// may still turn single ones on or off).
+  bool optimize = true;
 };
 
 /// How far to compile.
@@ -71,6 +74,11 @@ compileProgram(const ProgramSpec &spec, const mlir::DialectRegistry &registry,
 mlir::FailureOr<mlir::craft::ModelStats>
 computeProgramStats(const ProgramSpec &spec,
                     const mlir::DialectRegistry &registry);
+
+/// The statistics of the craft.model of a program compiled with
+/// StopAfter::CraftModel.
+mlir::FailureOr<mlir::craft::ModelStats>
+getModelStats(CompiledProgram &compiled);
 
 } // namespace mlir::rasp::bench
 

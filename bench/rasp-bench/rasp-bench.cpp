@@ -7,7 +7,7 @@
 //
 //   rasp-bench compile PROGRAM --vocab=... --max-seq-len=N
 //       [--stop-after=craft-model|tensor-ir|jit] [--repetitions=R]
-//       [--min-time=S]
+//       [--min-time=S] [--optimize=false] [--compile-options=...]
 //   rasp-bench throughput PROGRAM --vocab=... --max-seq-len=N
 //       [--batches=1,32,512] [--threads=1,2] [--repetitions=R] [--min-time=S]
 //
@@ -31,6 +31,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <map>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -66,6 +67,12 @@ static cl::opt<std::string>
                                "--compile-options"),
                       cl::sub(compileCommand), cl::sub(throughputCommand),
                       cl::cat(benchCategory));
+static cl::opt<bool> optimizeOpt(
+    "optimize",
+    cl::desc("Compile with the model-size optimisations, as rasp-run's "
+             "--optimize (default; --optimize=false gives one MLP per op)"),
+    cl::init(true), cl::sub(compileCommand), cl::sub(throughputCommand),
+    cl::cat(benchCategory));
 static cl::opt<unsigned>
     repetitionsOpt("repetitions",
                    cl::desc("Least number of measured repetitions"),
@@ -125,6 +132,7 @@ static bool makeSpec(ProgramSpec &spec) {
   if (maxSeqLenOpt.getNumOccurrences())
     spec.overrides.maxSeqLen = maxSeqLenOpt;
   spec.compileOptions = compileOptionsOpt;
+  spec.optimize = optimizeOpt;
   return true;
 }
 
@@ -135,6 +143,7 @@ static json::Object describe(const ProgramSpec &spec,
                       {"vocab_size", stats.vocabSize},
                       {"max_seq_len", stats.maxSeqLen},
                       {"compile_options", spec.compileOptions},
+                      {"optimize", spec.optimize},
                       {"model", craft::toJSON(stats)}};
 }
 
@@ -150,10 +159,19 @@ static const char *stopAfterName(StopAfter stop) {
   return "";
 }
 
-/// `compile`: every stage of every repetition, as arrays of seconds.
-static int runCompile(const ProgramSpec &spec, const DialectRegistry &registry,
-                      json::Object document) {
+/// `compile`: every stage of every repetition, as arrays of seconds. The
+/// model statistics come from the warm-up compile when it stops at the craft
+/// model (a slow compile is then run once less).
+static int runCompile(const ProgramSpec &spec,
+                      const DialectRegistry &registry) {
   long rssBefore = currentRSSKiB();
+  std::optional<json::Object> document;
+  if (stopAfterOpt != StopAfter::CraftModel) {
+    FailureOr<craft::ModelStats> stats = computeProgramStats(spec, registry);
+    if (failed(stats))
+      return 1;
+    document = describe(spec, *stats);
+  }
   // Stage path -> per-repetition wall and CPU seconds; order of first run.
   std::vector<std::string> order;
   std::map<std::string, std::pair<json::Array, json::Array>> samples;
@@ -178,8 +196,15 @@ static int runCompile(const ProgramSpec &spec, const DialectRegistry &registry,
     if (failed(compiled))
       return 1;
     root.stop();
-    if (rep == 0) // Warm-up: code pages, allocator, lazily built tables.
+    if (rep == 0) { // Warm-up: code pages, allocator, lazily built tables.
+      if (!document) {
+        FailureOr<craft::ModelStats> stats = getModelStats(*compiled);
+        if (failed(stats))
+          return 1;
+        document = describe(spec, *stats);
+      }
       continue;
+    }
     // The context is created before the first stage: not in the total.
     totalWall -= compiled->contextWall;
     totalCPU -= compiled->contextCPU;
@@ -199,15 +224,16 @@ static int runCompile(const ProgramSpec &spec, const DialectRegistry &registry,
     stages.push_back(json::Object{
         {"name", path}, {"wall", std::move(wall)}, {"cpu", std::move(cpu)}});
   }
-  document["mode"] = "compile";
-  document["stop_after"] = stopAfterName(stopAfterOpt);
-  document["repetitions"] = measured;
-  document["stages"] = std::move(stages);
-  document["weight_arguments"] = runtimeStats.numWeightArguments;
-  document["weight_argument_bytes"] = runtimeStats.weightArgumentBytes;
-  document["rss_before_kib"] = rssBefore;
-  document["peak_rss_kib"] = peakRSSKiB();
-  llvm::outs() << json::Value(std::move(document)) << "\n";
+  json::Object &doc = *document;
+  doc["mode"] = "compile";
+  doc["stop_after"] = stopAfterName(stopAfterOpt);
+  doc["repetitions"] = measured;
+  doc["stages"] = std::move(stages);
+  doc["weight_arguments"] = runtimeStats.numWeightArguments;
+  doc["weight_argument_bytes"] = runtimeStats.weightArgumentBytes;
+  doc["rss_before_kib"] = rssBefore;
+  doc["peak_rss_kib"] = peakRSSKiB();
+  llvm::outs() << json::Value(std::move(doc)) << "\n";
   return 0;
 }
 
@@ -332,11 +358,10 @@ int main(int argc, char **argv) {
   // As rasp-run: the runtime adds its dialects when it compiles.
   driver::registerDialects(registry);
 
+  if (compileCommand)
+    return runCompile(spec, registry);
   FailureOr<craft::ModelStats> stats = computeProgramStats(spec, registry);
   if (failed(stats))
     return 1;
-  json::Object document = describe(spec, *stats);
-  if (compileCommand)
-    return runCompile(spec, registry, std::move(document));
-  return runThroughput(spec, registry, std::move(document));
+  return runThroughput(spec, registry, describe(spec, *stats));
 }

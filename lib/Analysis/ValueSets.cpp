@@ -12,6 +12,9 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <unordered_set>
 
 using namespace mlir;
@@ -181,11 +184,27 @@ private:
     FailureOr<ElementFunction> fn = ElementFunction::get(op.getBody());
     if (failed(fn))
       return failure();
+    // Values with equal keys give equal results against every value of the
+    // other operand (ElementFunction::keyOf): one evaluation per pair of
+    // key classes, not per pair of values.
+    const ValueSet &xs = setOf(op.getLhs()), &ys = setOf(op.getRhs());
+    bool narrow = fn->hasNarrowKeys(0) || fn->hasNarrowKeys(1);
+    KeyClasses cx = narrow ? classifyByKey(*fn, 0, xs) : KeyClasses();
+    KeyClasses cy = narrow ? classifyByKey(*fn, 1, ys) : KeyClasses();
+    auto representatives = [&](const ValueSet &values, const KeyClasses &c) {
+      std::vector<const PyValue *> out;
+      if (!narrow)
+        for (const PyValue &v : values)
+          out.push_back(&v);
+      for (uint32_t i : c.representatives)
+        out.push_back(&values[i]);
+      return out;
+    };
     SetBuilder out(maxValues);
-    for (const PyValue &x : setOf(op.getLhs()))
-      for (const PyValue &y : setOf(op.getRhs())) {
+    for (const PyValue *x : representatives(xs, cx))
+      for (const PyValue *y : representatives(ys, cy)) {
         EvalError error{op.getLoc(), ""};
-        PyValue args[] = {x, y};
+        PyValue args[] = {*x, *y};
         FailureOr<PyValue> r = (*fn)(args, &error);
         if (failed(r))
           return evalFailure(op, error, args);
@@ -196,6 +215,8 @@ private:
   }
 
   FailureOr<ValueSet> linearSequenceMap(LinearSequenceMapOp op) {
+    if (std::optional<FailureOr<ValueSet>> fast = linearSums(op))
+      return std::move(*fast);
     SetBuilder out(maxValues);
     for (const PyValue &x : setOf(op.getLhs()))
       for (const PyValue &y : setOf(op.getRhs())) {
@@ -207,6 +228,79 @@ private:
           return tooManyValues(op);
       }
     return out.take();
+  }
+
+  /// `a x + b y` over operands whose values are all finite floats or ints
+  /// that doubles hold exactly, computed as Python does (two products, then
+  /// one sum, each rounded once) on doubles: sorted and deduplicated in
+  /// chunks instead of hashed one PyValue at a time. std::nullopt where
+  /// the general path is needed.
+  std::optional<FailureOr<ValueSet>> linearSums(LinearSequenceMapOp op) {
+    auto doubles =
+        [](const ValueSet &set) -> std::optional<std::vector<double>> {
+      std::vector<double> out;
+      out.reserve(set.size());
+      constexpr int64_t exact = int64_t(1) << 53;
+      for (const PyValue &v : set) {
+        if (v.isFloat() && std::isfinite(v.getFloat()))
+          out.push_back(v.getFloat());
+        else if ((v.isInt() || v.isBool()) && v.getInt() <= exact &&
+                 v.getInt() >= -exact)
+          out.push_back(static_cast<double>(v.getInt()));
+        else
+          return std::nullopt;
+      }
+      return out;
+    };
+    std::optional<std::vector<double>> xs = doubles(setOf(op.getLhs()));
+    std::optional<std::vector<double>> ys = doubles(setOf(op.getRhs()));
+    if (!xs || !ys)
+      return std::nullopt;
+    double a = op.getLhsCoeff().convertToDouble();
+    double b = op.getRhsCoeff().convertToDouble();
+    std::vector<double> ax, by;
+    for (double x : *xs)
+      ax.push_back(a * x);
+    for (double y : *ys)
+      by.push_back(b * y);
+    // The sign of the first zero produced is kept, as a Python set keeps
+    // the first of 0.0 and -0.0.
+    std::optional<bool> zeroSign;
+    std::vector<double> sums, chunk;
+    auto flush = [&]() -> bool {
+      llvm::sort(chunk);
+      chunk.erase(std::unique(chunk.begin(), chunk.end()), chunk.end());
+      std::vector<double> merged;
+      merged.reserve(sums.size() + chunk.size());
+      std::set_union(sums.begin(), sums.end(), chunk.begin(), chunk.end(),
+                     std::back_inserter(merged));
+      sums = std::move(merged);
+      chunk.clear();
+      return sums.size() <= maxValues;
+    };
+    constexpr size_t kChunk = size_t(1) << 22;
+    for (double x : ax)
+      for (double y : by) {
+        double sum = x + y;
+        if (!std::isfinite(sum))
+          return std::nullopt;
+        if (sum == 0) {
+          if (!zeroSign)
+            zeroSign = std::signbit(sum);
+          sum = 0.0;
+        }
+        chunk.push_back(sum);
+        if (chunk.size() >= kChunk && !flush())
+          return FailureOr<ValueSet>(tooManyValues(op));
+      }
+    if (!flush())
+      return FailureOr<ValueSet>(tooManyValues(op));
+    ValueSet out;
+    out.reserve(sums.size());
+    for (double sum : sums)
+      out.push_back(
+          PyValue::real(sum == 0 && zeroSign && *zeroSign ? -0.0 : sum));
+    return FailureOr<ValueSet>(std::move(out));
   }
 
   FailureOr<ValueSet> aggregate(AggregateOp op) {

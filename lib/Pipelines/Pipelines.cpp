@@ -20,12 +20,9 @@ void mlir::rasp::populateRASPToCraftModelPipeline(
   bases.causal = options.causal;
   pm.addPass(createInferBasesPass(bases));
   pm.addPass(createValidatePass());
-  LowerToCraftPassOptions lowering;
-  lowering.fuseMLPs = options.fuseMLPs;
-  lowering.fuseWidthFactor = options.fuseWidthFactor;
-  lowering.factorSelectors = options.factorSelectors;
-  lowering.foldEmbeddings = options.foldEmbeddings;
-  pm.addPass(createLowerToCraftPass(lowering));
+  pm.addPass(createLowerToCraftPass(options.lowerToCraftOptions()));
+  if (options.foldEmbeddings)
+    pm.addPass(craft::createFoldEmbeddingsPass());
   if (options.pruneDirections)
     pm.addPass(craft::createPruneDirectionsPass());
   pm.addPass(craft::createAllocateLayersPass());
@@ -39,23 +36,14 @@ template void mlir::rasp::populateRASPToCraftModelPipeline(
 void mlir::rasp::populateRASPToLinalgPipeline(
     OpPassManager &pm, const RASPToLinalgOptions &options) {
   populateRASPToCraftModelPipeline(pm, options);
-  ConvertCraftToLinalgPassOptions convert;
-  convert.resourceMinElements = options.resourceMinElements;
-  convert.sparseMinElements = options.sparseMinElements;
-  convert.sparseGatherCost = options.sparseGatherCost;
-  convert.lookupMinElements = options.lookupMinElements;
-  convert.specializeMinElements = options.specializeMinElements;
-  convert.batchSize = options.batchSize;
-  convert.reshapeDynamicSplits = options.reshapeDynamicSplits;
-  convert.trace = options.trace;
-  pm.addPass(createConvertCraftToLinalgPass(convert));
+  pm.addPass(createConvertCraftToLinalgPass(options.convertOptions()));
 }
 
 void mlir::rasp::registerPipelines() {
   PassPipelineRegistration<RASPToCraftModelOptions>(
       "rasp-to-craft-model",
       "compile rasp programs to layered craft models (infer bases, validate, "
-      "lower to craft, allocate layers)",
+      "lower to craft, fold embeddings, prune directions, allocate layers)",
       populateRASPToCraftModelPipeline<RASPToCraftModelOptions>);
   PassPipelineRegistration<RASPToLinalgOptions>(
       "rasp-to-linalg",

@@ -70,6 +70,10 @@ struct ElementFunction::Impl {
   llvm::SmallVector<uint32_t> argRegs;
   llvm::SmallVector<Type> argTypes;
   unsigned numRegs = 0;
+  /// Per register: the arguments it depends on (bit i: argument i).
+  std::vector<uint32_t> masks;
+  /// Per argument: the registers of its key (ArgumentKey), in program order.
+  std::vector<std::vector<uint32_t>> frontiers;
 };
 
 namespace {
@@ -336,6 +340,9 @@ public:
 
   std::vector<PyValue> &registers() { return regs; }
 
+  /// Executes one instruction (an `If` runs its taken branch).
+  LogicalResult step(const Instr &instr);
+
 private:
   LogicalResult fail(const Instr &instr, llvm::Error err) {
     if (error) {
@@ -367,88 +374,220 @@ private:
     return regs[instr.operands[i]];
   }
 
-  LogicalResult step(const Instr &instr) {
-    switch (instr.opcode) {
-    case Opcode::Constant:
-      regs[instr.result] = instr.constant;
-      return success();
-    case Opcode::Binary:
-      return store(instr, py::binary(static_cast<BinaryKind>(instr.sub),
-                                     operand(instr, 0), operand(instr, 1)));
-    case Opcode::Unary:
-      return store(instr, py::unary(static_cast<UnaryKind>(instr.sub),
-                                    operand(instr, 0)));
-    case Opcode::Select:
-      regs[instr.result] =
-          py::truthy(operand(instr, 0)) ? operand(instr, 1) : operand(instr, 2);
-      return success();
-    case Opcode::Logic: {
-      bool a = py::truthy(operand(instr, 0)), b = py::truthy(operand(instr, 1));
-      bool r = instr.sub == 0 ? (a && b) : instr.sub == 1 ? (a || b) : (a != b);
-      return store(instr, PyValue::boolean(r));
-    }
-    case Opcode::ToInt:
-      return store(instr, py::unary(UnaryKind::Int, operand(instr, 0)));
-    case Opcode::ToFloat:
-      return store(instr, py::unary(UnaryKind::Float, operand(instr, 0)));
-    case Opcode::Math: {
-      double x = operand(instr, 0).toDouble();
-      switch (static_cast<MathFn>(instr.sub)) {
-      case MathFn::Floor:
-        return store(instr, PyValue::real(std::floor(x)));
-      case MathFn::Ceil:
-        return store(instr, PyValue::real(std::ceil(x)));
-      case MathFn::Sqrt:
-        if (x < 0)
-          return fail(instr, "ValueError: math domain error");
-        return store(instr, PyValue::real(std::sqrt(x)));
-      case MathFn::Exp:
-        return store(instr, PyValue::real(std::exp(x)));
-      case MathFn::Log:
-        if (x <= 0)
-          return fail(instr, "ValueError: math domain error");
-        return store(instr, PyValue::real(std::log(x)));
-      }
-      return success();
-    }
-    case Opcode::Coerce:
-      return store(instr, operand(instr, 0));
-    case Opcode::Lookup: {
-      PyValue key;
-      if (instr.operands.size() == 1) {
-        key = operand(instr, 0);
-      } else {
-        std::vector<PyValue> args;
-        for (unsigned i = 0; i < instr.operands.size(); ++i)
-          args.push_back(operand(instr, i));
-        key = PyValue::tuple(std::move(args));
-      }
-      auto it = instr.table->find(key);
-      if (it == instr.table->end())
-        return fail(instr, "the function's table has no entry for these "
-                           "arguments");
-      regs[instr.result] = it->second;
-      return success();
-    }
-    case Opcode::If: {
-      bool cond = py::truthy(operand(instr, 0));
-      int target = cond ? instr.thenBlock : instr.elseBlock;
-      if (target < 0)
-        return success();
-      if (failed(run(target)))
-        return failure();
-      const CodeBlock &block = impl.blocks[target];
-      for (auto [res, yielded] : llvm::zip(instr.results, block.yields))
-        regs[res] = regs[yielded];
-      return success();
-    }
-    }
-    return success();
-  }
-
   const ElementFunction::Impl &impl;
   std::vector<PyValue> regs;
   EvalError *error;
+};
+
+LogicalResult Machine::step(const Instr &instr) {
+  switch (instr.opcode) {
+  case Opcode::Constant:
+    regs[instr.result] = instr.constant;
+    return success();
+  case Opcode::Binary:
+    return store(instr, py::binary(static_cast<BinaryKind>(instr.sub),
+                                   operand(instr, 0), operand(instr, 1)));
+  case Opcode::Unary:
+    return store(
+        instr, py::unary(static_cast<UnaryKind>(instr.sub), operand(instr, 0)));
+  case Opcode::Select:
+    regs[instr.result] =
+        py::truthy(operand(instr, 0)) ? operand(instr, 1) : operand(instr, 2);
+    return success();
+  case Opcode::Logic: {
+    bool a = py::truthy(operand(instr, 0)), b = py::truthy(operand(instr, 1));
+    bool r = instr.sub == 0 ? (a && b) : instr.sub == 1 ? (a || b) : (a != b);
+    return store(instr, PyValue::boolean(r));
+  }
+  case Opcode::ToInt:
+    return store(instr, py::unary(UnaryKind::Int, operand(instr, 0)));
+  case Opcode::ToFloat:
+    return store(instr, py::unary(UnaryKind::Float, operand(instr, 0)));
+  case Opcode::Math: {
+    double x = operand(instr, 0).toDouble();
+    switch (static_cast<MathFn>(instr.sub)) {
+    case MathFn::Floor:
+      return store(instr, PyValue::real(std::floor(x)));
+    case MathFn::Ceil:
+      return store(instr, PyValue::real(std::ceil(x)));
+    case MathFn::Sqrt:
+      if (x < 0)
+        return fail(instr, "ValueError: math domain error");
+      return store(instr, PyValue::real(std::sqrt(x)));
+    case MathFn::Exp:
+      return store(instr, PyValue::real(std::exp(x)));
+    case MathFn::Log:
+      if (x <= 0)
+        return fail(instr, "ValueError: math domain error");
+      return store(instr, PyValue::real(std::log(x)));
+    }
+    return success();
+  }
+  case Opcode::Coerce:
+    return store(instr, operand(instr, 0));
+  case Opcode::Lookup: {
+    PyValue key;
+    if (instr.operands.size() == 1) {
+      key = operand(instr, 0);
+    } else {
+      std::vector<PyValue> args;
+      for (unsigned i = 0; i < instr.operands.size(); ++i)
+        args.push_back(operand(instr, i));
+      key = PyValue::tuple(std::move(args));
+    }
+    auto it = instr.table->find(key);
+    if (it == instr.table->end())
+      return fail(instr, "the function's table has no entry for these "
+                         "arguments");
+    regs[instr.result] = it->second;
+    return success();
+  }
+  case Opcode::If: {
+    bool cond = py::truthy(operand(instr, 0));
+    int target = cond ? instr.thenBlock : instr.elseBlock;
+    if (target < 0)
+      return success();
+    if (failed(run(target)))
+      return failure();
+    const CodeBlock &block = impl.blocks[target];
+    for (auto [res, yielded] : llvm::zip(instr.results, block.yields))
+      regs[res] = regs[yielded];
+    return success();
+  }
+  }
+  return success();
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Argument keys
+//===----------------------------------------------------------------------===//
+
+/// The registers an instruction defines: its result, or an If's results.
+static uint32_t definedMask(const ElementFunction::Impl &impl,
+                            const Instr &instr) {
+  if (instr.opcode != Opcode::If)
+    return impl.masks[instr.result];
+  uint32_t mask = 0;
+  for (uint32_t r : instr.results)
+    mask |= impl.masks[r];
+  return mask;
+}
+
+/// Fills `impl.masks` for the instructions of `block` and the blocks nested
+/// in it.
+static void computeMasks(ElementFunction::Impl &impl, int block) {
+  for (const Instr &instr : impl.blocks[block].instrs) {
+    uint32_t mask = 0;
+    for (uint32_t r : instr.operands)
+      mask |= impl.masks[r];
+    if (instr.opcode != Opcode::If) {
+      impl.masks[instr.result] = mask;
+      continue;
+    }
+    for (int b : {instr.thenBlock, instr.elseBlock})
+      if (b >= 0)
+        computeMasks(impl, b);
+    for (auto [i, r] : llvm::enumerate(instr.results)) {
+      uint32_t m = mask;
+      for (int b : {instr.thenBlock, instr.elseBlock})
+        if (b >= 0)
+          m |= impl.masks[impl.blocks[b].yields[i]];
+      impl.masks[r] = m;
+    }
+  }
+}
+
+/// Adds to `frontier` the registers of `block` (and nested blocks) that
+/// depend on exactly `bit` and meet another argument.
+static void collectFrontier(const ElementFunction::Impl &impl, int block,
+                            uint32_t bit, std::vector<uint32_t> &frontier) {
+  auto add = [&](uint32_t r) {
+    if (impl.masks[r] == bit && !llvm::is_contained(frontier, r))
+      frontier.push_back(r);
+  };
+  for (const Instr &instr : impl.blocks[block].instrs) {
+    bool mixed = (definedMask(impl, instr) & ~bit) != 0;
+    if (mixed)
+      for (uint32_t r : instr.operands)
+        add(r);
+    if (instr.opcode != Opcode::If)
+      continue;
+    for (int b : {instr.thenBlock, instr.elseBlock}) {
+      if (b < 0)
+        continue;
+      collectFrontier(impl, b, bit, frontier);
+      if (mixed)
+        for (uint32_t y : impl.blocks[b].yields)
+          add(y);
+    }
+  }
+}
+
+namespace {
+/// Evaluates the part of a body that depends on one argument alone.
+class KeyMachine {
+public:
+  KeyMachine(const ElementFunction::Impl &impl, uint32_t bit)
+      : impl(impl), bit(bit), machine(impl, nullptr),
+        states(impl.numRegs, ArgumentKey::State::NotComputed) {}
+
+  std::vector<PyValue> &registers() { return machine.registers(); }
+  std::vector<ArgumentKey::State> &registerStates() { return states; }
+
+  void run(int block) {
+    for (const Instr &instr : impl.blocks[block].instrs) {
+      if (instr.opcode == Opcode::If) {
+        runIf(instr);
+        continue;
+      }
+      if (impl.masks[instr.result] & ~bit)
+        continue;
+      // Operands dominate the instruction and depend on `bit` at most, so
+      // they were evaluated (or failed) before.
+      bool failedOperand = llvm::any_of(instr.operands, [&](uint32_t r) {
+        return states[r] != ArgumentKey::State::Value;
+      });
+      states[instr.result] = failedOperand || failed(machine.step(instr))
+                                 ? ArgumentKey::State::Failed
+                                 : ArgumentKey::State::Value;
+    }
+  }
+
+private:
+  void runIf(const Instr &instr) {
+    uint32_t cond = instr.operands.front();
+    if (impl.masks[cond] & ~bit) {
+      // Which branch runs depends on another argument: both may, and their
+      // parts on `bit` alone are keys or feed keys.
+      for (int b : {instr.thenBlock, instr.elseBlock})
+        if (b >= 0)
+          run(b);
+      return;
+    }
+    bool condFailed = states[cond] != ArgumentKey::State::Value;
+    int target = condFailed                              ? -1
+                 : py::truthy(machine.registers()[cond]) ? instr.thenBlock
+                                                         : instr.elseBlock;
+    if (target >= 0)
+      run(target);
+    for (auto [i, r] : llvm::enumerate(instr.results)) {
+      if (impl.masks[r] & ~bit)
+        continue;
+      if (target < 0) {
+        states[r] = ArgumentKey::State::Failed;
+        continue;
+      }
+      uint32_t y = impl.blocks[target].yields[i];
+      states[r] = states[y];
+      machine.registers()[r] = machine.registers()[y];
+    }
+  }
+
+  const ElementFunction::Impl &impl;
+  uint32_t bit;
+  Machine machine;
+  std::vector<ArgumentKey::State> states;
 };
 } // namespace
 
@@ -466,7 +605,74 @@ FailureOr<ElementFunction> ElementFunction::get(Region &body) {
     return failure();
   if (impl->blocks.front().yields.size() != 1)
     return emitError(body.getLoc(), "element function must yield one value");
+  if (impl->argRegs.size() > 32)
+    return emitError(body.getLoc(), "element function has more than 32 "
+                                    "arguments");
+  impl->masks.assign(impl->numRegs, 0);
+  for (auto [i, r] : llvm::enumerate(impl->argRegs))
+    impl->masks[r] |= uint32_t(1) << i;
+  computeMasks(*impl, 0);
+  for (size_t i = 0; i < impl->argRegs.size(); ++i) {
+    uint32_t bit = uint32_t(1) << i;
+    std::vector<uint32_t> &frontier = impl->frontiers.emplace_back();
+    collectFrontier(*impl, 0, bit, frontier);
+    uint32_t result = impl->blocks.front().yields.front();
+    if (impl->masks[result] == bit && !llvm::is_contained(frontier, result))
+      frontier.push_back(result);
+  }
   return ElementFunction(std::move(impl));
+}
+
+bool ElementFunction::hasNarrowKeys(unsigned arg) const {
+  return !llvm::is_contained(impl->frontiers[arg], impl->argRegs[arg]);
+}
+
+ArgumentKey ElementFunction::keyOf(unsigned arg, const PyValue &value) const {
+  ArgumentKey key;
+  llvm::Expected<PyValue> coerced = coerceToType(value, impl->argTypes[arg]);
+  if (!coerced) {
+    llvm::consumeError(coerced.takeError());
+    key.uncoercible = true;
+    return key;
+  }
+  KeyMachine machine(*impl, uint32_t(1) << arg);
+  machine.registers()[impl->argRegs[arg]] = std::move(*coerced);
+  machine.registerStates()[impl->argRegs[arg]] = ArgumentKey::State::Value;
+  machine.run(0);
+  for (uint32_t r : impl->frontiers[arg]) {
+    ArgumentKey::State state = machine.registerStates()[r];
+    key.states.push_back(state);
+    key.values.push_back(state == ArgumentKey::State::Value
+                             ? machine.registers()[r]
+                             : PyValue::none());
+  }
+  return key;
+}
+
+/// Identical values that also keep 0.0 and -0.0 apart (which a later
+/// division tells apart); NaNs are one value.
+static bool sameValue(const PyValue &a, const PyValue &b) {
+  if (!a.identical(b))
+    return false;
+  return !a.isFloat() ||
+         std::signbit(a.getFloat()) == std::signbit(b.getFloat()) ||
+         std::isnan(a.getFloat());
+}
+
+bool ArgumentKey::operator==(const ArgumentKey &other) const {
+  if (uncoercible != other.uncoercible || states != other.states)
+    return false;
+  for (auto [a, b] : llvm::zip(values, other.values))
+    if (!sameValue(a, b))
+      return false;
+  return true;
+}
+
+llvm::hash_code mlir::rasp::hash_value(const ArgumentKey &key) {
+  llvm::hash_code h = llvm::hash_value(key.uncoercible);
+  for (auto [state, value] : llvm::zip(key.states, key.values))
+    h = llvm::hash_combine(h, static_cast<uint8_t>(state), value.hash());
+  return h;
 }
 
 unsigned ElementFunction::getNumArguments() const {
@@ -493,6 +699,108 @@ FailureOr<PyValue> ElementFunction::operator()(llvm::ArrayRef<PyValue> args,
   if (failed(machine.run(0)))
     return failure();
   return regs[impl->blocks.front().yields.front()];
+}
+
+KeyClasses mlir::rasp::classifyByKey(const ElementFunction &fn, unsigned arg,
+                                     llvm::ArrayRef<PyValue> values) {
+  struct Hash {
+    size_t operator()(const ArgumentKey &key) const { return hash_value(key); }
+  };
+  std::unordered_map<ArgumentKey, uint32_t, Hash> ids;
+  KeyClasses classes;
+  classes.classOf.reserve(values.size());
+  for (auto [i, v] : llvm::enumerate(values)) {
+    auto [it, inserted] =
+        ids.try_emplace(fn.keyOf(arg, v),
+                        static_cast<uint32_t>(classes.representatives.size()));
+    if (inserted)
+      classes.representatives.push_back(static_cast<uint32_t>(i));
+    classes.classOf.push_back(it->second);
+  }
+  return classes;
+}
+
+FailureOr<PairClasses> mlir::rasp::classifyPair(
+    const ElementFunction &fn, llvm::ArrayRef<PyValue> xs,
+    llvm::ArrayRef<PyValue> ys,
+    llvm::function_ref<FailureOr<PyValue>(const PyValue &, const PyValue &)>
+        call) {
+  // Key classes first (identity classes where the keys are no narrower),
+  // then the function on one representative pair per pair of key classes.
+  auto keyClasses = [&](unsigned arg, llvm::ArrayRef<PyValue> values) {
+    if (fn.hasNarrowKeys(arg))
+      return classifyByKey(fn, arg, values);
+    KeyClasses identity;
+    for (uint32_t i = 0, e = values.size(); i < e; ++i) {
+      identity.classOf.push_back(i);
+      identity.representatives.push_back(i);
+    }
+    return identity;
+  };
+  KeyClasses kx = keyClasses(0, xs), ky = keyClasses(1, ys);
+  size_t nx = kx.representatives.size(), ny = ky.representatives.size();
+  std::vector<PyValue> keyTable;
+  keyTable.reserve(nx * ny);
+  for (uint32_t i : kx.representatives)
+    for (uint32_t j : ky.representatives) {
+      FailureOr<PyValue> r = call(xs[i], ys[j]);
+      if (failed(r))
+        return failure();
+      keyTable.push_back(std::move(*r));
+    }
+  // Key classes with identical rows (columns) are one class.
+  struct Slice {
+    const std::vector<PyValue> *table;
+    size_t start, stride, count;
+  };
+  struct SliceHash {
+    size_t operator()(const Slice &s) const {
+      llvm::hash_code h = llvm::hash_value(s.count);
+      for (size_t k = 0; k < s.count; ++k)
+        h = llvm::hash_combine(h, (*s.table)[s.start + k * s.stride].hash());
+      return h;
+    }
+  };
+  struct SliceEq {
+    bool operator()(const Slice &a, const Slice &b) const {
+      for (size_t k = 0; k < a.count; ++k)
+        if (!sameValue((*a.table)[a.start + k * a.stride],
+                       (*b.table)[b.start + k * b.stride]))
+          return false;
+      return true;
+    }
+  };
+  auto merge = [&](size_t n, size_t stride, size_t step, size_t count,
+                   std::vector<uint32_t> &mergedOf) {
+    std::unordered_map<Slice, uint32_t, SliceHash, SliceEq> ids;
+    std::vector<uint32_t> firsts;
+    for (size_t c = 0; c < n; ++c) {
+      auto [it, inserted] =
+          ids.try_emplace(Slice{&keyTable, c * step, stride, count},
+                          static_cast<uint32_t>(firsts.size()));
+      if (inserted)
+        firsts.push_back(static_cast<uint32_t>(c));
+      mergedOf.push_back(it->second);
+    }
+    return firsts;
+  };
+  std::vector<uint32_t> rowClass, colClass;
+  std::vector<uint32_t> rows = merge(nx, 1, ny, ny, rowClass);
+  std::vector<uint32_t> cols = merge(ny, ny, 1, nx, colClass);
+  PairClasses out;
+  auto finish = [](const KeyClasses &k, const std::vector<uint32_t> &mergedOf,
+                   const std::vector<uint32_t> &firsts, KeyClasses &into) {
+    for (uint32_t c : k.classOf)
+      into.classOf.push_back(mergedOf[c]);
+    for (uint32_t first : firsts)
+      into.representatives.push_back(k.representatives[first]);
+  };
+  finish(kx, rowClass, rows, out.lhs);
+  finish(ky, colClass, cols, out.rhs);
+  for (uint32_t r : rows)
+    for (uint32_t c : cols)
+      out.table.push_back(keyTable[r * ny + c]);
+  return out;
 }
 
 std::string mlir::rasp::describeEvalFailure(const EvalError &error,

@@ -901,6 +901,13 @@ FailureOr<PyValue> mlir::rasp::fromAttr(Attribute attr) {
 }
 
 FailureOr<ValueSet> mlir::rasp::fromArrayAttr(Attribute attr) {
+  if (auto floats = dyn_cast_or_null<DenseF64ArrayAttr>(attr)) {
+    ValueSet values;
+    values.reserve(floats.size());
+    for (double d : floats.asArrayRef())
+      values.push_back(PyValue::real(d));
+    return values;
+  }
   auto array = dyn_cast_or_null<ArrayAttr>(attr);
   if (!array)
     return failure();
@@ -922,6 +929,28 @@ ArrayAttr mlir::rasp::toArrayAttr(MLIRContext *context,
   for (const PyValue &v : values)
     attrs.push_back(toAttr(context, v));
   return ArrayAttr::get(context, attrs);
+}
+
+Attribute mlir::rasp::toValueSetAttr(MLIRContext *context,
+                                     llvm::ArrayRef<PyValue> values) {
+  bool floats = !values.empty() && llvm::all_of(values, [](const PyValue &v) {
+    return v.isFloat() && !std::isnan(v.getFloat());
+  });
+  if (!floats)
+    return toArrayAttr(context, values);
+  SmallVector<double> data;
+  data.reserve(values.size());
+  for (const PyValue &v : values)
+    data.push_back(v.getFloat());
+  return DenseF64ArrayAttr::get(context, data);
+}
+
+size_t mlir::rasp::valueSetSize(Attribute attr) {
+  if (auto floats = dyn_cast_or_null<DenseF64ArrayAttr>(attr))
+    return floats.size();
+  if (auto array = dyn_cast_or_null<ArrayAttr>(attr))
+    return array.size();
+  return 0;
 }
 
 Type mlir::rasp::staticTypeOf(MLIRContext *context, const PyValue &v) {

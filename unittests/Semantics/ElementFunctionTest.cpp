@@ -165,3 +165,136 @@ TEST_F(ElementFunctionTest, OverflowIsAnError) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Argument keys
+//===----------------------------------------------------------------------===//
+
+class ArgumentKeyTest : public ElementFunctionTest {
+protected:
+  /// The number of distinct keys of argument `arg` over `values`, after
+  /// checking the keys' contract: values with equal keys give identical
+  /// results (or both fail) against every value of the other argument.
+  size_t checkedClasses(const ElementFunction &fn, unsigned arg,
+                        llvm::ArrayRef<PyValue> values,
+                        llvm::ArrayRef<PyValue> others) {
+    KeyClasses classes = classifyByKey(fn, arg, values);
+    for (auto [i, x] : llvm::enumerate(values)) {
+      const PyValue &rep = values[classes.representatives[classes.classOf[i]]];
+      for (const PyValue &y : others) {
+        PyValue a[2], b[2];
+        a[arg] = x, a[1 - arg] = y;
+        b[arg] = rep, b[1 - arg] = y;
+        FailureOr<PyValue> fa = fn(a), fb = fn(b);
+        EXPECT_EQ(succeeded(fa), succeeded(fb))
+            << x.repr() << " and " << rep.repr() << " against " << y.repr();
+        if (succeeded(fa) && succeeded(fb))
+          EXPECT_TRUE(fa->identical(*fb))
+              << x.repr() << " and " << rep.repr() << " against "
+              << y.repr();
+      }
+    }
+    return classes.representatives.size();
+  }
+
+  static std::vector<PyValue> floats(std::initializer_list<double> xs) {
+    std::vector<PyValue> out;
+    for (double x : xs)
+      out.push_back(PyValue::real(x));
+    return out;
+  }
+};
+
+TEST_F(ArgumentKeyTest, ComparisonsOfEachArgument) {
+  // shuffle_dyck's `b1 < 0 or b2 < 0`, as the frontend fuses it.
+  Region &body = parseBody(R"mlir(
+    rasp.program @p {
+      %t = rasp.tokens : !rasp.sop<numerical, f64>
+      %m = rasp.sequence_map %t, %t : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, i1> {
+      ^bb0(%x: f64, %y: f64):
+        %c0 = arith.constant 0.0 : f64
+        %a = arith.cmpf olt, %x, %c0 : f64
+        %r = scf.if %a -> (i1) {
+          scf.yield %a : i1
+        } else {
+          %b = arith.cmpf olt, %y, %c0 : f64
+          scf.yield %b : i1
+        }
+        rasp.yield %r : i1
+      }
+      rasp.output %m : !rasp.sop<numerical, i1>
+    })mlir");
+  FailureOr<ElementFunction> fn = ElementFunction::get(body);
+  ASSERT_TRUE(succeeded(fn));
+  std::vector<PyValue> xs = floats({-1, -0.5, -0.25, 0, 0.25, 0.5, 1});
+  EXPECT_TRUE(fn->hasNarrowKeys(0));
+  EXPECT_TRUE(fn->hasNarrowKeys(1));
+  EXPECT_EQ(checkedClasses(*fn, 0, xs, xs), 2u);
+  EXPECT_EQ(checkedClasses(*fn, 1, xs, xs), 2u);
+}
+
+TEST_F(ArgumentKeyTest, FailuresInBranchesTheOtherArgumentChooses) {
+  // `1 / x if x < y else 0.0`: the division fails for x == 0 only where the
+  // branch runs, so 0 needs a key of its own.
+  Region &body = parseBody(R"mlir(
+    rasp.program @p {
+      %t = rasp.tokens : !rasp.sop<numerical, f64>
+      %m = rasp.sequence_map %t, %t : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64> {
+      ^bb0(%x: f64, %y: f64):
+        %c0 = arith.constant 0.0 : f64
+        %c1 = arith.constant 1.0 : f64
+        %lt = arith.cmpf olt, %x, %y : f64
+        %r = scf.if %lt -> (f64) {
+          %q = arith.divf %c1, %x : f64
+          %s = arith.cmpf olt, %q, %c0 : f64
+          %v = arith.select %s, %c1, %c0 : f64
+          scf.yield %v : f64
+        } else {
+          scf.yield %c0 : f64
+        }
+        rasp.yield %r : f64
+      }
+      rasp.output %m : !rasp.sop<numerical, f64>
+    })mlir");
+  FailureOr<ElementFunction> fn = ElementFunction::get(body);
+  ASSERT_TRUE(succeeded(fn));
+  std::vector<PyValue> xs = floats({-2, -1, 0, 1, 2});
+  // x meets y in `x < y`: every value is its own key.
+  EXPECT_FALSE(fn->hasNarrowKeys(0));
+  EXPECT_EQ(checkedClasses(*fn, 0, xs, xs), 5u);
+  // y is read only by `x < y`: its own value.
+  EXPECT_EQ(checkedClasses(*fn, 1, xs, xs), 5u);
+}
+
+TEST_F(ArgumentKeyTest, NarrowKeysAndSpeculativeFailures) {
+  // `(1 / x < 0) if y > 0 else (x > 1)`: the key of x holds the failed
+  // division at 0 and the comparison.
+  Region &body = parseBody(R"mlir(
+    rasp.program @p {
+      %t = rasp.tokens : !rasp.sop<numerical, f64>
+      %m = rasp.sequence_map %t, %t : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, i1> {
+      ^bb0(%x: f64, %y: f64):
+        %c0 = arith.constant 0.0 : f64
+        %c1 = arith.constant 1.0 : f64
+        %pos = arith.cmpf ogt, %y, %c0 : f64
+        %r = scf.if %pos -> (i1) {
+          %q = arith.divf %c1, %x : f64
+          %s = arith.cmpf olt, %q, %c0 : f64
+          scf.yield %s : i1
+        } else {
+          %g = arith.cmpf ogt, %x, %c1 : f64
+          scf.yield %g : i1
+        }
+        rasp.yield %r : i1
+      }
+      rasp.output %m : !rasp.sop<numerical, i1>
+    })mlir");
+  FailureOr<ElementFunction> fn = ElementFunction::get(body);
+  ASSERT_TRUE(succeeded(fn));
+  std::vector<PyValue> xs = floats({-2, -1, 0, 0.5, 1, 2, 3});
+  EXPECT_TRUE(fn->hasNarrowKeys(0));
+  // (1/x < 0, x > 1): (T, F) for -2, -1; failed for 0; (F, F) for 0.5, 1;
+  // (F, T) for 2, 3.
+  EXPECT_EQ(checkedClasses(*fn, 0, xs, xs), 4u);
+  EXPECT_EQ(checkedClasses(*fn, 1, xs, xs), 2u);
+}

@@ -77,8 +77,21 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
     Option<"maxSelectorRectangles", "max-selector-rectangles", "int64_t",
            "4", "Most heads a factorised selector width may use">,
     Option<"foldEmbeddings", "fold-embeddings", "bool", "true",
-           "Let the token and position embeddings write MLPs that read only "
-           "the tokens or only the positions">,
+           "Place MLPs that read only the tokens or only the positions in "
+           "the embedding, which --fold-embeddings (scheduled after this "
+           "pass by the pipelines) folds them into">,
+    Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 24",
+           "Largest estimated work of one fused MLP's synthesis (table "
+           "points x (leaves + 1) x log2 of the points); beyond, the SOp is "
+           "computed from its operands' subspaces">,
+    Option<"fusionRemarks", "fusion-remarks", "bool", "false",
+           "Emit a remark at every SOp whose fused MLP is not used, saying "
+           "why (estimated work, table size, or the synthesis' refusal)">,
+  ];
+  let statistics = [
+    Statistic<"fusionFallbacks", "fusion-fallbacks",
+              "Fused MLPs computed from their operands instead (estimated "
+              "cost too large or refused by the synthesis)">,
   ];
 }
 

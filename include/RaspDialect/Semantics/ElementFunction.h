@@ -29,6 +29,25 @@ struct EvalError {
   std::string message;
 };
 
+/// What an element function reads of one argument: the values its body
+/// computes from that argument alone (and constants) where they meet another
+/// argument or become the result. Two values of the argument with equal keys
+/// give equal results, and the same evaluation errors, against every value
+/// of the other arguments (ElementFunction::keyOf).
+struct ArgumentKey {
+  enum class State : uint8_t { Value, Failed, NotComputed };
+  llvm::SmallVector<PyValue, 2> values;
+  llvm::SmallVector<State, 2> states;
+  /// The value does not bind to the argument's type (the function fails).
+  bool uncoercible = false;
+
+  /// Identical values (`1` and `1.0` differ) in identical states.
+  bool operator==(const ArgumentKey &other) const;
+  bool operator!=(const ArgumentKey &other) const { return !(*this == other); }
+};
+
+llvm::hash_code hash_value(const ArgumentKey &key);
+
 /// An element function body prepared for repeated evaluation. Cheap to copy.
 class ElementFunction {
 public:
@@ -43,6 +62,19 @@ public:
   FailureOr<PyValue> operator()(llvm::ArrayRef<PyValue> args,
                                 EvalError *error = nullptr) const;
 
+  /// The key of `value` as argument `arg` (see ArgumentKey): a function that
+  /// reads `x` only through `x < 0` has two keys, whatever the other
+  /// arguments. Parts of the body that depend on `arg` alone are evaluated
+  /// as the body would (only the taken branch of a condition on `arg`
+  /// alone); a failure there is a key state, not an error. A value that
+  /// does not coerce to the argument's type has a key of its own.
+  ArgumentKey keyOf(unsigned arg, const PyValue &value) const;
+
+  /// Whether some key of `arg` is smaller than the argument itself: false
+  /// when the argument meets the others (or is the result) directly, so that
+  /// every value is its own key.
+  bool hasNarrowKeys(unsigned arg) const;
+
   struct Impl;
 
 private:
@@ -50,6 +82,37 @@ private:
       : impl(std::move(impl)) {}
   std::shared_ptr<const Impl> impl;
 };
+
+/// Values of one argument grouped by their keys (ElementFunction::keyOf):
+/// values with equal keys are interchangeable for the function.
+struct KeyClasses {
+  /// The class of each value.
+  std::vector<uint32_t> classOf;
+  /// The index of the first value of each class.
+  std::vector<uint32_t> representatives;
+};
+
+/// Groups `values` of argument `arg` of `fn` by key, one key evaluation per
+/// value.
+KeyClasses classifyByKey(const ElementFunction &fn, unsigned arg,
+                         llvm::ArrayRef<PyValue> values);
+
+/// The classes of the values of both arguments of a two-argument function:
+/// x and x' share a class iff f(x, y) and f(x', y) are identical for every
+/// y in `ys` (and likewise for y). Computed from the key classes with one
+/// call per pair of key classes, so a function that reads its arguments
+/// through a few comparisons costs |xs| + |ys| key evaluations, not
+/// |xs| * |ys| calls. `call` evaluates the function (and reports failures).
+struct PairClasses {
+  KeyClasses lhs, rhs;
+  /// The function on the representatives, row-major: table[i * #rhs + j].
+  std::vector<PyValue> table;
+};
+FailureOr<PairClasses> classifyPair(
+    const ElementFunction &fn, llvm::ArrayRef<PyValue> xs,
+    llvm::ArrayRef<PyValue> ys,
+    llvm::function_ref<FailureOr<PyValue>(const PyValue &, const PyValue &)>
+        call);
 
 /// Returns the failure's text in the form used by every diagnostic that
 /// reports an evaluation error: "<message> (evaluating on <args>)".

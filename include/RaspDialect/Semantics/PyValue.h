@@ -154,11 +154,21 @@ Attribute toAttr(MLIRContext *context, const PyValue &v);
 /// the forms `toAttr` produces.
 FailureOr<PyValue> fromAttr(Attribute attr);
 
-/// Reads an ArrayAttr of value attributes.
+/// Reads an ArrayAttr of value attributes, or the `array<f64: ...>` form of
+/// a value set of floats.
 FailureOr<ValueSet> fromArrayAttr(Attribute attr);
 
-/// Builds the ArrayAttr form of a value set.
+/// Builds the ArrayAttr form of a list of values.
 ArrayAttr toArrayAttr(MLIRContext *context, llvm::ArrayRef<PyValue> values);
+
+/// The attribute form of a value set (the `values` attribute of an SOp): a
+/// set of floats only (no NaN) as `array<f64: ...>`, one 8-byte entry per
+/// value (numerical SOps have up to about N^4 values); anything else as an
+/// ArrayAttr of value attributes.
+Attribute toValueSetAttr(MLIRContext *context, llvm::ArrayRef<PyValue> values);
+
+/// The number of values of a value set attribute (0 for anything else).
+size_t valueSetSize(Attribute attr);
 
 /// The smallest static value type holding `v`: i1, i64, f64, !rasp.str,
 /// !rasp.none, or !rasp.any for a tuple (tuples have no static type).

@@ -100,56 +100,45 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
   FailureOr<ValueSet> values = l.valuesOf(op);
   if (failed(values))
     return failure();
-  std::vector<PyValue> full;
-  full.reserve(x.values.size() * y.values.size());
-  for (const PyValue &a : x.values)
-    for (const PyValue &b : y.values) {
-      FailureOr<PyValue> out = f(a, b);
-      if (failed(out))
-        return failure();
-      full.push_back(*out);
-    }
+  // Classes of values the function does not tell apart (one call per pair
+  // of key classes, ElementFunction::keyOf).
+  FailureOr<PairClasses> classes = classifyPair(*fn, x.values, y.values, f);
+  if (failed(classes))
+    return failure();
   // A numerical operand is read through a one-hot of its classes: values
   // with the same outputs against every value of the other operand share a
-  // direction, so no step separates them (docs/Fusion.md, "Class views").
-  auto viewOf = [&](Value sop, bool isLhs, ValueSet &reps,
+  // direction, so no step separates them (docs/Fusion.md, "Class views"). A
+  // categorical operand is read through its own one-hot.
+  auto viewOf = [&](Value sop, const KeyClasses &c, ValueSet &reps,
                     std::vector<size_t> &members) -> FailureOr<Value> {
     SOpInfo &info = l.info(sop);
-    size_t nx = x.values.size(), ny = y.values.size();
-    size_t n = isLhs ? nx : ny;
     if (!info.numerical) {
       reps = info.values;
-      for (size_t i = 0; i < n; ++i)
+      for (size_t i = 0; i < info.values.size(); ++i)
         members.push_back(i);
       return l.categoricalView(op, sop);
     }
-    std::map<std::vector<ValueKey>, size_t> classes;
-    std::vector<size_t> classOf;
-    for (size_t i = 0; i < n; ++i) {
-      std::vector<ValueKey> slice;
-      for (size_t j = 0, e = isLhs ? ny : nx; j < e; ++j)
-        slice.emplace_back(isLhs ? full[i * ny + j] : full[j * ny + i]);
-      auto [it, inserted] = classes.try_emplace(slice, reps.size());
-      if (inserted) {
-        reps.push_back(info.values[i]);
-        members.push_back(i);
-      }
-      classOf.push_back(it->second);
+    std::vector<size_t> classOf(c.classOf.begin(), c.classOf.end());
+    for (uint32_t i : c.representatives) {
+      reps.push_back(info.values[i]);
+      members.push_back(i);
     }
     return l.classView(op, sop, classOf, reps);
   };
   ValueSet xs, ys;
   std::vector<size_t> xMembers, yMembers;
-  FailureOr<Value> xv = viewOf(lhs, true, xs, xMembers);
+  FailureOr<Value> xv = viewOf(lhs, classes->lhs, xs, xMembers);
   if (failed(xv))
     return failure();
-  FailureOr<Value> yv = viewOf(rhs, false, ys, yMembers);
+  FailureOr<Value> yv = viewOf(rhs, classes->rhs, ys, yMembers);
   if (failed(yv))
     return failure();
   std::vector<PyValue> table;
+  size_t ny = classes->rhs.representatives.size();
   for (size_t i : xMembers)
     for (size_t j : yMembers)
-      table.push_back(full[i * y.values.size() + j]);
+      table.push_back(classes->table[classes->lhs.classOf[i] * ny +
+                                     classes->rhs.classOf[j]]);
   bool numerical = isNumericalResult(op);
   bool noisy = l.isNoisy(*xv) || l.isNoisy(*yv);
   llvm::Expected<craft::MLPBlock> block =

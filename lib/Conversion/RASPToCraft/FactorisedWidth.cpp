@@ -27,14 +27,6 @@ using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
 namespace synth = mlir::craft::synth;
 
-/// The first sublayer of `attention`/MLP kind after `depth`.
-static int64_t nextSublayer(int64_t depth, bool mlp) {
-  int64_t d = depth + 1;
-  if ((d % 2 != 0) != mlp)
-    ++d;
-  return d;
-}
-
 /// The sublayer `sop` is in once materialised.
 static int64_t depthAfterMaterialising(Lowering &l, Value sop) {
   SOpInfo &info = l.info(sop);
@@ -42,7 +34,8 @@ static int64_t depthAfterMaterialising(Lowering &l, Value sop) {
     return l.depthOf(info.space);
   if (info.constant || !info.fused)
     return -1;
-  return nextSublayer(l.depthOf(*info.fused), /*mlp=*/true);
+  return craft::placement::slotAfter(craft::SublayerKind::MLP,
+                                     l.depthOf(*info.fused));
 }
 
 /// Every tuple of per-head widths 0..maxWidth whose sum is a width of the
@@ -250,7 +243,8 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     factorised = std::max(factorised, depthAfterMaterialising(l, v));
   for (Value v : {keys, queries})
     whole = std::max(whole, depthAfterMaterialising(l, v));
-  if (nextSublayer(factorised, false) >= nextSublayer(whole, false))
+  if (craft::placement::slotAfter(craft::SublayerKind::Attention, factorised) >=
+      craft::placement::slotAfter(craft::SublayerKind::Attention, whole))
     return false;
 
   // The relation on value indices.

@@ -12,6 +12,8 @@
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
@@ -188,6 +190,25 @@ static Value reusableSpace(Lowering &l, const SOpInfo &info) {
   return Value();
 }
 
+/// Why the fused MLP of `value` is not even tried: its estimated work
+/// exceeds `max-fused-work`. The synthesis sorts the table's points along
+/// each projection it tries and bounds the error of its units over sorted
+/// runs (FusedBounds.cpp), so its work grows as points x features x log of
+/// the points, not with the width budget.
+static std::optional<std::string> fusionRefusal(Lowering &l,
+                                                const FusedValue &value) {
+  double points = static_cast<double>(value.numPoints());
+  double features = static_cast<double>(value.leaves.size() + 1);
+  double work = points * features * std::ceil(std::log2(points + 1));
+  if (work <= static_cast<double>(l.options.maxFusedWork))
+    return std::nullopt;
+  return "estimated work " + std::to_string(static_cast<int64_t>(work)) + " (" +
+         std::to_string(value.numPoints()) + " points x " +
+         std::to_string(value.leaves.size() + 1) +
+         " features x log2 of the points) exceeds max-fused-work " +
+         std::to_string(l.options.maxFusedWork);
+}
+
 FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
                                                         Value sop) {
   SOpInfo &info = l.info(sop);
@@ -203,8 +224,12 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
   int64_t budget = std::max<int64_t>(
       kMinFusedHidden,
       static_cast<int64_t>(l.options.fuseWidthFactor * info.fused->cost));
+  // Judge the synthesis' cost before paying it: it tabulates every point
+  // and bounds the error of every unit it builds over them.
+  std::optional<std::string> refusal = fusionRefusal(l, *info.fused);
   llvm::Expected<Synthesized> fused =
-      synthesize(l, *info.fused, outValues, budget);
+      refusal ? llvm::Expected<Synthesized>(llvm::createStringError(*refusal))
+              : synthesize(l, *info.fused, outValues, budget);
   std::optional<Synthesized> s;
   if (fused) {
     s = std::move(*fused);
@@ -212,6 +237,7 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
     // Refused: from the operands' subspaces, then from class views of
     // numerical operands. Each attempt materialises what it reads.
     std::string reason = llvm::toString(fused.takeError());
+    l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(), reason);
     for (int attempt = 0; !s && attempt < 2; ++attempt) {
       FailureOr<FusedValue> cut = failure();
       if (attempt == 0 && info.cut)

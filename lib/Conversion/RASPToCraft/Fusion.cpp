@@ -20,6 +20,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -55,9 +56,23 @@ ValueKey::ValueKey(const PyValue &v) : kind(v.getKind()), bits(0) {
   }
 }
 
-/// Ids of the values of `outputs`, equal iff their keys are.
+namespace {
+struct ValueKeyHash {
+  size_t operator()(const ValueKey &k) const {
+    return llvm::hash_combine(static_cast<int>(k.kind), k.bits, k.str);
+  }
+};
+struct ValueKeyEq {
+  bool operator()(const ValueKey &a, const ValueKey &b) const {
+    return a.kind == b.kind && a.bits == b.bits && a.str == b.str;
+  }
+};
+} // namespace
+
+/// Ids of the values of `outputs`, equal iff their keys are, in order of
+/// first occurrence.
 static std::vector<int32_t> valueIds(ArrayRef<PyValue> outputs) {
-  std::map<ValueKey, int32_t> ids;
+  std::unordered_map<ValueKey, int32_t, ValueKeyHash, ValueKeyEq> ids;
   std::vector<int32_t> result;
   result.reserve(outputs.size());
   for (const PyValue &v : outputs)
@@ -78,138 +93,42 @@ static FusedValue constantValue(const PyValue &c) {
   return v;
 }
 
-/// `f` applied to the joined tables of `args`: a point of the result is a
-/// point of each argument, agreeing on shared leaves. None arguments give
-/// None (map semantics). Returns std::nullopt if a table over several
-/// leaves would exceed `maxPoints` (a table over one leaf is as large as its
-/// value set, as without fusion), and failure if `f` fails (reported by
-/// `f`).
-static FailureOr<std::optional<FusedValue>>
-compose(ArrayRef<const FusedValue *> args,
-        llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)> f,
-        int64_t maxPoints) {
-  FusedValue out;
-  for (const FusedValue *a : args)
-    for (unsigned leaf : a->leaves)
-      if (!llvm::is_contained(out.leaves, leaf))
-        out.leaves.push_back(leaf);
-  llvm::sort(out.leaves);
-  size_t width = out.leaves.size();
-  if (width < 2)
-    maxPoints = INT64_MAX;
-  // The columns of each argument's leaves; a column is fresh for the first
-  // argument that has it and compared against by the later ones.
-  std::vector<SmallVector<std::pair<size_t, bool>, 4>> columns;
-  std::vector<bool> seen(width, false);
-  for (const FusedValue *a : args) {
-    auto &cols = columns.emplace_back();
-    for (unsigned leaf : a->leaves) {
-      size_t column = llvm::find(out.leaves, leaf) - out.leaves.begin();
-      cols.push_back({column, !seen[column]});
-      seen[column] = true;
-    }
-  }
-
-  // Depth-first join: extend a partial point with each compatible point of
-  // the next argument.
-  std::vector<int32_t> partial(width, INT32_MIN);
-  std::vector<size_t> chosen(args.size());
-  // f is called once per combination of argument values, not per point.
-  std::vector<std::vector<int32_t>> ids;
-  for (const FusedValue *a : args)
-    ids.push_back(valueIds(a->outputs));
-  std::map<std::vector<int32_t>, PyValue> memo;
-  std::vector<int32_t> key(args.size());
-  // Few combinations (the usual case): memoised in a table indexed by the
-  // combination, without building and comparing keys.
-  constexpr uint64_t kMaxDenseMemo = uint64_t(1) << 20;
-  uint64_t combinations = 1;
-  std::vector<uint64_t> radix;
-  for (const std::vector<int32_t> &argIds : ids) {
-    radix.push_back(combinations);
-    uint64_t distinct = 1 + (argIds.empty() ? 0 : *llvm::max_element(argIds));
-    combinations =
-        combinations > kMaxDenseMemo ? combinations : combinations * distinct;
-  }
-  bool dense = combinations <= kMaxDenseMemo;
-  std::vector<int32_t> denseSlot(dense ? combinations : 0, -1);
-  std::vector<PyValue> denseResults;
-  std::vector<PyValue> inputs;
-  const PyValue none;
-  bool tooLarge = false;
-  std::function<LogicalResult(size_t)> extend = [&](size_t a) -> LogicalResult {
-    if (tooLarge)
-      return success();
-    if (a == args.size()) {
-      if (static_cast<int64_t>(out.outputs.size()) >= maxPoints) {
-        tooLarge = true;
-        return success();
-      }
-      bool anyNone = false;
-      for (size_t i = 0; i < args.size(); ++i) {
-        key[i] = ids[i][chosen[i]];
-        anyNone |= args[i]->outputs[chosen[i]].isNone();
-      }
-      const PyValue *result = &none;
-      if (!anyNone && dense) {
-        uint64_t index = 0;
-        for (size_t i = 0; i < args.size(); ++i)
-          index += radix[i] * static_cast<uint64_t>(key[i]);
-        int32_t &slot = denseSlot[index];
-        if (slot < 0) {
-          inputs.clear();
-          for (size_t i = 0; i < args.size(); ++i)
-            inputs.push_back(args[i]->outputs[chosen[i]]);
-          FailureOr<PyValue> r = f(inputs);
-          if (failed(r))
-            return failure();
-          slot = static_cast<int32_t>(denseResults.size());
-          denseResults.push_back(*r);
-        }
-        result = &denseResults[slot];
-      } else if (!anyNone) {
-        auto it = memo.find(key);
-        if (it == memo.end()) {
-          inputs.clear();
-          for (size_t i = 0; i < args.size(); ++i)
-            inputs.push_back(args[i]->outputs[chosen[i]]);
-          FailureOr<PyValue> r = f(inputs);
-          if (failed(r))
-            return failure();
-          it = memo.emplace(key, *r).first;
-        }
-        result = &it->second;
-      }
-      out.points.insert(out.points.end(), partial.begin(), partial.end());
-      out.outputs.push_back(*result);
-      return success();
-    }
-    const FusedValue &arg = *args[a];
-    size_t argWidth = arg.leaves.size();
-    for (size_t p = 0; p < arg.numPoints(); ++p) {
-      // Fresh columns are overwritten here before anything reads them.
-      bool compatible = true;
-      for (size_t i = 0; i < argWidth && compatible; ++i) {
-        auto [column, fresh] = columns[a][i];
-        int32_t v = arg.points[p * argWidth + i];
-        if (fresh)
-          partial[column] = v;
-        else
-          compatible = partial[column] == v;
-      }
-      if (compatible) {
-        chosen[a] = p;
-        if (failed(extend(a + 1)))
-          return failure();
-      }
-    }
-    return success();
-  };
-  if (failed(extend(0)))
+/// Per argument of `op`, the class of its value at each of its points:
+/// value identity, or for a sequence_map whose body reads an operand
+/// through a few comparisons, the key classes of that operand
+/// (ElementFunction::keyOf), which the body cannot tell apart.
+static FailureOr<std::vector<std::vector<int32_t>>>
+argumentClasses(Operation *op, ArrayRef<FusedValue> args) {
+  std::vector<std::vector<int32_t>> classes;
+  for (const FusedValue &a : args)
+    classes.push_back(valueIds(a.outputs));
+  auto seq = dyn_cast<SequenceMapOp>(op);
+  if (!seq)
+    return classes;
+  FailureOr<ElementFunction> fn = ElementFunction::get(seq.getBody());
+  if (failed(fn))
     return failure();
-  if (tooLarge)
-    return std::optional<FusedValue>();
-  return std::optional<FusedValue>(std::move(out));
+  for (auto [i, a] : llvm::enumerate(args)) {
+    if (!fn->hasNarrowKeys(i))
+      continue;
+    // The distinct values (ids are dense, in order of first occurrence);
+    // None keeps a class of its own (f is not called on it).
+    std::vector<PyValue> values;
+    std::vector<int32_t> &ids = classes[i];
+    for (auto [p, id] : llvm::enumerate(ids))
+      if (id == static_cast<int32_t>(values.size()))
+        values.push_back(a.outputs[p]);
+    KeyClasses keys = classifyByKey(*fn, i, values);
+    std::vector<int32_t> classOfValue(values.size());
+    int32_t noneClass = static_cast<int32_t>(keys.representatives.size());
+    for (size_t v = 0; v < values.size(); ++v)
+      classOfValue[v] = values[v].isNone()
+                            ? noneClass
+                            : static_cast<int32_t>(keys.classOf[v]);
+    for (int32_t &id : ids)
+      id = classOfValue[id];
+  }
+  return classes;
 }
 
 /// Drops the leaves the outputs do not depend on (and the duplicate points
@@ -275,27 +194,16 @@ static FailureOr<FusedValue> materializedValue(Lowering &l, Value sop) {
   return l.identity(l.leafOf(*space, info.values, info.numerical, mayBeNone));
 }
 
-/// The one-hot view of the classes of `sop`'s values that `f` does not
-/// distinguish, as a categorical leaf whose values are the classes' first
-/// members. `slice(v)` lists f's outputs for v against every value of the
-/// other operands.
-static FailureOr<FusedValue>
-classValue(Lowering &l, Operation *user, Value sop,
-           llvm::function_ref<FailureOr<std::vector<ValueKey>>(const PyValue &)>
-               slice) {
+/// The one-hot view of the classes of `sop`'s values that a function does
+/// not distinguish (value i is in class classOf[i]), as a categorical leaf
+/// whose values are the classes' first members.
+static FailureOr<FusedValue> classValue(Lowering &l, Operation *user, Value sop,
+                                        ArrayRef<uint32_t> classOf,
+                                        ArrayRef<uint32_t> firsts) {
   SOpInfo &info = l.info(sop);
-  std::map<std::vector<ValueKey>, size_t> classes;
-  std::vector<size_t> classOf;
   ValueSet representatives;
-  for (const PyValue &v : info.values) {
-    FailureOr<std::vector<ValueKey>> s = slice(v);
-    if (failed(s))
-      return failure();
-    auto [it, inserted] = classes.try_emplace(*s, representatives.size());
-    if (inserted)
-      representatives.push_back(v);
-    classOf.push_back(it->second);
-  }
+  for (uint32_t i : firsts)
+    representatives.push_back(info.values[i]);
   // The one-hot of the class, straight from sop's leaves: steps only
   // between classes. Labelled by the classes' first members (sorted by
   // value, so labels are unique).
@@ -331,9 +239,8 @@ static double unfusedCost(Lowering &l, Operation *op) {
         Value in = map.getInput();
         // A lookup has a unit per output value (the op's own value set; its
         // result is not lowered yet).
-        auto values =
-            map->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
-        double outputs = values ? std::max<size_t>(1, values.size()) : 1;
+        double outputs = std::max<size_t>(
+            1, valueSetSize(map->getAttr(RASPDialect::getValuesAttrName())));
         return isNum(in) ? 2 * size(in) + 1 : outputs;
       })
       .Case<SequenceMapOp>([&](SequenceMapOp seq) {
@@ -381,6 +288,22 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   if (failed(f))
     return failure();
   SmallVector<Value, 2> operands(op->getOperands());
+  // The table of a sequence_map over its operands' subspaces has a point
+  // per pair of values; beyond the domain limit, numerical operands are read
+  // through their classes (as without fusion) instead.
+  if (mode == OperandMode::Materialized && isa<SequenceMapOp>(op)) {
+    double points = 1;
+    bool numerical = false;
+    for (Value v : operands) {
+      SOpInfo &info = l.info(v);
+      if (info.constant)
+        continue;
+      numerical |= info.numerical;
+      points *= static_cast<double>(std::max<size_t>(1, info.values.size()));
+    }
+    if (numerical && points > static_cast<double>(l.options.maxFusedDomain))
+      mode = OperandMode::Classes;
+  }
 
   std::vector<FusedValue> args;
   double cost = unfusedCost(l, op);
@@ -411,9 +334,8 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
       }
     }
   } else {
+    std::optional<FailureOr<PairClasses>> classes;
     for (auto [index, operand] : llvm::enumerate(operands)) {
-      // Named copies: lambdas below capture them (C++17 cannot capture
-      // structured bindings).
       size_t i = index;
       Value v = operand;
       SOpInfo &info = l.info(v);
@@ -421,22 +343,26 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
           isa<SequenceMapOp>(op)) {
         // Classes of v's values: equal outputs against every value of the
         // other operand.
-        Value other = operands[1 - i];
-        ValueSet others = l.info(other).constant
-                              ? ValueSet{*l.info(other).constant}
-                              : l.info(other).values;
-        FailureOr<FusedValue> cls = classValue(
-            l, op, v,
-            [&](const PyValue &x) -> FailureOr<std::vector<ValueKey>> {
-              std::vector<ValueKey> slice;
-              for (const PyValue &y : others) {
-                FailureOr<PyValue> r = i == 0 ? (*f)({x, y}) : (*f)({y, x});
-                if (failed(r))
-                  return failure();
-                slice.emplace_back(*r);
-              }
-              return slice;
-            });
+        if (!classes) {
+          auto valuesOf = [&](Value x) {
+            SOpInfo &xi = l.info(x);
+            return xi.constant ? ValueSet{*xi.constant} : xi.values;
+          };
+          FailureOr<ElementFunction> fn =
+              ElementFunction::get(cast<SequenceMapOp>(op).getBody());
+          if (failed(fn))
+            return failure();
+          classes =
+              classifyPair(*fn, valuesOf(operands[0]), valuesOf(operands[1]),
+                           [&](const PyValue &a, const PyValue &b) {
+                             return (*f)({a, b});
+                           });
+          if (failed(*classes))
+            return failure();
+        }
+        const KeyClasses &c = i == 0 ? (*classes)->lhs : (*classes)->rhs;
+        FailureOr<FusedValue> cls =
+            classValue(l, op, v, c.classOf, c.representatives);
         if (failed(cls))
           return failure();
         args.push_back(std::move(*cls));
@@ -456,13 +382,22 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   // product layer), which is not limited.
   int64_t maxPoints =
       mode == OperandMode::Inline ? l.options.maxFusedDomain : INT64_MAX;
+  FailureOr<std::vector<std::vector<int32_t>>> classes =
+      argumentClasses(op, args);
+  if (failed(classes))
+    return failure();
   FailureOr<std::optional<FusedValue>> composed =
-      compose(argPtrs, *f, maxPoints);
+      composeTables(argPtrs, *classes, *f, maxPoints);
   if (failed(composed))
     return failure();
   // Too many combinations of leaves: read the operands' subspaces.
-  if (!*composed)
+  if (!*composed) {
+    l.noteFusionFallback(op->getLoc(),
+                         "its table over the leaves of its operands could "
+                         "exceed max-fused-domain (" +
+                             llvm::Twine(maxPoints) + " points)");
     return composeOp(l, op, OperandMode::Materialized);
+  }
   FusedValue value = std::move(**composed);
   dropUnusedLeaves(value);
   value.cost = mode == OperandMode::Inline ? cost : unfusedCost(l, op);

@@ -5,7 +5,6 @@
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
-#include "RaspDialect/Dialect/Craft/Transforms/FoldEmbeddings.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -18,9 +17,10 @@ namespace synth = mlir::craft::synth;
 
 Lowering::Lowering(ProgramOp source, OpBuilder &builder,
                    const synth::SynthesisOptions &synthesis,
-                   const LowerToCraftOptions &options)
-    : builder(builder), synthesis(synthesis), options(options), source(source) {
-}
+                   const LowerToCraftPassOptions &options)
+    : builder(builder),
+      placement(craft::ProgramGraph(), options.foldEmbeddings),
+      synthesis(synthesis), options(options), source(source) {}
 
 //===----------------------------------------------------------------------===//
 // Labels, value sets and spaces
@@ -42,7 +42,7 @@ std::string Lowering::labelFor(Operation *op) {
 }
 
 FailureOr<ValueSet> Lowering::valuesOf(Operation *op) {
-  auto attr = op->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
+  Attribute attr = op->getAttr(RASPDialect::getValuesAttrName());
   if (!attr)
     return op->emitOpError("has no 'values' attribute; run --infer-bases "
                            "before --lower-to-craft");
@@ -68,6 +68,13 @@ craft::SpaceAttr Lowering::spaceFor(StringRef label, const ValueSet *values) {
 Value Lowering::buildMLP(Location loc, const craft::MLPBlock &block,
                          ValueRange inputs, craft::SpaceAttr space) {
   return craft::buildMLP(builder, loc, block, inputs, {space}).getResult(0);
+}
+
+void Lowering::noteFusionFallback(Location loc, const llvm::Twine &reason) {
+  ++stats.fusionFallbacks;
+  if (options.fusionRemarks)
+    emitRemark(loc, "fused MLP not used: ")
+        << reason.str() << "; computed from its operands' subspaces";
 }
 
 LogicalResult Lowering::fail(Operation *op, llvm::Error error) {
@@ -256,52 +263,6 @@ Value Lowering::clean(Value space) {
 // Leaves and depths
 //===----------------------------------------------------------------------===//
 
-int64_t Lowering::depthOf(Value space) {
-  auto it = depths.find(space);
-  if (it != depths.end())
-    return it->second;
-  // LayerSchedule's rule: the first sublayer of the component's kind after
-  // every operand's.
-  int64_t depth = -1;
-  Operation *def = space.getDefiningOp();
-  // An MLP the embedding will write (fold-embeddings) is in the embedding.
-  if (options.foldEmbeddings && foldSource(space))
-    def = nullptr;
-  if (isa_and_nonnull<craft::MLPOp, craft::AttentionHeadOp>(def)) {
-    int64_t after = -1;
-    for (Value operand : def->getOperands())
-      after = std::max(after, depthOf(operand));
-    bool mlp = isa<craft::MLPOp>(def);
-    depth = after + 1;
-    if ((depth % 2 != 0) != mlp)
-      ++depth;
-  }
-  depths[space] = depth;
-  return depth;
-}
-
-std::optional<int> Lowering::foldSource(Value space) {
-  // 0: the tokens, 1: the positions, 2: `one` or `bos` (either).
-  if (space == tokens)
-    return 0;
-  if (space == indices)
-    return 1;
-  if (space == one || space == bos)
-    return 2;
-  auto mlp = space.getDefiningOp<craft::MLPOp>();
-  if (!mlp)
-    return std::nullopt;
-  int source = 2;
-  for (Value v : mlp.getInputs()) {
-    std::optional<int> s = foldSource(v);
-    if (!s || (*s != 2 && source != 2 && *s != source))
-      return std::nullopt;
-    if (*s != 2)
-      source = *s;
-  }
-  return source;
-}
-
 int64_t Lowering::depthOf(const FusedValue &value) {
   int64_t depth = -1;
   for (unsigned id : value.leaves) {
@@ -443,8 +404,7 @@ template <typename OpTy>
 static std::optional<ValueSet>
 primitiveValues(ProgramOp program, std::optional<ValueSet> fallback) {
   for (OpTy op : program.getBody().getOps<OpTy>())
-    if (auto attr = op->template getAttrOfType<ArrayAttr>(
-            RASPDialect::getValuesAttrName()))
+    if (Attribute attr = op->getAttr(RASPDialect::getValuesAttrName()))
       if (FailureOr<ValueSet> values = fromArrayAttr(attr); succeeded(values)) {
         canonicalizeValueSet(*values);
         return *values;
@@ -507,7 +467,8 @@ LogicalResult Lowering::run() {
 
 FailureOr<craft::ProgramOp>
 mlir::rasp::lowerToCraft(ProgramOp program,
-                         const LowerToCraftOptions &options) {
+                         const LowerToCraftPassOptions &options,
+                         LowerToCraftStats *stats) {
   synth::SynthesisOptions synthesis;
   synthesis.softmaxScale = options.softmaxScale;
   synthesis.mlpSlope = options.mlpSlope;
@@ -530,7 +491,7 @@ mlir::rasp::lowerToCraft(ProgramOp program,
     craftProgram.erase();
     return failure();
   }
-  if (options.foldEmbeddings)
-    craft::foldEmbeddings(craftProgram);
+  if (stats)
+    *stats = lowering.stats;
   return craftProgram;
 }

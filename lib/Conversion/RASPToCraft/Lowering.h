@@ -12,6 +12,7 @@
 #include "RaspDialect/Conversion/RASPToCraft/RASPToCraft.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Attention.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Exactness.h"
+#include "RaspDialect/Dialect/Craft/Analysis/Placement.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Blocks.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
 #include "RaspDialect/Dialect/RASP/IR/RASPOps.h"
@@ -108,7 +109,7 @@ class Lowering {
 public:
   Lowering(ProgramOp source, OpBuilder &builder,
            const craft::synth::SynthesisOptions &synthesis,
-           const LowerToCraftOptions &options);
+           const LowerToCraftPassOptions &options);
 
   /// Creates the embedding and lowers every SOp the output depends on.
   LogicalResult run();
@@ -153,14 +154,11 @@ public:
   double errorOf(Value space) const { return errors.lookup(space); }
   void setError(Value space, double error) { errors[space] = error; }
 
-  /// The sublayer a subspace is written in by the as-soon-as-possible
-  /// schedule (LayerSchedule): -1 for the embedding, then attention 0,
+  /// The sublayer a subspace is written in (the placement model,
+  /// craft/Analysis/Placement.h): -1 for the embedding and, with
+  /// fold-embeddings, for MLPs the embedding will write; then attention 0,
   /// MLP 1, attention 2, ...
-  int64_t depthOf(Value space);
-  /// With fold-embeddings: 0 if the embedding will write `space` from the
-  /// tokens, 1 from the positions, 2 if it is `one`, `bos` or a constant;
-  /// std::nullopt if it needs a layer.
-  std::optional<int> foldSource(Value space);
+  int64_t depthOf(Value space) { return placement.slotOf(space); }
   /// The deepest sublayer among the subspaces a fused value reads.
   int64_t depthOf(const FusedValue &value);
 
@@ -196,6 +194,10 @@ public:
   Value buildMLP(Location loc, const craft::MLPBlock &block, ValueRange inputs,
                  craft::SpaceAttr space);
 
+  /// Counts a fused MLP that is not used (the pass statistic) and, with
+  /// `fusion-remarks`, says at `loc` why.
+  void noteFusionFallback(Location loc, const llvm::Twine &reason);
+
   /// Reports a synthesis error at `op`.
   LogicalResult fail(Operation *op, llvm::Error error);
 
@@ -204,8 +206,10 @@ public:
                           llvm::ArrayRef<PyValue> args);
 
   OpBuilder &builder;
+  LowerToCraftStats stats;
+  craft::ProgramSlots placement;
   const craft::synth::SynthesisOptions &synthesis;
-  const LowerToCraftOptions &options;
+  const LowerToCraftPassOptions &options;
   ProgramOp source;
   Value tokens, indices, one, bos;
   ValueSet tokenValues, indexValues;
@@ -219,7 +223,6 @@ private:
   std::vector<Leaf> leaves;
   std::map<std::string, unsigned> leafKeys;
   llvm::DenseMap<Value, double> errors;
-  llvm::DenseMap<Value, int64_t> depths;
   llvm::DenseMap<Value, Value> categoricalViews;
   std::map<std::vector<void *>, Value> tupleFeatures;
   llvm::DenseSet<Value> noisy;
@@ -253,6 +256,21 @@ LogicalResult lowerFull(Lowering &l, FullOp op);
 LogicalResult lowerNumericalFunction(Lowering &l, Operation *op, Value input,
                                      llvm::ArrayRef<PyValue> outputs);
 LogicalResult lowerLinearSequenceMap(Lowering &l, LinearSequenceMapOp op);
+
+/// An element function over argument values, reporting its own failures.
+using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
+
+/// With fusion: `f` applied to the joined tables of `args` (a point of the
+/// result is a point of every argument, agreeing on shared leaves; None
+/// arguments give None). `classes[i][p]` is the class of argument i's value
+/// at its point p: f gives the same result for arguments in the same
+/// classes, so it is called once per combination of classes. Returns
+/// std::nullopt, before enumerating anything, if a table over several
+/// leaves could exceed `maxPoints`.
+FailureOr<std::optional<FusedValue>>
+composeTables(ArrayRef<const FusedValue *> args,
+              ArrayRef<std::vector<int32_t>> classes, ElementFn f,
+              int64_t maxPoints);
 
 /// With fusion: map, sequence_map and linear_sequence_map become functions
 /// of leaves; nothing is emitted until a consumer needs the subspace.

@@ -30,7 +30,7 @@ struct LowerToCraftPass
             << name << "' must be between 0 and 1e12, not " << value;
         return signalPassFailure();
       }
-    LowerToCraftOptions options;
+    LowerToCraftPassOptions options;
     options.softmaxScale = softmaxScale;
     options.mlpSlope = mlpSlope;
     options.maxTableEntries = maxTableEntries;
@@ -40,10 +40,16 @@ struct LowerToCraftPass
     options.factorSelectors = factorSelectors;
     options.maxSelectorRectangles = maxSelectorRectangles;
     options.foldEmbeddings = foldEmbeddings;
+    options.maxFusedWork = maxFusedWork;
+    options.fusionRemarks = fusionRemarks;
     SmallVector<ProgramOp> programs(getOperation().getOps<ProgramOp>());
     bool failedAny = false;
     for (ProgramOp program : programs) {
-      if (failed(lowerToCraft(program, options))) {
+      LowerToCraftStats stats;
+      FailureOr<craft::ProgramOp> lowered =
+          lowerToCraft(program, options, &stats);
+      fusionFallbacks += stats.fusionFallbacks;
+      if (failed(lowered)) {
         failedAny = true;
         continue;
       }

@@ -1,5 +1,5 @@
 // RUN: rasp-opt %s --infer-bases --lower-to-craft=fold-embeddings=false --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s
-// RUN: rasp-opt %s --infer-bases --lower-to-craft --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=FOLD
+// RUN: rasp-opt %s --infer-bases --lower-to-craft --fold-embeddings --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=FOLD
 // RUN: rasp-opt %s --infer-bases --lower-to-craft="fold-embeddings=false fuse-width-factor=0.5" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=NARROW
 // RUN: rasp-opt %s --infer-bases --lower-to-craft="fold-embeddings=false max-fused-domain=16" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=DOMAIN
 // RUN: rasp-opt %s --infer-bases --lower-to-craft="fold-embeddings=false factor-selectors=false" --mlir-elide-elementsattrs-if-larger=4 | FileCheck %s --check-prefix=WHOLE

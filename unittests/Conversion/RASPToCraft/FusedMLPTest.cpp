@@ -23,6 +23,16 @@ using namespace mlir::craft::testing;
 
 namespace {
 
+/// Synthesises `fn` and checks that the analytic error bound is never
+/// below the same bound evaluated with every unit at every point.
+FusedMLP synthesizeChecked(const FusedFunction &fn,
+                           const SynthesisOptions &options, int64_t maxHidden) {
+  FusedMLP mlp =
+      unwrap(synthesizeFused(fn, options, maxHidden, /*pointwise=*/true));
+  EXPECT_GE(mlp.outputError, mlp.pointwiseError);
+  return mlp;
+}
+
 /// One input position: the raw value of every operand row (without `one` and
 /// `bos`, which the harness adds) and the expected output.
 struct Sample {
@@ -134,7 +144,7 @@ TEST_P(WidthDecoderTest, EveryWidthDecodesExactly) {
       samples.push_back({{y * (1 + e * fn.numerical[0].relError)}, {{w, 1.0}}});
   }
   fn.outputDims = {n + 1};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(n), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(n), 0);
   EXPECT_LT(mlp.outputError, 1e-3);
   // One step per pair of adjacent widths and a base unit.
   EXPECT_EQ(mlp.block.getHiddenSize(), 2 * n + 1);
@@ -163,7 +173,7 @@ TEST(FusedMLPTest, NumericalOutputOfAnAffineFeatureNeedsTwoUnits) {
   fn.numerical.push_back(b);
   fn.outputDims = {1};
   fn.numericalOutput = true;
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_EQ(mlp.block.getHiddenSize(), 2);
   expectOutputs(mlp.block, samples, {0.0, 0.0}, mlp.outputError);
 }
@@ -195,7 +205,7 @@ TEST(FusedMLPTest, ValuesTooCloseButEquivalentNeedNoStep) {
   fn.points = {0, 1, 2};
   fn.outputs = {{{0, 1.0}}, {{0, 1.0}}, {{1, 1.0}}};
   fn.outputDims = {2};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_EQ(mlp.block.getHiddenSize(), 3);
   expectOutputs(mlp.block,
                 {{{-0.6666666666666667}, {{0, 1.0}}},
@@ -232,7 +242,7 @@ TEST(FusedMLPTest, ThreeCategoricalInputsWithNone) {
         samples.push_back(s);
       }
   fn.outputDims = {2};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_EQ(mlp.outputError, 0.0);
   // Contexts with equal outputs share units: at most one per context.
   EXPECT_LE(mlp.block.getHiddenSize(), 12);
@@ -255,7 +265,7 @@ TEST(FusedMLPTest, NumericalLookupOfOneExactInput) {
   }
   fn.outputDims = {1};
   fn.numericalOutput = true;
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_EQ(mlp.block.getHiddenSize(), 2);
   expectOutputs(mlp.block, samples, {0, 0, 0, 0}, mlp.outputError);
 }
@@ -278,7 +288,7 @@ TEST(FusedMLPTest, NoisyCategoricalInputsAreReadThroughClamps) {
     }
   }
   fn.outputDims = {3};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_LT(mlp.outputError, 1e-5);
   expectOutputs(mlp.block, samples, {0.05, -0.05, 0.1}, mlp.outputError);
 }
@@ -381,7 +391,7 @@ TEST_P(ReverseIndexTest, WidthMinusIndexMinusOne) {
       samples.push_back(s);
     }
   fn.outputDims = {2 * n};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(n), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(n), 0);
   EXPECT_LT(mlp.outputError, 1e-3);
   std::vector<double> bosRows(1 + n, 0.0);
   bosRows[0] = 1.0;
@@ -406,7 +416,7 @@ TEST_P(SumOfWidthsTest, TwoAttentionOutputsDecodeToTheirSum) {
       samples.push_back({{1.0 / (a + 1), 1.0 / (b + 1)}, fn.outputs.back()});
     }
   fn.outputDims = {n + 1};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(n), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(n), 0);
   // The bound grows with the activations along the projection (about n^2);
   // far below the 1/2 a decoder tolerates.
   EXPECT_LT(mlp.outputError, 0.05);
@@ -466,7 +476,7 @@ TEST(FusedMLPTest, ShuffleDyckBalancesOfTwoPairs) {
       }
     fn.outputDims = {allZero ? 2 : 1};
     fn.numericalOutput = !allZero;
-    FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+    FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
     EXPECT_LT(mlp.outputError, 0.05);
     // all_zero is true at a single point: two steps around it and a base.
     if (allZero) {
@@ -507,7 +517,7 @@ TEST(FusedMLPTest, NoisyGateOfANumericalStep) {
       samples.push_back(s);
     }
   fn.outputDims = {2};
-  FusedMLP mlp = unwrap(synthesizeFused(fn, options(5), 0));
+  FusedMLP mlp = synthesizeChecked(fn, options(5), 0);
   EXPECT_LT(mlp.outputError, 1e-3);
   expectOutputs(mlp.block, samples, {0, 0, 0}, mlp.outputError + 1e-4);
 }

@@ -107,7 +107,9 @@ protected:
   /// Parses `source` (with VOCAB and N placeholders), annotates and lowers
   /// it, and returns the evaluator of the craft program.
   craft::ProgramEvaluator lower(std::string source, llvm::StringRef vocab,
-                                int64_t maxLen) {
+                                int64_t maxLen,
+                                const LowerToCraftPassOptions &options = {},
+                                LowerToCraftStats *stats = nullptr) {
     for (auto [key, value] :
          {std::pair<std::string, std::string>{"VOCAB", vocab.str()},
           {"MAXLEN", std::to_string(maxLen)}})
@@ -117,7 +119,7 @@ protected:
     EXPECT_TRUE(module);
     auto program = cast<ProgramOp>(module->getBody()->front());
     EXPECT_TRUE(succeeded(annotateValueSets(program, maxLen)));
-    FailureOr<craft::ProgramOp> lowered = lowerToCraft(program, {});
+    FailureOr<craft::ProgramOp> lowered = lowerToCraft(program, options, stats);
     EXPECT_TRUE(succeeded(lowered));
     program.erase();
     EXPECT_TRUE(succeeded(verify(*module)));
@@ -197,6 +199,29 @@ TEST_F(LowerToCraftTest, ReverseAtLength64) {
     std::vector<PyValue> want(in.rbegin(), in.rend());
     std::vector<PyValue> got = run(e, in);
     ASSERT_EQ(show(got), show(want)) << "input " << show(in);
+  }
+}
+
+// Fusion judges each fused MLP's work before synthesising it: above
+// max-fused-work, `opp` is computed from the subspaces of `len` and the
+// indices instead (counted for the pass statistic), and the model is still
+// exact.
+TEST_F(LowerToCraftTest, FusionFallsBackPerMLPAboveMaxFusedWork) {
+  ValueSet vocab = strs({"a", "b", "c", "d"});
+  LowerToCraftStats fused;
+  lower(kReverse, R"(["a", "b", "c", "d"])", kMaxLen, {}, &fused);
+  EXPECT_EQ(fused.fusionFallbacks, 0);
+
+  LowerToCraftPassOptions options;
+  // `len` is 65 points (work 910), `opp` 4160 points (162240).
+  options.maxFusedWork = 1000;
+  LowerToCraftStats stats;
+  craft::ProgramEvaluator e =
+      lower(kReverse, R"(["a", "b", "c", "d"])", kMaxLen, options, &stats);
+  EXPECT_EQ(stats.fusionFallbacks, 1);
+  for (const std::vector<PyValue> &in : inputs(vocab, kMaxLen, 20)) {
+    std::vector<PyValue> want(in.rbegin(), in.rend());
+    ASSERT_EQ(show(run(e, in)), show(want)) << "input " << show(in);
   }
 }
 

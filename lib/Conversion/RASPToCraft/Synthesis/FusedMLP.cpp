@@ -32,142 +32,6 @@ double mlir::craft::synth::dotProductBound(int64_t terms, double absSum) {
 }
 
 //===----------------------------------------------------------------------===//
-// Table checks and groups
-//===----------------------------------------------------------------------===//
-
-llvm::Error Synthesizer::checkTable() {
-  int64_t n = fn.numPoints();
-  if (static_cast<int64_t>(fn.outputs.size()) != n)
-    return llvm::createStringError(
-        "fused table has " + std::to_string(fn.outputs.size()) +
-        " outputs for " + std::to_string(n) + " points");
-  if (fn.stride() && fn.points.size() % fn.stride() != 0)
-    return llvm::createStringError(
-        "fused table has a partial point (" + std::to_string(fn.points.size()) +
-        " indices for " + std::to_string(fn.stride()) + " features)");
-  // Every index in range, so the synthesis can read without checks.
-  int64_t rows =
-      std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
-  for (const CategoricalFeature &c : fn.categorical)
-    if (c.offset < 0 || c.dim < 0 || c.offset + c.dim > rows)
-      return llvm::createStringError(
-          "a categorical feature's rows lie outside the MLP's input");
-  for (int64_t p = 0; p < n; ++p)
-    for (size_t i = 0; i < m + k; ++i) {
-      int32_t v = valueIndex(p, i);
-      int64_t size = i < m
-                         ? static_cast<int64_t>(fn.numerical[i].readings.size())
-                         : fn.categorical[i - m].dim;
-      if (v >= size || v < (i < m ? 0 : -1))
-        return llvm::createStringError(
-            "fused table point " + std::to_string(p) + " has value index " +
-            std::to_string(v) + " for a feature with " + std::to_string(size) +
-            " values");
-    }
-  minReading.assign(m, INFINITY);
-  maxReading.assign(m, -INFINITY);
-  maxAbsReading.assign(m, 0.0);
-  std::map<std::vector<int32_t>, int64_t> seen;
-  for (int64_t p = 0; p < n; ++p) {
-    std::vector<int32_t> key(fn.points.begin() + p * fn.stride(),
-                             fn.points.begin() + (p + 1) * fn.stride());
-    auto [it, inserted] = seen.try_emplace(key, p);
-    if (!inserted && fn.outputs[it->second] != fn.outputs[p])
-      return llvm::createStringError(
-          "the fused table gives two outputs for one input");
-    for (size_t i = 0; i < m; ++i) {
-      double r = reading(p, i);
-      minReading[i] = std::min(minReading[i], r);
-      maxReading[i] = std::max(maxReading[i], r);
-      maxAbsReading[i] = std::max(maxAbsReading[i], std::abs(r));
-    }
-    bool none = false;
-    for (size_t j = 0; j < k; ++j)
-      none |= valueIndex(p, m + j) < 0;
-    if (none && !fn.outputs[p].empty())
-      return llvm::createStringError(
-          "the fused function has a value where an input is None");
-  }
-  return llvm::Error::success();
-}
-
-/// A canonical form of a group's sub-table: (numerical indices, output) in
-/// order.
-using SubTable = std::vector<std::pair<std::vector<int32_t>, SparseVector>>;
-
-std::vector<Group> Synthesizer::buildGroups() const {
-  // Contexts: categorical index tuples without None.
-  std::map<std::vector<int32_t>, std::vector<int64_t>> contexts;
-  std::vector<bool> mayBeNone(k, false);
-  for (int64_t p = 0, n = fn.numPoints(); p < n; ++p) {
-    std::vector<int32_t> context;
-    bool none = false;
-    for (size_t j = 0; j < k; ++j) {
-      context.push_back(valueIndex(p, m + j));
-      if (context.back() < 0)
-        none = mayBeNone[j] = true;
-    }
-    if (!none)
-      contexts[context].push_back(p);
-  }
-
-  // One group per context, then merge groups with the same sub-table whose
-  // gates differ in one coordinate only: the union is still a product of
-  // per-feature sets, which one gate tests.
-  struct Draft {
-    SubTable table;
-    GateSets gates;
-    std::vector<int64_t> points;
-  };
-  std::vector<Draft> drafts;
-  for (auto &[context, points] : contexts) {
-    Draft d;
-    for (int64_t p : points)
-      d.table.push_back(
-          {std::vector<int32_t>(fn.points.begin() + p * fn.stride(),
-                                fn.points.begin() + p * fn.stride() + m),
-           fn.outputs[p]});
-    llvm::sort(d.table,
-               [](const auto &a, const auto &b) { return a.first < b.first; });
-    d.table.erase(std::unique(d.table.begin(), d.table.end()), d.table.end());
-    for (int32_t v : context)
-      d.gates.push_back({v});
-    d.points = points;
-    drafts.push_back(std::move(d));
-  }
-  for (size_t coord = 0; coord < k; ++coord) {
-    std::map<std::pair<SubTable, GateSets>, size_t> byRest;
-    std::vector<Draft> merged;
-    for (Draft &d : drafts) {
-      GateSets rest = d.gates;
-      rest[coord].clear();
-      auto [it, inserted] = byRest.try_emplace({d.table, rest}, merged.size());
-      if (inserted) {
-        merged.push_back(std::move(d));
-        continue;
-      }
-      Draft &into = merged[it->second];
-      llvm::append_range(into.gates[coord], d.gates[coord]);
-      llvm::sort(into.gates[coord]);
-      llvm::append_range(into.points, d.points);
-    }
-    drafts = std::move(merged);
-  }
-
-  // A gate that every value of a never-None feature opens tests nothing.
-  std::vector<Group> groups;
-  for (Draft &d : drafts) {
-    for (size_t j = 0; j < k; ++j)
-      if (!mayBeNone[j] &&
-          static_cast<int64_t>(d.gates[j].size()) == fn.categorical[j].dim)
-        d.gates[j].clear();
-    llvm::sort(d.points);
-    groups.push_back({std::move(d.gates), std::move(d.points)});
-  }
-  return groups;
-}
-
-//===----------------------------------------------------------------------===//
 // Gates
 //===----------------------------------------------------------------------===//
 
@@ -314,7 +178,8 @@ llvm::Error Synthesizer::lookupUnits(const std::vector<Group> &groups,
 }
 
 llvm::Error Synthesizer::affineUnits(const Group &group, double alpha,
-                                     double beta, Units &units) const {
+                                     double beta, Units &units,
+                                     std::vector<Layout> &layouts) const {
   // alpha x + beta = ReLU(alpha x) - ReLU(-alpha x) + beta, exact for every
   // x, not only the readings.
   Units out;
@@ -332,23 +197,33 @@ llvm::Error Synthesizer::affineUnits(const Group &group, double alpha,
       return noise.takeError();
     out.push_back(std::move(u));
   }
+  Layout layout;
+  layout.group = &group;
+  layout.affine = true;
+  layout.begin = units.size();
+  layout.baseEnd = layout.end = units.size() + out.size();
+  layouts.push_back(std::move(layout));
   moveAppend(units, out);
   return llvm::Error::success();
 }
 
 llvm::Error Synthesizer::stepUnits(const Group &group,
-                                   const Projection &projection,
-                                   Units &units) const {
+                                   const Projection &projection, Units &units,
+                                   std::vector<Layout> &layouts) const {
   const std::vector<Run> &runs = projection.runs;
   double zmin = runs.front().zlo, zmax = runs.back().zhi;
-  SparseVector base = runs.front().out;
+  SparseVector base = *runs.front().out;
   Units steps;
+  Layout layout;
+  layout.group = &group;
+  layout.coefficients = projection.coefficients;
+  layout.byZ = projection.byZ;
   for (size_t r = 1; r < runs.size(); ++r) {
     const Run &below = runs[r - 1], &above = runs[r];
     double gap = above.zlo - below.zhi;
     double t = below.zhi + gap / 2;
     double a = static_cast<float>(rampSlope(options, gap));
-    SparseVector delta = addSparse(above.out, below.out, -1.0);
+    SparseVector delta = addSparse(*above.out, *below.out, -1.0);
     // docs/exactness.md (3.2): units active on the shorter side. The step
     // clamp(a (z - t) + 1/2) adds delta; its mirror 1 - step, with units
     // active below the ramp, subtracts it and the base carries it.
@@ -379,9 +254,14 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
     // unit's pre-activation is -(a gap/2 - 1/2) and 1 + (a gap/2 - 1/2);
     // the noise of the inputs and gates and the rounding must stay below
     // that margin, so both units are off, or both on, at every point.
-    double err = numericalNoise(pair[0]) + *gate;
+    // With one feature, a reading's error relative to its own magnitude
+    // only needs the margin at the runs next to the ramp: further away the
+    // distance to the ramp grows faster than the error (exactness.md 6.2).
+    double noise = m == 1 ? stepNoise(pair[0], below.pointHi, above.pointLo)
+                          : numericalNoise(pair[0]);
+    double err = noise + *gate;
     for (int64_t p : {below.pointHi, above.pointLo})
-      err = std::max(err, numericalNoise(pair[0]) + *gate +
+      err = std::max(err, noise + *gate +
                               std::max(roundingAllowance(pair[0], p),
                                        roundingAllowance(pair[1], p)));
     double margin = a * gap / 2 - 0.5;
@@ -400,18 +280,26 @@ llvm::Error Synthesizer::stepUnits(const Group &group,
           "input combinations with different outputs project to " + lo +
           " and " + hi + ", too close to be told apart in float32");
     }
+    layout.steps.push_back({steps.size(), t, sign, a});
     steps.push_back(std::move(pair[0]));
     steps.push_back(std::move(pair[1]));
   }
   Units out;
   if (llvm::Error e = contextIndicator(group.gates, base, out))
     return e;
+  layout.begin = units.size();
+  layout.baseEnd = units.size() + out.size();
+  layout.end = layout.baseEnd + steps.size();
+  for (StepInfo &step : layout.steps)
+    step.unit += layout.baseEnd;
+  layouts.push_back(std::move(layout));
   moveAppend(out, steps);
   moveAppend(units, out);
   return llvm::Error::success();
 }
 
-llvm::Error Synthesizer::groupUnits(const Group &group, Units &units) const {
+llvm::Error Synthesizer::groupUnits(const Group &group, Units &units,
+                                    std::vector<Layout> &layouts) const {
   // A numerical output affine in a single feature.
   if (fn.numericalOutput && m == 1) {
     std::vector<std::pair<double, double>> xy;
@@ -430,13 +318,15 @@ llvm::Error Synthesizer::groupUnits(const Group &group, Units &units) const {
     // fit's check then fails (or is not finite) and we step instead.
     if (xs.size() >= 2 && xs.front() != xs.back())
       if (auto affine = fitAffine(xs, ys); affine && affine->first != 0)
-        return affineUnits(group, affine->first, affine->second, units);
+        return affineUnits(group, affine->first, affine->second, units,
+                           layouts);
   }
-  std::vector<Projection> candidates = candidateProjections(fn, group.points);
+  std::vector<Projection> candidates =
+      candidateProjections(fn, outId, group.points);
   llvm::Error last = llvm::Error::success();
   for (const Projection &p : candidates) {
     llvm::consumeError(std::move(last));
-    last = stepUnits(group, p, units);
+    last = stepUnits(group, p, units, layouts);
     if (!last)
       return llvm::Error::success();
   }
@@ -448,12 +338,13 @@ llvm::Expected<FusedMLP> Synthesizer::run() {
     return std::move(e);
   std::vector<Group> groups = buildGroups();
   Units units;
+  std::vector<Layout> layouts;
   if (m == 0) {
     if (llvm::Error e = lookupUnits(groups, units))
       return std::move(e);
   } else {
     for (const Group &g : groups) {
-      if (llvm::Error e = groupUnits(g, units))
+      if (llvm::Error e = groupUnits(g, units, layouts))
         return std::move(e);
       if (maxHidden > 0 && static_cast<int64_t>(units.size()) > maxHidden)
         break;
@@ -464,13 +355,18 @@ llvm::Expected<FusedMLP> Synthesizer::run() {
                                    std::to_string(maxHidden) + " units");
   FusedMLP result;
   result.block = assemble(units);
-  result.outputError = outputErrorBound(units);
+  result.outputError = outputErrorBound(units, layouts);
+  if (pointwise) {
+    std::vector<int64_t> points(fn.numPoints());
+    std::iota(points.begin(), points.end(), 0);
+    result.pointwiseError = pointwiseBound(units, points, nullptr);
+  }
   return result;
 }
 
 llvm::Expected<FusedMLP>
 mlir::craft::synth::synthesizeFused(const FusedFunction &fn,
                                     const SynthesisOptions &options,
-                                    int64_t maxHidden) {
-  return Synthesizer(fn, options, maxHidden).run();
+                                    int64_t maxHidden, bool pointwise) {
+  return Synthesizer(fn, options, maxHidden, pointwise).run();
 }

@@ -1,14 +1,16 @@
 //===- FusedProjection.cpp - Projections of numerical features ------------===//
 //
-// docs/Fusion.md, "Several numerical inputs".
+// docs/Fusion.md, "Several numerical inputs". Every step works on the
+// group's points as flat index arrays, sorted once per question, and on
+// dense output ids.
 //
 //===----------------------------------------------------------------------===//
 
 #include "FusedProjection.h"
+#include "FusedSynthesizer.h"
 
 #include <cmath>
 #include <limits>
-#include <map>
 #include <numeric>
 
 using namespace mlir;
@@ -20,6 +22,7 @@ namespace {
 /// The numerical part of a group's table.
 struct NumericalTable {
   const FusedFunction &fn;
+  llvm::ArrayRef<uint32_t> outId;
   llvm::ArrayRef<int64_t> points;
   size_t m;
 
@@ -31,64 +34,86 @@ struct NumericalTable {
   }
 };
 
-/// For each value index of `feature` used by the points, the sorted list of
-/// (other numerical indices, output) pairs: two indices with the same slice
-/// are interchangeable.
-std::map<int32_t, std::vector<std::pair<std::vector<int32_t>, SparseVector>>>
-slices(const NumericalTable &t, size_t feature) {
-  std::map<int32_t, std::vector<std::pair<std::vector<int32_t>, SparseVector>>>
-      out;
-  for (int64_t p : t.points) {
-    std::vector<int32_t> rest;
-    for (size_t i = 0; i < t.m; ++i)
-      if (i != feature)
-        rest.push_back(t.index(p, i));
-    out[t.index(p, feature)].push_back({rest, t.fn.outputs[p]});
-  }
-  for (auto &[index, slice] : out) {
-    llvm::sort(slice,
-               [](const auto &a, const auto &b) { return a.first < b.first; });
-    slice.erase(std::unique(slice.begin(), slice.end()), slice.end());
-  }
-  return out;
-}
-
 /// The blocks of one feature's readings: sorted distinct readings, merged
-/// where float32 cannot separate them and the table does not need it. Only
-/// their number, span and smallest gap matter.
+/// where float32 cannot separate them and the table does not need it (two
+/// value indices with the same slice, the list of (other numerical indices,
+/// output) of their points, are interchangeable). Only their number, span
+/// and smallest gap matter.
 struct Blocks {
   size_t count = 0;
   double range = 0, gap = std::numeric_limits<double>::infinity();
 };
 
 Blocks blocksOf(const NumericalTable &t, size_t f) {
-  auto sl = slices(t, f);
-  std::vector<std::pair<double, int32_t>> values;
-  for (auto &[index, slice] : sl)
-    values.push_back({t.fn.numerical[f].readings[index], index});
-  llvm::sort(values);
-  std::vector<std::pair<double, double>> blocks; // [lo, hi]
-  int32_t blockFirst = -1;
-  for (auto [r, index] : values) {
-    bool merge = false;
-    if (!blocks.empty()) {
-      double prev = blocks.back().second;
-      double scale = std::max({1.0, std::abs(r), std::abs(prev)});
-      merge = r - prev <= std::ldexp(scale, -30) && sl[index] == sl[blockFirst];
-    }
-    if (merge) {
-      blocks.back().second = r;
-    } else {
-      blocks.push_back({r, r});
-      blockFirst = index;
-    }
+  // The points by (index of f, other indices, output): each index's slice
+  // is a contiguous range, in canonical order.
+  std::vector<int64_t> byIndex(t.points.begin(), t.points.end());
+  std::vector<size_t> features = {f};
+  std::vector<int64_t> sizes;
+  for (size_t i = 0; i < t.m; ++i) {
+    sizes.push_back(static_cast<int64_t>(t.fn.numerical[i].readings.size()));
+    if (i != f)
+      features.push_back(i);
   }
+  uint64_t outputs = t.outId.empty() ? 1 : *llvm::max_element(t.outId) + 1;
+  sortPoints(t.fn, features, sizes, t.outId.data(), outputs, byIndex);
+  // Distinct (others, output) entries of each index: [begin, end) ranges.
+  struct Slice {
+    int32_t index;
+    size_t begin, end;
+  };
+  std::vector<Slice> slices;
+  std::vector<int64_t> entries;
+  auto sameEntry = [&](int64_t a, int64_t b) {
+    for (size_t i = 0; i < t.m; ++i)
+      if (i != f && t.index(a, i) != t.index(b, i))
+        return false;
+    return t.outId[a] == t.outId[b];
+  };
+  for (int64_t p : byIndex) {
+    int32_t v = t.index(p, f);
+    if (slices.empty() || slices.back().index != v)
+      slices.push_back({v, entries.size(), entries.size()});
+    else if (sameEntry(entries.back(), p))
+      continue;
+    entries.push_back(p);
+    slices.back().end = entries.size();
+  }
+  auto sameSlice = [&](const Slice &a, const Slice &b) {
+    if (a.end - a.begin != b.end - b.begin)
+      return false;
+    for (size_t i = 0; i < a.end - a.begin; ++i)
+      if (!sameEntry(entries[a.begin + i], entries[b.begin + i]))
+        return false;
+    return true;
+  };
+  const std::vector<double> &readings = t.fn.numerical[f].readings;
+  llvm::sort(slices, [&](const Slice &a, const Slice &b) {
+    return std::make_pair(readings[a.index], a.index) <
+           std::make_pair(readings[b.index], b.index);
+  });
   Blocks b;
-  b.count = blocks.size();
-  if (!blocks.empty())
-    b.range = blocks.back().second - blocks.front().first;
-  for (size_t i = 1; i < blocks.size(); ++i)
-    b.gap = std::min(b.gap, blocks[i].first - blocks[i - 1].second);
+  double lo = 0, hi = 0, first = 0;
+  const Slice *blockFirst = nullptr;
+  for (const Slice &s : slices) {
+    double r = readings[s.index];
+    if (blockFirst) {
+      double scale = std::max({1.0, std::abs(r), std::abs(hi)});
+      if (r - hi <= std::ldexp(scale, -30) && sameSlice(s, *blockFirst)) {
+        hi = r;
+        continue;
+      }
+      b.gap = std::min(b.gap, r - hi);
+    } else {
+      first = r;
+    }
+    ++b.count;
+    lo = hi = r;
+    blockFirst = &s;
+  }
+  (void)lo;
+  if (b.count)
+    b.range = hi - first;
   return b;
 }
 
@@ -121,9 +146,12 @@ std::vector<double> lexicographic(const NumericalTable &t,
   return c;
 }
 
-/// The runs of the points along z = sum c_i x_i.
-std::vector<Run> runsAlong(const NumericalTable &t, llvm::ArrayRef<double> c) {
-  std::vector<std::pair<double, int64_t>> z;
+/// The runs of the points along z = sum c_i x_i; `z` receives the points
+/// in increasing z.
+std::vector<Run> runsAlong(const NumericalTable &t, llvm::ArrayRef<double> c,
+                           std::vector<std::pair<double, int64_t>> &z) {
+  z.clear();
+  z.reserve(t.points.size());
   for (int64_t p : t.points) {
     double v = 0;
     for (size_t i = 0; i < t.m; ++i)
@@ -133,13 +161,12 @@ std::vector<Run> runsAlong(const NumericalTable &t, llvm::ArrayRef<double> c) {
   llvm::sort(z);
   std::vector<Run> runs;
   for (auto [v, p] : z) {
-    const SparseVector &out = t.fn.outputs[p];
-    if (!runs.empty() && runs.back().out == out) {
+    if (!runs.empty() && t.outId[runs.back().pointHi] == t.outId[p]) {
       runs.back().zhi = v;
       runs.back().pointHi = p;
       continue;
     }
-    runs.push_back({v, v, p, p, out});
+    runs.push_back({v, v, p, p, &t.fn.outputs[p]});
   }
   return runs;
 }
@@ -157,8 +184,15 @@ double resolution(const std::vector<Run> &runs) {
 } // namespace
 
 std::vector<Projection> mlir::craft::synth::fused::candidateProjections(
-    const FusedFunction &fn, llvm::ArrayRef<int64_t> points) {
-  NumericalTable t{fn, points, fn.numerical.size()};
+    const FusedFunction &fn, llvm::ArrayRef<uint32_t> outId,
+    llvm::ArrayRef<int64_t> points) {
+  NumericalTable t{fn, outId, points, fn.numerical.size()};
+  if (t.m == 1) {
+    Projection p;
+    p.coefficients = {1.0};
+    p.runs = runsAlong(t, p.coefficients, p.byZ);
+    return {std::move(p)};
+  }
   std::vector<size_t> order(t.m);
   std::iota(order.begin(), order.end(), 0);
   std::vector<std::vector<size_t>> orders;
@@ -178,12 +212,12 @@ std::vector<Projection> mlir::craft::synth::fused::candidateProjections(
   for (const std::vector<size_t> &o : orders) {
     Projection p;
     p.coefficients = lexicographic(t, o, blocks);
-    p.runs = runsAlong(t, p.coefficients);
     // Two orders giving the same coefficients give the same projection.
     if (llvm::any_of(found, [&](const auto &f) {
           return f.second.coefficients == p.coefficients;
         }))
       continue;
+    p.runs = runsAlong(t, p.coefficients, p.byZ);
     found.push_back({{p.runs.size(), -resolution(p.runs)}, std::move(p)});
   }
   std::stable_sort(

@@ -17,7 +17,8 @@ struct Run {
   double zlo, zhi;
   /// The points at zlo and zhi.
   int64_t pointLo, pointHi;
-  SparseVector out;
+  /// The run's output (in the table).
+  const SparseVector *out;
 };
 
 /// z = sum_i coefficients[i] * reading_i, and the runs of the points along
@@ -25,6 +26,8 @@ struct Run {
 struct Projection {
   std::vector<double> coefficients;
   std::vector<Run> runs;
+  /// The points in increasing z, with their z.
+  std::vector<std::pair<double, int64_t>> byZ;
 };
 
 /// Candidate projections of the numerical features of `points`, best first
@@ -37,6 +40,7 @@ struct Projection {
 /// and that have the same slice of the table share a block, since no step
 /// has to separate them.
 std::vector<Projection> candidateProjections(const FusedFunction &fn,
+                                             llvm::ArrayRef<uint32_t> outId,
                                              llvm::ArrayRef<int64_t> points);
 
 } // namespace mlir::craft::synth::fused

@@ -21,31 +21,60 @@ using GateSets = std::vector<std::vector<int32_t>>;
 /// sum_i lambda[i] * reading_i + the `catWeights` of the point's one-hot
 /// rows + oneWeight (+ bosWeight at BOS).
 struct Unit {
-  std::vector<double> lambda;
+  llvm::SmallVector<double, 2> lambda;
   /// (row, weight) on categorical rows, sorted by row.
-  std::vector<std::pair<int64_t, double>> catWeights;
+  llvm::SmallVector<std::pair<int64_t, double>, 2> catWeights;
   double oneWeight = 0, bosWeight = 0;
   SparseVector out;
   /// Half of a pair with identical input weights whose difference is used
   /// (a step or a clamp): input noise cancels while both are on or off.
   /// The first of a pair comes right before the second.
   bool paired = false, pairFirst = false;
+
+  Unit() = default;
+  Unit(const Unit &) = default;
+  Unit &operator=(const Unit &) = default;
+  // Moved, not copied, when a vector of units grows.
+  Unit(Unit &&) noexcept = default;
+  Unit &operator=(Unit &&) noexcept = default;
 };
 
 using Units = std::vector<Unit>;
 
-/// Contexts sharing a numerical sub-function, and their points.
+/// Contexts sharing a numerical sub-function: their gate and the points of
+/// one of them, one per distinct numerical input (the other contexts have
+/// the same numerical inputs and outputs).
 struct Group {
   GateSets gates;
   std::vector<int64_t> points;
 };
 
+/// A step of a group: the pair of units `unit`, `unit + 1` with slope
+/// `sign * a` along the group's projection, on where `sign * (z - t) > 0`.
+struct StepInfo {
+  size_t unit;
+  double t, sign, a;
+};
+
+/// Where the units of one group of a numerical fused MLP are, for the error
+/// analysis: [begin, baseEnd) the context indicator of the base output,
+/// then the steps (or the two units of an affine output).
+struct Layout {
+  const Group *group;
+  bool affine = false;
+  size_t begin = 0, baseEnd = 0, end = 0;
+  std::vector<double> coefficients;
+  std::vector<StepInfo> steps;
+  /// The group's points in increasing z (steps only).
+  std::vector<std::pair<double, int64_t>> byZ;
+};
+
 class Synthesizer {
 public:
   Synthesizer(const FusedFunction &fn, const SynthesisOptions &options,
-              int64_t maxHidden)
-      : fn(fn), options(options), maxHidden(maxHidden), m(fn.numerical.size()),
-        k(fn.categorical.size()) {}
+              int64_t maxHidden, bool pointwise)
+      : fn(fn), options(options), maxHidden(maxHidden), pointwise(pointwise),
+        m(fn.numerical.size()), k(fn.categorical.size()) {}
 
   llvm::Expected<FusedMLP> run();
 
@@ -62,6 +91,7 @@ private:
     return u;
   }
 
+  /// Checks the table; sorts the points and interns the outputs.
   llvm::Error checkTable();
   std::vector<Group> buildGroups() const;
 
@@ -82,11 +112,12 @@ private:
                                          double b) const;
 
   llvm::Error lookupUnits(const std::vector<Group> &groups, Units &units) const;
-  llvm::Error groupUnits(const Group &group, Units &units) const;
+  llvm::Error groupUnits(const Group &group, Units &units,
+                         std::vector<Layout> &layouts) const;
   llvm::Error affineUnits(const Group &group, double alpha, double beta,
-                          Units &units) const;
+                          Units &units, std::vector<Layout> &layouts) const;
   llvm::Error stepUnits(const Group &group, const Projection &projection,
-                        Units &units) const;
+                        Units &units, std::vector<Layout> &layouts) const;
 
   /// Largest pre-activation of the numerical part of `u` (readings and
   /// `one`) over every point, and at BOS.
@@ -103,22 +134,55 @@ private:
   double nonIntegralAllowance(const Unit &u, int64_t point) const;
   /// Largest noise of the numerical part of the pre-activation.
   double numericalNoise(const Unit &u) const;
+  /// With one numerical feature: the noise of a step unit's pre-activation
+  /// that its margin must absorb, from the readings of the points right
+  /// below and above its ramp (relative errors grow no faster than the
+  /// distance to the ramp, docs/exactness.md 6.2).
+  double stepNoise(const Unit &u, int64_t below, int64_t above) const;
 
   /// The pre-activation of `u` at a point with these feature readings and
   /// one-hot rows (-1: none), with the stored bias.
   double preActivation(const Unit &u, llvm::ArrayRef<double> readings,
                        llvm::ArrayRef<int64_t> rows) const;
   MLPBlock assemble(const Units &units) const;
-  double outputErrorBound(const Units &units) const;
+  /// docs/exactness.md (6.3): the largest deviation of an output entry
+  /// from the table at any point. Lookups (no numerical feature) and affine
+  /// groups are evaluated point by point; groups of steps analytically
+  /// along their projection.
+  double outputErrorBound(const Units &units,
+                          llvm::ArrayRef<Layout> layouts) const;
+  /// The bound at `points`, evaluating the units that can be on there:
+  /// those of `layout` if given, else every unit the points' categorical
+  /// values open.
+  double pointwiseBound(const Units &units, llvm::ArrayRef<int64_t> points,
+                        const Layout *layout) const;
+  /// The bound over the points of a group of steps: per output column, the
+  /// steps writing it split the projection into intervals with a fixed set
+  /// of units on, where the bound is affine in z plus a term in the
+  /// readings' magnitude; its largest value is at the interval's ends.
+  double stepBound(const Units &units, const Layout &layout) const;
 
   const FusedFunction &fn;
   const SynthesisOptions &options;
   int64_t maxHidden;
+  bool pointwise;
   size_t m, k;
   /// Per numerical feature: smallest and largest reading, and the largest
   /// magnitude, over every point.
   std::vector<double> minReading, maxReading, maxAbsReading;
+  /// Dense id of each point's output (equal outputs, equal ids).
+  std::vector<uint32_t> outId;
+  /// The points sorted by (categorical values, numerical values).
+  std::vector<int64_t> order;
 };
+/// Sorts `points` by their value indices of `features` in that order, then
+/// by `tail[p]` (if given; values below `tailSize`), then by point: through
+/// one 64-bit key per point where the indices fit (feature i takes values
+/// -1 .. sizes[i] - 1), else by comparing indices.
+void sortPoints(const FusedFunction &fn, llvm::ArrayRef<size_t> features,
+                llvm::ArrayRef<int64_t> sizes, const uint32_t *tail,
+                uint64_t tailSize, std::vector<int64_t> &points);
+
 /// True for an integer small enough that float32 sums of a few of them are
 /// exact.
 bool isSmallInteger(double v);

@@ -1,6 +1,7 @@
 //===- LayerSchedule.cpp - Sublayer schedule of craft programs ------------===//
 
 #include "RaspDialect/Dialect/Craft/Analysis/LayerSchedule.h"
+#include "RaspDialect/Dialect/Craft/Analysis/Placement.h"
 
 using namespace mlir;
 using namespace mlir::craft;
@@ -17,22 +18,12 @@ Operation *mlir::craft::getProducer(Value value) {
   return nullptr;
 }
 
-/// The earliest slot of `component`'s kind after `after`.
-static int64_t firstSlotAfter(Operation *component, int64_t after) {
-  int64_t slot = after + 1;
-  bool wantMLP = isa<MLPOp>(component);
-  if ((slot % 2 != 0) != wantMLP)
-    ++slot;
-  return slot;
-}
-
 FailureOr<LayerSchedule> LayerSchedule::compute(ProgramOp program) {
   LayerSchedule schedule;
+  // The program's embedding already holds every folded table.
+  ProgramSlots model(ProgramGraph(), /*foldEmbeddings=*/false);
   auto place = [&](Operation *component) {
-    int64_t after = -1;
-    for (Value operand : component->getOperands())
-      after = std::max(after, schedule.getSlot(operand));
-    int64_t slot = firstSlotAfter(component, after);
+    int64_t slot = model.slotOf(component->getResult(0));
     schedule.slots[component] = slot;
     if (static_cast<int64_t>(schedule.sublayers.size()) <= slot)
       schedule.sublayers.resize(slot + 1);

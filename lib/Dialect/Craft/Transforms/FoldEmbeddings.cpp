@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Dialect/Craft/Transforms/FoldEmbeddings.h"
+#include "RaspDialect/Dialect/Craft/Analysis/Placement.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 
 #include "mlir/IR/Builders.h"
@@ -42,23 +43,24 @@ private:
 } // namespace
 
 std::optional<EmbedSource> Folder::sourceOf(MLPOp mlp) {
-  std::optional<EmbedSource> source;
+  // The placement model's rule, over what is folded so far.
+  SmallVector<std::optional<placement::FoldSource>> inputs;
   for (Value v : mlp.getInputs()) {
-    if (v == embed.getOne() || v == embed.getBos())
-      continue;
-    std::optional<EmbedSource> s;
-    if (v == embed.getTokens())
-      s = EmbedSource::Tokens;
-    else if (v == embed.getIndices())
-      s = EmbedSource::Indices;
-    else if (auto it = tables.find(v); it != tables.end())
-      s = it->second.source;
-    if (!s || (source && *source != *s))
-      return std::nullopt;
-    source = s;
+    if (v.getDefiningOp() == embed.getOperation()) {
+      inputs.push_back(placement::foldSourceOf(embed, v));
+    } else if (auto it = tables.find(v); it != tables.end()) {
+      inputs.push_back(it->second.source == EmbedSource::Tokens
+                           ? placement::FoldSource::Tokens
+                           : placement::FoldSource::Indices);
+    } else {
+      inputs.push_back(std::nullopt);
+    }
   }
+  std::optional<placement::FoldSource> source = placement::foldSourceOf(inputs);
+  if (!source)
+    return std::nullopt;
   // A constant (reading only `one` and `bos`) is a table of equal rows.
-  return source.value_or(EmbedSource::Tokens);
+  return placement::toEmbedSource(*source);
 }
 
 std::optional<std::vector<Matrix>> Folder::tablesOf(MLPOp mlp,

@@ -17,10 +17,27 @@ static SOpType sopType(Value v) { return cast<SOpType>(v.getType()); }
 
 /// Checks the optional `values` attribute (the inferred value set).
 static LogicalResult verifyValueSet(Operation *op) {
-  auto values = op->getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
-  if (!values)
-    return success();
+  Attribute attr = op->getAttr(RASPDialect::getValuesAttrName());
   Type valueType = sopType(op->getResult(0)).getValueType();
+  if (auto floats = dyn_cast_or_null<DenseF64ArrayAttr>(attr)) {
+    // Sorted and distinct by construction (--infer-bases): checked in one
+    // pass instead of hashing every entry.
+    Builder b(op->getContext());
+    if (!floats.empty() &&
+        !valueAttrHasType(b.getF64FloatAttr(floats[0]), valueType))
+      return op->emitOpError("value set of floats does not have the sop "
+                             "value type ")
+             << valueType;
+    for (size_t i = 1; i < floats.size(); ++i)
+      if (!(floats[i - 1] < floats[i]))
+        return op->emitOpError("value set of floats must be strictly "
+                               "increasing, got ")
+               << floats[i - 1] << " before " << floats[i];
+    return success();
+  }
+  auto values = dyn_cast_or_null<ArrayAttr>(attr);
+  if (!values)
+    return attr ? op->emitOpError("'values' must be an array") : success();
   llvm::DenseSet<Attribute> seen;
   for (Attribute value : values) {
     if (!valueAttrHasType(value, valueType))

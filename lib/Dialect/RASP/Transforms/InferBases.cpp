@@ -80,7 +80,7 @@ struct InferBases : rasp::impl::InferBasesPassBase<InferBases> {
       if (op.getNumResults() == 1)
         if (const ValueSet *set = analysis->lookup(op.getResult(0)))
           op.setAttr(RASPDialect::getValuesAttrName(),
-                     toArrayAttr(context, *set));
+                     toValueSetAttr(context, *set));
     return success();
   }
 };

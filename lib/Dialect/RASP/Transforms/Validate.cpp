@@ -28,8 +28,7 @@ struct Validate : rasp::impl::ValidatePassBase<Validate> {
       // The value sets as --infer-bases stored them.
       llvm::DenseMap<Value, ValueSet> sets;
       for (Operation &op : program.getBody().front()) {
-        auto attr =
-            op.getAttrOfType<ArrayAttr>(RASPDialect::getValuesAttrName());
+        Attribute attr = op.getAttr(RASPDialect::getValuesAttrName());
         if (op.getNumResults() != 1 || !attr)
           continue;
         FailureOr<ValueSet> set = fromArrayAttr(attr);

@@ -8,7 +8,7 @@
 // make_sort(tokens, tokens, max_seq_len=5, min_key=1), vocab {1,2,3,4}.
 // Tracr: keys {1.0, 1.2, ..., 4.8}, target_pos {0..5}, sort {1,2,3,4}.
 // CHECK-LABEL: rasp.program @sort
-// CHECK: rasp.sequence_map {{.*}} {values = [1.000000e+00, 1.200000e+00, 1.400000e+00, 1.600000e+00, 1.800000e+00, 2.000000e+00, 2.200000e+00, 2.400000e+00, 2.600000e+00, 2.800000e+00, 3.000000e+00, 3.200000e+00, 3.400000e+00, 3.600000e+00, 3.800000e+00, 4.000000e+00, 4.200000e+00, 4.400000e+00, 4.600000e+00, 4.800000e+00]}
+// CHECK: rasp.sequence_map {{.*}} {values = array<f64: 1.000000e+00, 1.200000e+00, 1.400000e+00, 1.600000e+00, 1.800000e+00, 2.000000e+00, 2.200000e+00, 2.400000e+00, 2.600000e+00, 2.800000e+00, 3.000000e+00, 3.200000e+00, 3.400000e+00, 3.600000e+00, 3.800000e+00, 4.000000e+00, 4.200000e+00, 4.400000e+00, 4.600000e+00, 4.800000e+00>}
 // CHECK: rasp.selector_width {{.*}} {values = [0, 1, 2, 3, 4, 5]}
 // CHECK: rasp.aggregate {{.*}} {values = [1, 2, 3, 4]}
 rasp.program @sort attributes {vocab = [1, 2, 3, 4], max_seq_len = 5} {
@@ -36,10 +36,10 @@ rasp.program @sort attributes {vocab = [1, 2, 3, 4], max_seq_len = 5} {
 // which frac_prevs reaches on "(()" at position 2. balance = opens - closes
 // grows accordingly. Categorical SOps: equal to Tracr's.
 // CHECK-LABEL: rasp.program @shuffle_dyck1
-// CHECK: %[[OPENS:.*]] = rasp.aggregate {{.*}} default(0 : i64) {values = [0.000000e+00, 2.000000e-01, 2.500000e-01, 0.33333333333333331, 4.000000e-01, 5.000000e-01, 6.000000e-01, 0.66666666666666663, 7.500000e-01, 8.000000e-01, 1.000000e+00]}
-// CHECK: rasp.linear_sequence_map %[[OPENS]], {{.*}} {values = [-1.000000e+00, {{.*}}, -0.66666666666666663, {{.*}}, 0.000000e+00, {{.*}}, 0.66666666666666663, {{.*}}, 1.000000e+00]}
+// CHECK: %[[OPENS:.*]] = rasp.aggregate {{.*}} default(0 : i64) {values = array<f64: 0.000000e+00, 2.000000e-01, 2.500000e-01, 0.33333333333333331, 4.000000e-01, 5.000000e-01, 6.000000e-01, 0.66666666666666663, 7.500000e-01, 8.000000e-01, 1.000000e+00>}
+// CHECK: rasp.linear_sequence_map %[[OPENS]], {{.*}} {values = array<f64: -1.000000e+00, {{.*}}, -0.66666666666666663, {{.*}}, 0.000000e+00, {{.*}}, 0.66666666666666663, {{.*}}, 1.000000e+00>}
 // CHECK: rasp.map {{.*}} {values = [false, true]}
-// CHECK: %[[HASNEG:.*]] = rasp.aggregate {{.*}} default(0 : i64) {values = [0.000000e+00, 2.000000e-01, 2.500000e-01, 0.33333333333333331, 4.000000e-01, 5.000000e-01, 6.000000e-01, 0.66666666666666663, 7.500000e-01, 8.000000e-01, 1.000000e+00]}
+// CHECK: %[[HASNEG:.*]] = rasp.aggregate {{.*}} default(0 : i64) {values = array<f64: 0.000000e+00, 2.000000e-01, 2.500000e-01, 0.33333333333333331, 4.000000e-01, 5.000000e-01, 6.000000e-01, 0.66666666666666663, 7.500000e-01, 8.000000e-01, 1.000000e+00>}
 // CHECK: rasp.map {{.*}} {values = [false, true]}
 // CHECK: rasp.sequence_map {{.*}} {values = [-1, 0, 1, 2, 3, 4]}
 // CHECK: rasp.aggregate {{.*}} {values = [false, true]}
@@ -106,7 +106,7 @@ rasp.program @shuffle_dyck1 attributes {vocab = ["(", ")"], max_seq_len = 5} {
 // independent tuple components and lists 2/3 = 1 * 2 / 3 as well; here both
 // factors are one SOp, so the set is exact and 2/3 is not in it.
 // CHECK-LABEL: rasp.program @nary_sequencemap_2
-// CHECK: rasp.sequence_map {{.*}} {values = [0.000000e+00, 0.33333333333333331, 5.000000e-01, 1.000000e+00, 1.3333333333333333, 2.000000e+00, 4.000000e+00]}
+// CHECK: rasp.sequence_map {{.*}} {values = array<f64: 0.000000e+00, 0.33333333333333331, 5.000000e-01, 1.000000e+00, 1.3333333333333333, 2.000000e+00, 4.000000e+00>}
 rasp.program @nary_sequencemap_2 attributes {vocab = [1, 2, 3], max_seq_len = 3} {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
   %i = rasp.indices : !rasp.sop<categorical, i64>

@@ -25,7 +25,7 @@ rasp.program @primitives attributes {vocab = ["b", "a", "c"], max_seq_len = 3} {
 
 // Tokens take the tokens' value type: ints widen to floats.
 // CHECK-LABEL: rasp.program @float_tokens
-// CHECK: rasp.tokens {values = [1.000000e+00, 2.500000e+00]}
+// CHECK: rasp.tokens {values = array<f64: 1.000000e+00, 2.500000e+00>}
 rasp.program @float_tokens attributes {vocab = [1, 2.5], max_seq_len = 1} {
   %t = rasp.tokens : !rasp.sop<categorical, f64>
   rasp.output %t : !rasp.sop<categorical, f64>
@@ -37,7 +37,7 @@ rasp.program @float_tokens attributes {vocab = [1, 2.5], max_seq_len = 1} {
 // CHECK: %[[T:.*]] = rasp.tokens {values = [1, 2, 3]}
 // CHECK: rasp.map %[[T]] {values = [2, 3, 4]}
 // CHECK: rasp.map %[[T]] {values = [false, true]}
-// CHECK: rasp.map %[[T]] {values = [5.000000e-01, 1.000000e+00, 1.500000e+00]}
+// CHECK: rasp.map %[[T]] {values = array<f64: 5.000000e-01, 1.000000e+00, 1.500000e+00>}
 // CHECK: rasp.map %[[T]] {values = [1, "b"]}
 rasp.program @maps attributes {vocab = [1, 2, 3], max_seq_len = 4} {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
@@ -105,7 +105,7 @@ rasp.program @sequence_map attributes {vocab = ["a"], max_seq_len = 3} {
 
 // Linear sequence maps: {a*x + b*y}, as floats.
 // CHECK-LABEL: rasp.program @linear
-// CHECK: rasp.linear_sequence_map {{.*}} {values = [-2.000000e+00, 0.000000e+00, 2.000000e+00, 4.000000e+00]}
+// CHECK: rasp.linear_sequence_map {{.*}} {values = array<f64: -2.000000e+00, 0.000000e+00, 2.000000e+00, 4.000000e+00>}
 rasp.program @linear attributes {vocab = [0, 1, 2], max_seq_len = 2} {
   %t = rasp.tokens : !rasp.sop<numerical, i64>
   %i = rasp.indices : !rasp.sop<numerical, i64>
@@ -142,7 +142,7 @@ rasp.program @categorical_aggregate attributes {vocab = ["a", "b"], max_seq_len 
 // CHECK-LABEL: rasp.program @frac_prevs
 // CHECK: %[[B:.*]] = rasp.map %{{.*}} {values = [false, true]}
 // CHECK: rasp.aggregate %{{.*}}, %[[B]] default(0 : i64)
-// CHECK-SAME: {values = [0.000000e+00, 2.500000e-01, 0.33333333333333331, 5.000000e-01, 0.66666666666666663, 7.500000e-01, 1.000000e+00]}
+// CHECK-SAME: {values = array<f64: 0.000000e+00, 2.500000e-01, 0.33333333333333331, 5.000000e-01, 0.66666666666666663, 7.500000e-01, 1.000000e+00>}
 rasp.program @frac_prevs attributes {vocab = ["(", ")", "a"], max_seq_len = 4} {
   %t = rasp.tokens : !rasp.sop<categorical, !rasp.str>
   %i = rasp.indices : !rasp.sop<categorical, i64>
@@ -161,11 +161,11 @@ rasp.program @frac_prevs attributes {vocab = ["(", ")", "a"], max_seq_len = 4} {
 // Means of {1, 3} over up to 3 values: 1, 3, 2, 5/3, 7/3; the default 0 is
 // added where the selector (`lt`) may select nothing.
 // CHECK-LABEL: rasp.program @numerical_means
-// CHECK: rasp.aggregate {{.*}} default(0 : i64) {values = [0.000000e+00, 1.000000e+00, 1.6666666666666667, 2.000000e+00, 2.3333333333333335, 3.000000e+00]}
+// CHECK: rasp.aggregate {{.*}} default(0 : i64) {values = array<f64: 0.000000e+00, 1.000000e+00, 1.6666666666666667, 2.000000e+00, 2.3333333333333335, 3.000000e+00>}
 // Floats: the means exactly as the interpreter computes them in doubles,
 // e.g. (0.1 + 0.1 + 0.1) / 3 = 0.10000000000000002 (the same set as Python's
 // left-to-right `sum(xs) / len(xs)`). `true` always selects, so no default.
-// CHECK: rasp.aggregate {{.*}} default(0 : i64) {values = [1.000000e-01, 0.10000000000000002, 0.13333333333333333, 0.15000000000000002, 0.16666666666666666, 2.000000e-01, 0.20000000000000004]}
+// CHECK: rasp.aggregate {{.*}} default(0 : i64) {values = array<f64: 1.000000e-01, 0.10000000000000002, 0.13333333333333333, 0.15000000000000002, 0.16666666666666666, 2.000000e-01, 0.20000000000000004>}
 rasp.program @numerical_means attributes {vocab = [1, 3], max_seq_len = 3} {
   %t = rasp.tokens : !rasp.sop<numerical, i64>
   %i = rasp.indices : !rasp.sop<categorical, i64>

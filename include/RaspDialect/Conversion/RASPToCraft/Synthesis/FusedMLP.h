@@ -94,15 +94,21 @@ struct FusedFunction {
 struct FusedMLP {
   MLPBlock block;
   double outputError = 0;
+  /// With `pointwise`: the same bound evaluated at every point with every
+  /// unit (never larger than outputError; for tests of the analysis).
+  double pointwiseError = 0;
 };
 
 /// Synthesises the MLP. Fails if the table is not a function, if a point
 /// with a None input has a non-None output, if the projection cannot
 /// separate two points with different outputs given the feature errors and
-/// float32 rounding, or if the block would exceed `maxHidden` units.
+/// float32 rounding, or if the block would exceed `maxHidden` units. The
+/// output error is bounded analytically along each group's projection
+/// (docs/exactness.md 6.3); `pointwise` also evaluates it at every point.
 llvm::Expected<FusedMLP> synthesizeFused(const FusedFunction &fn,
                                          const SynthesisOptions &options,
-                                         int64_t maxHidden);
+                                         int64_t maxHidden,
+                                         bool pointwise = false);
 
 /// A bound on the float32 rounding error of a k-term dot product whose
 /// terms have absolute values summing to `absSum` (weights rounded to

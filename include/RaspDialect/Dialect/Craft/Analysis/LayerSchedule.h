@@ -8,6 +8,7 @@
 #ifndef RASPDIALECT_DIALECT_CRAFT_ANALYSIS_LAYERSCHEDULE_H
 #define RASPDIALECT_DIALECT_CRAFT_ANALYSIS_LAYERSCHEDULE_H
 
+#include "RaspDialect/Dialect/Craft/Analysis/Placement.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftOps.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -17,12 +18,10 @@
 
 namespace mlir::craft {
 
-/// The type-aware longest-path schedule of a program's components.
-///
-/// Sublayers are numbered in execution order: the attention sublayer of
-/// layer `i` is slot `2i`, its MLP sublayer slot `2i + 1`. Every component
-/// goes in the earliest slot of its kind that comes after the slots of all
-/// the components whose results it reads (the embedding counts as slot -1).
+/// The type-aware longest-path schedule of a program's components: every
+/// component in the slot the placement model gives it (Placement.h: the
+/// earliest slot of its kind after the slots of all the components whose
+/// results it reads; the embedding counts as slot -1).
 /// This is an as-soon-as-possible schedule of the dependency graph with two
 /// alternating resource kinds, so the last occupied slot, and with it the
 /// number of layers, is the smallest any placement respecting the
@@ -45,8 +44,10 @@ public:
   /// The components of `slot`, in program order (empty past the end).
   llvm::ArrayRef<Operation *> getSublayer(int64_t slot) const;
 
-  static int64_t attentionSlot(unsigned layer) { return 2 * int64_t(layer); }
-  static int64_t mlpSlot(unsigned layer) { return 2 * int64_t(layer) + 1; }
+  static int64_t attentionSlot(unsigned layer) {
+    return placement::attentionSlot(layer);
+  }
+  static int64_t mlpSlot(unsigned layer) { return placement::mlpSlot(layer); }
 
 private:
   llvm::DenseMap<Operation *, int64_t> slots;

@@ -13,6 +13,11 @@ include "RaspDialect/Dialect/RASP/IR/RASPDialect.td"
 include "RaspDialect/Dialect/RASP/IR/RASPEnums.td"
 include "RaspDialect/Dialect/RASP/IR/RASPTypes.td"
 
+/// The value set of an SOp (written by --infer-bases): an array of value
+/// attributes, or for a set of floats only, `array<f64: ...>` in increasing
+/// order (numerical SOps can have about N^4 values).
+def RASP_ValueSetAttr : AnyAttrOf<[ArrayAttr, DenseF64ArrayAttr]>;
+
 /// An SOp-producing op. `values` holds the value set once basis inference ran.
 /// Results are named after the variable they are bound to (a NameLoc from the
 /// frontend), so printed IR reads like the source program.
@@ -81,14 +86,14 @@ def RASP_OutputOp : RASP_Op<"output", [Terminator, HasParent<"ProgramOp">]> {
 
 def RASP_TokensOp : RASP_SOpOp<"tokens"> {
   let summary = "the input tokens";
-  let arguments = (ins OptionalAttr<ArrayAttr>:$values);
+  let arguments = (ins OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = "attr-dict `:` qualified(type($result))";
   let hasVerifier = 1;
 }
 
 def RASP_IndicesOp : RASP_SOpOp<"indices"> {
   let summary = "the positions 0..n-1";
-  let arguments = (ins OptionalAttr<ArrayAttr>:$values);
+  let arguments = (ins OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = "attr-dict `:` qualified(type($result))";
   let hasVerifier = 1;
 }
@@ -100,7 +105,7 @@ def RASP_FullOp : RASP_SOpOp<"full"> {
     %c = rasp.full(1) : !rasp.sop<categorical, i64>
     ```
   }];
-  let arguments = (ins AnyAttr:$fill, OptionalAttr<ArrayAttr>:$values);
+  let arguments = (ins AnyAttr:$fill, OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = "`(` $fill `)` attr-dict `:` qualified(type($result))";
   let hasVerifier = 1;
 }
@@ -126,7 +131,7 @@ def RASP_MapOp : RASP_SOpOp<"map", [
     }
     ```
   }];
-  let arguments = (ins RASP_AnySOp:$input, OptionalAttr<ArrayAttr>:$values);
+  let arguments = (ins RASP_AnySOp:$input, OptionalAttr<RASP_ValueSetAttr>:$values);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $input attr-dict `:` qualified(type($input)) `->` qualified(type($result)) $body
@@ -151,7 +156,7 @@ def RASP_SequenceMapOp : RASP_SOpOp<"sequence_map", [
     ```
   }];
   let arguments = (ins RASP_AnySOp:$lhs, RASP_AnySOp:$rhs,
-                       OptionalAttr<ArrayAttr>:$values);
+                       OptionalAttr<RASP_ValueSetAttr>:$values);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `,` qualified(type($rhs))
@@ -172,7 +177,7 @@ def RASP_LinearSequenceMapOp : RASP_SOpOp<"linear_sequence_map"> {
     ```
   }];
   let arguments = (ins RASP_AnySOp:$lhs, RASP_AnySOp:$rhs, F64Attr:$lhs_coeff,
-                       F64Attr:$rhs_coeff, OptionalAttr<ArrayAttr>:$values);
+                       F64Attr:$rhs_coeff, OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = [{
     $lhs `,` $rhs `coefficients` `(` $lhs_coeff `,` $rhs_coeff `)` attr-dict
     `:` qualified(type($lhs)) `,` qualified(type($rhs)) `->` qualified(type($result))
@@ -200,7 +205,7 @@ def RASP_AggregateOp : RASP_SOpOp<"aggregate"> {
   }];
   let arguments = (ins RASP_SelectorType:$selector, RASP_AnySOp:$input,
                        OptionalAttr<AnyAttr>:$default_value,
-                       OptionalAttr<ArrayAttr>:$values);
+                       OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = [{
     $selector `,` $input (`default` `(` $default_value^ `)`)? attr-dict `:`
     qualified(type($input)) `->` qualified(type($result))
@@ -211,7 +216,7 @@ def RASP_AggregateOp : RASP_SOpOp<"aggregate"> {
 def RASP_SelectorWidthOp : RASP_SOpOp<"selector_width"> {
   let summary = "number of selected keys at every query position";
   let arguments = (ins RASP_SelectorType:$selector,
-                       OptionalAttr<ArrayAttr>:$values);
+                       OptionalAttr<RASP_ValueSetAttr>:$values);
   let assemblyFormat = "$selector attr-dict `:` qualified(type($result))";
   let hasVerifier = 1;
 }

@@ -41,10 +41,10 @@ def main():
     for program in programs:
         name = re.match(r"rasp\.program @(\w+)", program).group(1)
         n = int(re.search(r"max_seq_len = (\d+)", program).group(1))
-        tokens = floats(re.search(r"rasp\.tokens \{values = \[([^]]*)\]",
-                                  program).group(1))
-        for got in re.findall(r"rasp\.aggregate [^{]*\{values = \[([^]]*)\]",
-                              program):
+        # A value set of floats prints as `array<f64: ...>`.
+        values = r"\{values = (?:\[|array<f64: )([^]>]*)(?:\]|>)"
+        tokens = floats(re.search(r"rasp\.tokens " + values, program).group(1))
+        for got in re.findall(r"rasp\.aggregate [^{]*" + values, program):
             want = {mean(xs) for k in range(1, n + 1)
                     for xs in itertools.product(tokens, repeat=k)}
             if set(floats(got)) != want:
