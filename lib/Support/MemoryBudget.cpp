@@ -143,8 +143,8 @@ std::string MemoryBudget::formatBytes(uint64_t bytes) {
 
 static std::string overBudgetMessage(uint64_t estimate,
                                      const llvm::Twine &what) {
-  return (what + " needs an estimated " + MemoryBudget::formatBytes(estimate) +
-          ", over the memory budget of " +
+  return (what + " would need an estimated " +
+          MemoryBudget::formatBytes(estimate) + ", over the memory budget of " +
           MemoryBudget::formatBytes(MemoryBudget::getLimit()) +
           " (raise it with --memory-budget=SIZE or " + kMemoryBudgetEnvVar +
           ")")

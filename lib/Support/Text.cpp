@@ -40,6 +40,23 @@ size_t mlir::rasp::validUTF8Prefix(llvm::StringRef text) {
   return pos;
 }
 
+std::string mlir::rasp::replaceInvalidUTF8(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    int length = sequenceLength(text.drop_front(pos));
+    if (length <= 0) {
+      out += "\xEF\xBF\xBD";
+      ++pos;
+      continue;
+    }
+    out.append(text.data() + pos, length);
+    pos += length;
+  }
+  return out;
+}
+
 static bool isAllowedControl(char c) {
   return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }

@@ -52,10 +52,11 @@ TEST(MemoryBudgetTest, ChecksEstimates) {
   EXPECT_FALSE(llvm::errorToBool(MemoryBudget::check(1 << 30, "fits")));
   llvm::Error over = MemoryBudget::check((uint64_t(3) << 30) + 1, "stage X");
   ASSERT_TRUE(bool(over));
-  EXPECT_EQ(llvm::toString(std::move(over)),
-            "stage X needs an estimated 3.0 GiB, over the memory budget of "
-            "1.0 GiB (raise it with --memory-budget=SIZE or "
-            "RASP_MEMORY_BUDGET)");
+  EXPECT_EQ(
+      llvm::toString(std::move(over)),
+      "stage X would need an estimated 3.0 GiB, over the memory budget of "
+      "1.0 GiB (raise it with --memory-budget=SIZE or "
+      "RASP_MEMORY_BUDGET)");
 
   MLIRContext context;
   std::string message;
@@ -67,7 +68,7 @@ TEST(MemoryBudgetTest, ChecksEstimates) {
   EXPECT_TRUE(succeeded(MemoryBudget::check(loc, 1024, "small")));
   EXPECT_TRUE(message.empty());
   EXPECT_TRUE(failed(MemoryBudget::check(loc, UINT64_MAX, "huge")));
-  EXPECT_EQ(message, "huge needs an estimated more than 16 EiB, over the "
+  EXPECT_EQ(message, "huge would need an estimated more than 16 EiB, over the "
                      "memory budget of 1.0 GiB (raise it with "
                      "--memory-budget=SIZE or RASP_MEMORY_BUDGET)");
   MemoryBudget::setLimit(saved);

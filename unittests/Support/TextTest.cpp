@@ -37,6 +37,11 @@ TEST(TextTest, EscapesBytes) {
             "a\\x00b\\xFF\\x01\n\t\xC3\xA9");
 }
 
+TEST(TextTest, ReplacesInvalidUTF8) {
+  EXPECT_EQ(replaceInvalidUTF8("a\xFF\xC3\xA9\xC3"),
+            "a\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD");
+}
+
 TEST(TextTest, EscapingStreamKeepsSplitSequences) {
   std::string out;
   {

@@ -14,6 +14,7 @@
 #define RASPDIALECT_DRIVER_EXECUTOR_H
 
 #include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Runtime/MemoryEstimate.h"
 
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/SmallVector.h"
@@ -66,15 +67,21 @@ public:
   bool isCategorical() const { return categorical; }
   llvm::ArrayRef<PyValue> getOutputValues() const { return outputValues; }
 
-  /// Runs `inputs` as one batch padded with BOS and decodes every position
+  /// Runs `inputs` in batches padded with BOS and decodes every position
   /// (argmax over the output values, None where no entry reaches 1/2;
   /// numerical outputs as floats). With `vectors`, `(*vectors)[i]` receives
-  /// the output vectors of input i: W floats per token, BOS dropped.
+  /// the output vectors of input i: W floats per token, BOS dropped. A
+  /// batch holds at most 256 inputs and fits the memory budget
+  /// (`estimateRunBytes`); an input that alone does not fit gets an error.
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs,
                              std::vector<std::vector<float>> *vectors) const;
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
     return run(inputs, nullptr);
   }
+
+  /// The estimated bytes a run of `rows` inputs padded to `positions`
+  /// (BOS included) allocates (runtime::ActivationEstimate).
+  uint64_t estimateRunBytes(int64_t rows, int64_t positions) const;
 
   /// Compiles `program` with `options`. Stages are timed as scopes nested
   /// in `timing` ("compile to tensor IR", "lower to LLVM dialect", "JIT
@@ -85,7 +92,13 @@ public:
 
 private:
   CompiledProgram() = default;
+  /// Runs the inputs `chunk` indexes as one padded batch.
+  void runChunk(llvm::ArrayRef<TokenIds> inputs, llvm::ArrayRef<size_t> chunk,
+                std::vector<RunResult> &results,
+                std::vector<std::vector<float>> *vectors) const;
+
   OwningOpRef<ModuleOp> module;
+  runtime::ActivationEstimate activations;
   std::unique_ptr<runtime::CompiledModel> model;
   runtime::CompileStats stats;
   RunConfig config;

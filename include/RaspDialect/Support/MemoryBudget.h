@@ -51,8 +51,8 @@ public:
   /// or on zero.
   static llvm::Expected<uint64_t> parse(llvm::StringRef text);
 
-  /// Fails if `estimate` bytes exceed the budget: "<what> needs an estimated
-  /// 3.1 GiB, over the memory budget of 1.0 GiB (raise it with
+  /// Fails if `estimate` bytes exceed the budget: "<what> would need an
+  /// estimated 3.1 GiB, over the memory budget of 1.0 GiB (raise it with
   /// --memory-budget=SIZE or RASP_MEMORY_BUDGET)".
   static llvm::Error check(uint64_t estimate, const llvm::Twine &what);
   /// The same check, emitted as an error at `loc`.

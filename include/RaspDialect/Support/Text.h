@@ -32,6 +32,10 @@ inline bool isValidUTF8(llvm::StringRef text) {
   return validUTF8Prefix(text) == text.size();
 }
 
+/// `text` with every byte of invalid UTF-8 replaced by U+FFFD: for output
+/// that must be UTF-8 (JSON) where refusing is no longer possible.
+std::string replaceInvalidUTF8(llvm::StringRef text);
+
 /// The offset of the first byte of `text` that is not text: invalid UTF-8,
 /// NUL, or a control character other than tab, newline, carriage return,
 /// form feed and vertical tab. std::nullopt if there is none.
@@ -60,6 +64,10 @@ private:
   uint64_t written = 0;
   llvm::SmallString<4> pending;
 };
+
+/// The largest program file (a .rasp source, a file it loads, an MLIR
+/// program) the tools read.
+inline constexpr uint64_t kMaxProgramFileBytes = uint64_t(64) << 20;
 
 /// Reads the file at `path` (or stdin for "-"), at most `maxBytes`: a
 /// larger file, or a stream that does not end within the limit
