@@ -104,10 +104,14 @@ private:
       double magnitude = std::abs(v.toDouble());
       if (magnitude <= largest && (magnitude >= smallest || magnitude == 0))
         continue;
-      error(op) << "can have the value " << v.repr()
-                << ", which float32 cannot represent (magnitudes from "
-                   "1.1754944e-38 to 3.4028235e+38, or 0): a numerical SOp "
-                   "is computed in float32";
+      InFlightDiagnostic diag = error(op);
+      diag << "can have the value " << v.repr();
+      if (std::isfinite(v.toDouble()))
+        diag << ", which float32 cannot represent (magnitudes from "
+                "1.1754944e-38 to 3.4028235e+38, or 0)";
+      else
+        diag << ", which no weight can produce";
+      diag << ": a numerical SOp is computed in float32";
       return;
     }
   }

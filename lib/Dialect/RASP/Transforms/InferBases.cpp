@@ -102,8 +102,8 @@ struct InferBases : rasp::impl::InferBasesPassBase<InferBases> {
           return v.isFloat() && std::isnan(v.getFloat());
         }))
       return success();
-    return op->emitError("can produce nan (e.g. from inf - inf or 0 * inf), "
-                         "which a compiled model cannot represent");
+    return op->emitOpError("can produce nan (e.g. from inf - inf or 0 * inf), "
+                           "which a compiled model cannot represent");
   }
 };
 } // namespace
