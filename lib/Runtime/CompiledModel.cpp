@@ -12,6 +12,7 @@
 #include "BufferPool.h"
 #include "ModelImpl.h"
 #include "RaspDialect/Runtime/Lowering.h"
+#include "TableBounds.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -104,7 +105,9 @@ static LogicalResult checkSignature(func::FuncOp func,
     return failure();
   impl.numTokenIds = *numTokenIds;
   impl.maxPositions = *maxPositions;
-  return success();
+  // Inputs are validated against the attributes; the code does no bounds
+  // checks, so the tables it indexes must hold what they promise.
+  return checkTableBounds(func, impl.numTokenIds, impl.maxPositions);
 }
 
 /// LLVM's default pipeline at `optLevel`, without loop unrolling: most
