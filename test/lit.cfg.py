@@ -51,7 +51,8 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
 # uninstrumented host (python3, mlir-opt): those tests require "no-asan".
 if config.rasp_sanitize:
     config.available_features.add("sanitizer")
-    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0:detect_leaks=0"
+    config.environment["ASAN_OPTIONS"] = (
+        "allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 if "address" not in config.rasp_sanitize.split(","):
     config.available_features.add("no-asan")
