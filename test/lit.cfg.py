@@ -53,6 +53,18 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
     config.available_features.add("rasp-bench")
     llvm_config.add_tool_substitutions(["rasp-bench"], tool_dirs)
 
+# A sanitizer build (-DRASP_SANITIZE=...; docs/Limits.md). Debian's libMLIR
+# is not instrumented: ASan must not trust its container annotations, and
+# its allocations look leaked. Project libraries cannot be loaded into an
+# uninstrumented host (python3, mlir-opt): those tests require "no-asan".
+if config.rasp_sanitize:
+    config.available_features.add("sanitizer")
+    config.environment["ASAN_OPTIONS"] = (
+        "allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1")
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+if "address" not in config.rasp_sanitize.split(","):
+    config.available_features.add("no-asan")
+
 # The long tier (tests of more than ~15 s: the install tree, the browser,
 # the fuzzer corpus, random comparisons, raspc's long tests, the benchmark
 # smoke run): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1; CI runs it.

@@ -85,6 +85,17 @@ MLIR_CAPI_EXPORTED MlirStringRef raspStatusGetMessage(RaspStatus status);
 MLIR_CAPI_EXPORTED void raspStatusDestroy(RaspStatus status);
 
 //===----------------------------------------------------------------------===//
+// Memory budget
+//===----------------------------------------------------------------------===//
+
+/// The process-wide memory budget in bytes (docs/Limits.md): every stage
+/// that allocates in proportion to the program or the inputs checks its
+/// estimate against it first and fails with a status instead. Default:
+/// RASP_MEMORY_BUDGET, else half of the physical memory.
+MLIR_CAPI_EXPORTED uint64_t raspGetMemoryBudget(void);
+MLIR_CAPI_EXPORTED void raspSetMemoryBudget(uint64_t bytes);
+
+//===----------------------------------------------------------------------===//
 // Compile options
 //===----------------------------------------------------------------------===//
 

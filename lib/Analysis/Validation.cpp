@@ -12,6 +12,9 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::rasp;
 
@@ -58,6 +61,9 @@ private:
   }
 
   void check(Operation *op) {
+    if (op->getNumResults() == 1 && isa<SOpType>(op->getResult(0).getType()) &&
+        isNumerical(op->getResult(0)))
+      checkFloat32Range(op, *valuesOf(op->getResult(0)));
     llvm::TypeSwitch<Operation *>(op)
         .Case<TokensOp, IndicesOp>([&](auto o) {
           if (o.getType().isNumerical())
@@ -84,6 +90,30 @@ private:
           if (options.tracrStrict)
             strictError(o) << "Tracr cannot compile a constant sop";
         });
+  }
+
+  /// A numerical SOp is one float32 component of the residual stream: a
+  /// value float32 cannot hold (overflow, or underflow to a subnormal with
+  /// too few digits) would come out wrong, not as an error.
+  void checkFloat32Range(Operation *op, const ValueSet &values) {
+    constexpr double largest = std::numeric_limits<float>::max();
+    constexpr double smallest = std::numeric_limits<float>::min();
+    for (const PyValue &v : values) {
+      if (!v.isNumber())
+        continue;
+      double magnitude = std::abs(v.toDouble());
+      if (magnitude <= largest && (magnitude >= smallest || magnitude == 0))
+        continue;
+      InFlightDiagnostic diag = error(op);
+      diag << "can have the value " << v.repr();
+      if (std::isfinite(v.toDouble()))
+        diag << ", which float32 cannot represent (magnitudes from "
+                "1.1754944e-38 to 3.4028235e+38, or 0)";
+      else
+        diag << ", which no weight can produce";
+      diag << ": a numerical SOp is computed in float32";
+      return;
+    }
   }
 
   void checkSelectOperand(Operation *op, Value sop, llvm::StringRef role) {

@@ -9,6 +9,7 @@
 #include "RaspDialect/Analysis/ValueSets.h"
 #include "RaspDialect/Analysis/SelectorFacts.h"
 #include "RaspDialect/Semantics/ElementFunction.h"
+#include "RaspDialect/Support/MemoryBudget.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -107,9 +108,12 @@ private:
   LogicalResult visit(Operation *op) {
     return llvm::TypeSwitch<Operation *, LogicalResult>(op)
         .Case([&](TokensOp o) { return define(o, tokens(o)); })
-        .Case([&](IndicesOp o) { return define(o, range(0, maxSeqLen() - 1)); })
-        .Case(
-            [&](SelectorWidthOp o) { return define(o, range(0, maxSeqLen())); })
+        .Case([&](IndicesOp o) {
+          return define(o, range(o, 0, maxSeqLen() - 1));
+        })
+        .Case([&](SelectorWidthOp o) {
+          return define(o, range(o, 0, maxSeqLen()));
+        })
         .Case([&](FullOp o) { return define(o, full(o)); })
         .Case([&](MapOp o) { return define(o, map(o)); })
         .Case([&](SequenceMapOp o) { return define(o, sequenceMap(o)); })
@@ -148,8 +152,18 @@ private:
     return out.take();
   }
 
-  FailureOr<ValueSet> range(int64_t first, int64_t last) {
+  FailureOr<ValueSet> range(Operation *op, int64_t first, int64_t last) {
+    // One value per position: estimated and checked before it is built.
+    uint64_t count = static_cast<uint64_t>(last - first + 1);
+    if (failed(MemoryBudget::check(
+            op->getLoc(), saturatingProduct({count, sizeof(PyValue)}),
+            "the value set of " + op->getName().getStringRef() + " (" +
+                llvm::Twine(count) + " values)")))
+      return failure();
+    if (count > maxValues)
+      return tooManyValues(op);
     ValueSet out;
+    out.reserve(count);
     for (int64_t i = first; i <= last; ++i)
       out.push_back(PyValue::integer(i));
     return out;

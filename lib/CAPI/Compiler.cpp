@@ -14,6 +14,8 @@
 #include "RaspDialect/Driver/Driver.h"
 #include "RaspDialect/Driver/Executor.h"
 #include "RaspDialect/Driver/SequenceIO.h"
+#include "RaspDialect/Support/MemoryBudget.h"
+#include "RaspDialect/Support/Text.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/CAPI/Support.h"
@@ -66,10 +68,11 @@ struct Outputs {
 class DiagnosticCollector {
 public:
   DiagnosticCollector(llvm::SourceMgr &sourceMgr, MLIRContext *context)
-      : os(text), handler(sourceMgr, context, os) {}
+      : os(text), escaped(os), handler(sourceMgr, context, escaped) {}
 
   /// A failure status with the collected text (or `fallback` if none).
   RaspStatus fail(llvm::StringRef fallback = "failed") {
+    escaped.flush();
     os.flush();
     return makeStatus(text.empty() ? fallback.str() : text);
   }
@@ -81,6 +84,8 @@ public:
 private:
   std::string text;
   llvm::raw_string_ostream os;
+  /// Source lines and messages quote user bytes: escaped, as rasp-run's.
+  EscapingOStream escaped;
   SourceMgrDiagnosticHandler handler;
 };
 
@@ -185,6 +190,10 @@ MlirStringRef raspStatusGetMessage(RaspStatus status) {
 void raspStatusDestroy(RaspStatus status) {
   delete static_cast<Status *>(status.ptr);
 }
+
+uint64_t raspGetMemoryBudget(void) { return MemoryBudget::getLimit(); }
+
+void raspSetMemoryBudget(uint64_t bytes) { MemoryBudget::setLimit(bytes); }
 
 //===----------------------------------------------------------------------===//
 // Compile options
@@ -309,11 +318,10 @@ RaspStatus raspProgramCreateFromFile(MlirStringRef path,
                                      RaspProgram *program) {
   if (!options.ptr)
     return statusError("no compile options");
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(unwrap(path));
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> file =
+      readFileWithLimit(unwrap(path), kMaxProgramFileBytes);
   if (!file)
-    return statusError("cannot read '" + unwrap(path).str() +
-                       "': " + file.getError().message());
+    return statusError(llvm::toString(file.takeError()));
   auto state = std::make_shared<ProgramState>();
   state->options = *unwrap(options);
   state->sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());

@@ -1,7 +1,8 @@
 //===- CompiledProgram.cpp - The JIT-compiled program ---------------------===//
 //
 // Compiles the program to tensor IR (--rasp-to-linalg), JIT-compiles it with
-// the runtime once, and runs every input in one padded batch: ids are the
+// the runtime once, and runs the inputs in padded batches that fit the
+// memory budget (at most 256 rows each): ids are the
 // vocabulary indices, BOS is id V at position 0, rows are padded with BOS and
 // masked by their lengths. The output subspace is decoded with the readout
 // attributes the conversion puts on the function (CallingConvention.h).
@@ -10,7 +11,9 @@
 
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 #include "RaspDialect/Driver/Executor.h"
+#include "RaspDialect/Runtime/MemoryEstimate.h"
 #include "RaspDialect/Support/CallingConvention.h"
+#include "RaspDialect/Support/MemoryBudget.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -21,6 +24,15 @@ using namespace mlir::rasp::driver;
 CompiledProgram::~CompiledProgram() = default;
 
 int64_t CompiledProgram::getOutputWidth() const { return outputWidth; }
+
+/// Rows per run of the model at most: memory stays flat however many inputs
+/// a caller passes (the threads of the runtime split a run further).
+static constexpr int64_t kMaxRowsPerRun = 256;
+
+uint64_t CompiledProgram::estimateRunBytes(int64_t rows,
+                                           int64_t positions) const {
+  return activations.evaluate(rows, positions);
+}
 
 std::vector<RunResult>
 CompiledProgram::run(llvm::ArrayRef<TokenIds> inputs,
@@ -43,31 +55,18 @@ std::vector<RunResult> CompiledProgram::runTraced(
   return results;
 }
 
-std::vector<RunResult>
-CompiledProgram::runBatch(llvm::ArrayRef<TokenIds> inputs,
-                          std::vector<std::vector<float>> *vectors,
-                          std::vector<std::vector<float>> *rows) const {
-  std::vector<RunResult> results(inputs.size());
-  if (vectors)
-    vectors->assign(inputs.size(), {});
-  if (rows)
-    rows->assign(inputs.size(), {});
-  // Invalid inputs get their error; the others run as one batch.
-  std::vector<size_t> valid;
-  for (auto [index, ids] : llvm::enumerate(inputs)) {
-    results[index].error = checkTokenIds(ids, config);
-    if (results[index].error.empty())
-      valid.push_back(index);
-  }
-  if (valid.empty())
-    return results;
-  int64_t batch = static_cast<int64_t>(valid.size());
+void CompiledProgram::runChunk(llvm::ArrayRef<TokenIds> inputs,
+                               llvm::ArrayRef<size_t> chunk,
+                               std::vector<RunResult> &results,
+                               std::vector<std::vector<float>> *vectors,
+                               std::vector<std::vector<float>> *rows) const {
+  int64_t batch = static_cast<int64_t>(chunk.size());
   int64_t positions = 1;
-  for (size_t index : valid)
+  for (size_t index : chunk)
     positions = std::max<int64_t>(positions, inputs[index].size() + 1);
   int32_t bos = static_cast<int32_t>(model->getNumTokenIds() - 1);
   std::vector<int32_t> tokens(batch * positions, bos), lengths(batch);
-  for (auto [b, index] : llvm::enumerate(valid)) {
+  for (auto [b, index] : llvm::enumerate(chunk)) {
     for (auto [p, id] : llvm::enumerate(inputs[index]))
       tokens[b * positions + p + 1] = static_cast<int32_t>(id);
     lengths[b] = static_cast<int32_t>(inputs[index].size() + 1);
@@ -79,13 +78,14 @@ CompiledProgram::runBatch(llvm::ArrayRef<TokenIds> inputs,
   runtime::TokenBatch tokenBatch{batch, positions, tokens, lengths};
   if (llvm::Error error = model->run(tokenBatch, output)) {
     std::string message = llvm::toString(std::move(error));
-    for (size_t index : valid)
+    for (size_t index : chunk)
       results[index].error = message;
-    return results;
+    return;
   }
-  for (auto [b, index] : llvm::enumerate(valid)) {
+  for (auto [b, index] : llvm::enumerate(chunk)) {
     RunResult &result = results[index];
-    const float *row = &output[b * positions * rowWidth];
+    // data(), not &output[...]: a model may have no output directions.
+    const float *row = output.data() + b * positions * rowWidth;
     if (rows)
       (*rows)[index].assign(row, row + lengths[b] * rowWidth);
     if (vectors)
@@ -104,6 +104,48 @@ CompiledProgram::runBatch(llvm::ArrayRef<TokenIds> inputs,
     }
     result.succeeded = true;
   }
+}
+
+std::vector<RunResult>
+CompiledProgram::runBatch(llvm::ArrayRef<TokenIds> inputs,
+                          std::vector<std::vector<float>> *vectors,
+                          std::vector<std::vector<float>> *rows) const {
+  std::vector<RunResult> results(inputs.size());
+  if (vectors)
+    vectors->assign(inputs.size(), {});
+  if (rows)
+    rows->assign(inputs.size(), {});
+  // Invalid inputs get their error; the others run in chunks that fit the
+  // memory budget, at most kMaxRowsPerRun rows each.
+  uint64_t budget = MemoryBudget::getLimit();
+  std::vector<size_t> chunk;
+  int64_t chunkPositions = 1;
+  for (auto [index, ids] : llvm::enumerate(inputs)) {
+    results[index].error = checkTokenIds(ids, config);
+    if (!results[index].error.empty())
+      continue;
+    int64_t positions = static_cast<int64_t>(ids.size()) + 1;
+    uint64_t alone = estimateRunBytes(1, positions);
+    if (alone > budget) {
+      llvm::Error error = MemoryBudget::check(
+          alone, "running the compiled model on an input of " +
+                     llvm::Twine(ids.size()) + " tokens");
+      results[index].error = llvm::toString(std::move(error));
+      continue;
+    }
+    int64_t grown = std::max(chunkPositions, positions);
+    if (!chunk.empty() &&
+        (static_cast<int64_t>(chunk.size()) == kMaxRowsPerRun ||
+         estimateRunBytes(chunk.size() + 1, grown) > budget)) {
+      runChunk(inputs, chunk, results, vectors, rows);
+      chunk.clear();
+      grown = positions;
+    }
+    chunk.push_back(index);
+    chunkPositions = grown;
+  }
+  if (!chunk.empty())
+    runChunk(inputs, chunk, results, vectors, rows);
   return results;
 }
 
@@ -144,6 +186,9 @@ CompiledProgram::compile(const LoadedProgram &program,
                           static_cast<int64_t>(program.config.vocab.size()) + 1)
     return func.emitError("the model's token ids do not match the vocabulary");
 
+  // What a run allocates, from the tensor IR (before the runtime lowers
+  // it): batches are split to fit the memory budget.
+  compiled->activations = runtime::ActivationEstimate::get(func);
   FailureOr<std::unique_ptr<runtime::CompiledModel>> model =
       runtime::CompiledModel::compile(**module, options.runtime,
                                       &compiled->stats, timing);

@@ -2,11 +2,22 @@
 
 #include "RaspDialect/Driver/RunConfig.h"
 
+#include "RaspDialect/Support/Text.h"
+
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::driver;
+
+namespace {
+struct PyValueHash {
+  size_t operator()(const PyValue &v) const { return hash_value(v); }
+};
+} // namespace
 
 std::string mlir::rasp::driver::printedForm(const PyValue &v) {
   return v.isStr() ? v.getStr() : v.repr();
@@ -131,22 +142,33 @@ mlir::rasp::driver::resolveRunConfig(ProgramOp program,
   config.bos = overrides.bos ? *overrides.bos : program.getBosName().str();
   config.causal = overrides.causal ? *overrides.causal : program.getCausal();
 
+  // JSON output and traces print the BOS and every item: UTF-8 only.
+  if (!isValidUTF8(config.bos))
+    return emitError(loc, "the BOS token '")
+           << escapeBytes(config.bos) << "' is not valid UTF-8";
+  // Hashed, so that a vocabulary of 100,000 items is checked in linear time.
+  std::unordered_map<PyValue, size_t, PyValueHash> byValue;
+  llvm::StringMap<size_t> byText;
+  byValue.reserve(config.vocab.size());
   for (auto [i, item] : llvm::enumerate(config.vocab)) {
     if (item.isNone())
       return emitError(loc, "the vocabulary must not contain None");
     std::string text = printedForm(item);
+    if (!isValidUTF8(text))
+      return emitError(loc, "vocabulary item '")
+             << escapeBytes(text) << "' is not valid UTF-8";
     if (text == config.bos)
       return emitError(loc, "the vocabulary contains the BOS token '")
              << config.bos << "'";
-    for (const PyValue &earlier : llvm::ArrayRef(config.vocab).take_front(i)) {
-      if (earlier.equals(item))
-        return emitError(loc, "the vocabulary lists equal items ")
-               << earlier.repr() << " and " << item.repr();
-      if (printedForm(earlier) == text)
-        return emitError(loc, "the vocabulary items ")
-               << earlier.repr() << " and " << item.repr()
-               << " are both written '" << text << "'";
-    }
+    auto [equal, newValue] = byValue.try_emplace(item, i);
+    if (!newValue)
+      return emitError(loc, "the vocabulary lists equal items ")
+             << config.vocab[equal->second].repr() << " and " << item.repr();
+    auto [same, newText] = byText.try_emplace(text, i);
+    if (!newText)
+      return emitError(loc, "the vocabulary items ")
+             << config.vocab[same->second].repr() << " and " << item.repr()
+             << " are both written '" << text << "'";
   }
   if (failed(checkTokenTypes(program, config.vocab)))
     return failure();

@@ -12,6 +12,7 @@
 #include "BufferPool.h"
 #include "ModelImpl.h"
 #include "RaspDialect/Runtime/Passes.h"
+#include "TableBounds.h"
 
 #include "CodeGen.h"
 #include "RaspDialect/Runtime/Cache.h"
@@ -148,7 +149,9 @@ static LogicalResult checkSignature(func::FuncOp func,
     return failure();
   impl.numTokenIds = *numTokenIds;
   impl.maxPositions = *maxPositions;
-  return success();
+  // Inputs are validated against the attributes; the code does no bounds
+  // checks, so the tables it indexes must hold what they promise.
+  return checkTableBounds(func, impl.numTokenIds, impl.maxPositions);
 }
 
 /// Multiply-adds per sequence of full length, roughly: every weight element

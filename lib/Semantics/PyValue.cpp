@@ -1,6 +1,7 @@
 //===- PyValue.cpp - Scalar values with Python semantics ------------------===//
 
 #include "RaspDialect/Semantics/PyValue.h"
+#include "RaspDialect/Support/Text.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -220,14 +221,19 @@ void PyValue::printJSON(llvm::raw_ostream &os) const {
     os << i;
     return;
   case Kind::Float:
-    // JSON has no inf/nan; null is the conventional stand-in.
-    if (!std::isfinite(d))
-      os << "null";
+    // JSON has no inf/nan. Python's json module writes (and reads) them as
+    // these bare words, distinct from null (None); docs/Limits.md.
+    if (std::isnan(d))
+      os << "NaN";
+    else if (std::isinf(d))
+      os << (d > 0 ? "Infinity" : "-Infinity");
     else
       os << floatRepr(d);
     return;
   case Kind::Str:
-    os << quote(s, '"');
+    // JSON is UTF-8: invalid bytes (a string from IR, never from a checked
+    // vocabulary) become U+FFFD rather than invalid output.
+    os << quote(isValidUTF8(s) ? s : replaceInvalidUTF8(s), '"');
     return;
   case Kind::Tuple:
     os << '[';

@@ -3,7 +3,8 @@
 // Schema `rasp-run-trace/1` (docs/Trace.md). Objects keep insertion order
 // (nlohmann::ordered_json) so subspaces appear in residual order. Float32
 // numbers are written as the shortest decimal that reads back as the same
-// float; -inf logits of masked keys are written as null.
+// float; -inf logits of masked keys are written as null, infinite or NaN
+// values as the strings "Infinity", "-Infinity" and "NaN".
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 
 using namespace mlir;
@@ -40,6 +42,12 @@ static Json toJSON(const PyValue &v, bool float32) {
   case PyValue::Kind::Int:
     return v.getInt();
   case PyValue::Kind::Float:
+    // Strict JSON has no inf/nan (the report's JavaScript reads these
+    // documents): the words rasp-run prints, as strings.
+    if (std::isnan(v.getFloat()))
+      return "NaN";
+    if (std::isinf(v.getFloat()))
+      return v.getFloat() > 0 ? "Infinity" : "-Infinity";
     return float32 ? float32Decimal(static_cast<float>(v.getFloat()))
                    : v.getFloat();
   case PyValue::Kind::Str:
@@ -174,5 +182,7 @@ std::string mlir::rasp::trace::printTraceDocument(
               {"layout", layoutJSON(layout)},
               {"residuals", std::move(residuals)},
               {"attention", std::move(attention)}};
-  return doc.dump();
+  // Token names are checked UTF-8 (the vocabulary); a string value of the
+  // IR may not be, and must not abort the writer.
+  return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -291,6 +291,27 @@ static int testErrors(void) {
   // CHECK-NEXT: cannot read 'no/such.rasp'
   reportFailure("missing file", raspProgramCreateFromFile(str("no/such.rasp"),
                                                           options, &program));
+
+  // The memory budget: a model whose embedding tables do not fit it is a
+  // failed status naming the estimate, not an allocation.
+  uint64_t savedBudget = raspGetMemoryBudget();
+  raspSetMemoryBudget(1 << 20);
+  // CHECK-LABEL: budget: 1048576
+  printf("budget: %llu\n", (unsigned long long)raspGetMemoryBudget());
+  RaspValue small[2] = {{RaspValueString, false, 0, 0.0, {"a", 1}},
+                        {RaspValueString, false, 0, 0.0, {"b", 1}}};
+  raspCompileOptionsSetVocab(options, 2, small);
+  raspCompileOptionsSetMaxSeqLen(options, 2000);
+  if (reportFailure("budget load", raspProgramCreate(str("x = tokens;"),
+                                                     str("p.rasp"), options,
+                                                     &program)))
+    return 30;
+  RaspModel model;
+  // CHECK-LABEL: over budget failed:
+  // CHECK-NEXT: p.rasp:1:1: error: the embedding tables {{.*}} would need an estimated 61.3 MiB, over the memory budget of 1.0 MiB
+  reportFailure("over budget", raspProgramCompile(program, &model));
+  raspProgramDestroy(program);
+  raspSetMemoryBudget(savedBudget);
   raspCompileOptionsDestroy(options);
   return 0;
 }

@@ -2,6 +2,8 @@
 // and craft dialects and every pass and pipeline. rasp-to-linalg gives the
 // same tensor IR as rasp-opt, byte for byte.
 //
+// The plugin cannot load into an uninstrumented mlir-opt under ASan.
+// REQUIRES: no-asan
 // RUN: mlir-opt %s --load-dialect-plugin=%rasp_obj_root/lib/RASPPlugin%shlibext \
 // RUN:   --load-pass-plugin=%rasp_obj_root/lib/RASPPlugin%shlibext \
 // RUN:   --pass-pipeline="builtin.module(rasp-to-linalg{vocab=b,a max-seq-len=3 resource-min-elements=8})" > %t.stock.mlir

@@ -14,11 +14,12 @@
 #include "RaspDialect/Driver/Executor.h"
 #include "RaspDialect/Driver/ReportExecutor.h"
 #include "RaspDialect/Driver/SequenceIO.h"
+#include "RaspDialect/Support/MemoryBudget.h"
+#include "RaspDialect/Support/Text.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -140,9 +141,16 @@ static cl::list<std::string>
                        "(repeatable); without it, stdin has one per line"),
               cl::value_desc("TOKENS"), cl::cat(runCategory));
 
+/// Diagnostics quote user bytes (source lines, tokens): they go through a
+/// stream that escapes NUL, control characters and invalid UTF-8.
+static llvm::raw_ostream &errorStream() {
+  static EscapingOStream stream(llvm::errs());
+  return stream;
+}
+
 /// Prints a driver error that has no source location.
 static void reportError(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "rasp-run") << message << "\n";
+  llvm::WithColor::error(errorStream(), "rasp-run") << message << "\n";
 }
 
 /// The driver options the command line gives: the compile parameters, the
@@ -183,29 +191,48 @@ static FailureOr<DriverOptions> getDriverOptions() {
   return options;
 }
 
-/// The input sequences: the --input values, else the lines of stdin.
-static FailureOr<std::vector<std::string>> readInputs() {
-  if (!inputOpts.empty())
-    return std::vector<std::string>(inputOpts.begin(), inputOpts.end());
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> stdinBuffer =
-      llvm::MemoryBuffer::getSTDIN();
-  if (!stdinBuffer) {
-    reportError("cannot read standard input: " +
-                stdinBuffer.getError().message());
-    return failure();
+/// The input sequences: the --input values, else standard input read line
+/// by line (one batch at a time, so memory does not grow with the input).
+class InputLines {
+public:
+  explicit InputLines(size_t maxLineBytes)
+      : reader(llvm::sys::fs::getStdinHandle(), maxLineBytes) {}
+
+  /// Appends up to `count` lines to `lines`. An error (a line over the
+  /// limit, a read error) ends the input; the lines before it are kept.
+  llvm::Error read(std::vector<std::string> &lines, size_t count) {
+    for (; count > 0; --count) {
+      if (!inputOpts.empty()) {
+        if (nextOption == inputOpts.size())
+          break;
+        lines.push_back(inputOpts[nextOption++]);
+        continue;
+      }
+      llvm::Expected<std::optional<llvm::StringRef>> line = reader.next();
+      if (!line)
+        return line.takeError();
+      if (!*line)
+        break;
+      lines.push_back(line->value().str());
+    }
+    return llvm::Error::success();
   }
-  return splitInputLines((*stdinBuffer)->getBuffer());
-}
+
+private:
+  LineReader reader;
+  size_t nextOption = 0;
+};
 
 /// Runs every input with `executor` and prints one JSON line per input in
 /// order; an input that cannot be encoded or run gets one error naming its
-/// line instead. Returns failure if any input failed (the others still run).
-static LogicalResult runInputs(Executor &executor, const RunConfig &config,
+/// line (`firstLine` is the number of the first) instead. Returns failure
+/// if any input failed (the others still run).
+static LogicalResult runInputs(Executor &executor, const TokenEncoder &encoder,
                                bool numerical,
-                               llvm::ArrayRef<std::string> inputs) {
+                               llvm::ArrayRef<std::string> inputs,
+                               size_t firstLine) {
   std::vector<TokenIds> encoded;
   std::vector<std::optional<std::string>> encodeErrors(inputs.size());
-  TokenEncoder encoder(config);
   for (auto [line, error] : llvm::zip(inputs, encodeErrors)) {
     llvm::Expected<llvm::SmallVector<unsigned>> ids = encoder.encode(line);
     if (ids)
@@ -218,7 +245,8 @@ static LogicalResult runInputs(Executor &executor, const RunConfig &config,
   bool allSucceeded = true;
   auto next = results.begin();
   for (auto [index, encodeError] : llvm::enumerate(encodeErrors)) {
-    std::string where = "input line " + std::to_string(index + 1) + ": ";
+    std::string where =
+        "input line " + std::to_string(firstLine + index) + ": ";
     // Errors go to stderr in order with the output lines printed before them.
     if (encodeError) {
       llvm::outs().flush();
@@ -243,6 +271,39 @@ static LogicalResult runInputs(Executor &executor, const RunConfig &config,
     llvm::outs() << "\n";
   }
   return success(allSucceeded);
+}
+
+/// Input lines per batch: the executors run a batch at once (the compiled
+/// model splits it further to fit the memory budget); trace documents are
+/// large, so fewer of them are held.
+static constexpr size_t kBatchLines = 256;
+static constexpr size_t kTraceBatchLines = 16;
+
+/// Reads and runs the inputs batch by batch. Fails if any input failed or
+/// the input could not be read to its end.
+static LogicalResult runAllInputs(Executor &executor, const RunConfig &config,
+                                  bool numerical, bool tracing) {
+  TokenEncoder encoder(config);
+  InputLines inputs(getMaxInputLineBytes(config));
+  size_t batchLines = tracing ? kTraceBatchLines : kBatchLines;
+  bool allSucceeded = true;
+  size_t firstLine = 1;
+  std::vector<std::string> batch;
+  while (true) {
+    batch.clear();
+    llvm::Error readError = inputs.read(batch, batchLines);
+    if (!batch.empty())
+      allSucceeded &=
+          succeeded(runInputs(executor, encoder, numerical, batch, firstLine));
+    firstLine += batch.size();
+    if (readError) {
+      llvm::outs().flush();
+      reportError(llvm::toString(std::move(readError)));
+      return failure();
+    }
+    if (batch.size() < batchLines)
+      return success(allSucceeded);
+  }
 }
 
 /// Checks the options of --trace, --export and --model-stats.
@@ -322,12 +383,18 @@ static LogicalResult inspectModel(craft::ModelOp model,
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerDefaultTimingManagerCLOptions();
+  registerMemoryBudgetCLOptions();
+  cl::getRegisteredOptions()["memory-budget"]->addCategory(runCategory);
   cl::HideUnrelatedOptions(runCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
       "rasp-run: run a RASP program on input sequences, one JSON array of "
       "outputs per input\n");
 
+  if (llvm::Error error = applyMemoryBudgetCLOptions()) {
+    reportError(llvm::toString(std::move(error)));
+    return 1;
+  }
   FailureOr<DriverOptions> options = getDriverOptions();
   if (failed(options))
     return 1;
@@ -349,11 +416,11 @@ int main(int argc, char **argv) {
   TimingScope root = timingManager.getRootScope();
   TimingScope parseTimer = root.nest("parse");
 
-  std::string errorMessage;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(programFile, &errorMessage);
+  // A bounded read: `rasp-run /dev/zero` is an error, not a runaway.
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> file =
+      readFileWithLimit(programFile, kMaxProgramFileBytes);
   if (!file) {
-    reportError(errorMessage);
+    reportError(llvm::toString(file.takeError()));
     return 1;
   }
 
@@ -365,8 +432,8 @@ int main(int argc, char **argv) {
   // a compile error does not help the user.
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context, errorStream());
 
   FailureOr<LoadedProgram> program = loadProgram(sourceMgr, &context, *options);
   if (failed(program))
@@ -421,13 +488,10 @@ int main(int argc, char **argv) {
   if (failed(executor))
     return 1;
 
-  FailureOr<std::vector<std::string>> inputs = readInputs();
-  if (failed(inputs))
-    return 1;
   bool numerical = cast<SOpType>(program->output.getType()).isNumerical();
   TimingScope runTimer = root.nest("run");
   LogicalResult ran =
-      runInputs(**executor, program->config, numerical, *inputs);
+      runAllInputs(**executor, program->config, numerical, tracing);
   if (reporter) {
     if (llvm::Error error = reporter->writeReport(reportOpt)) {
       reportError("--report: " + llvm::toString(std::move(error)));

@@ -4,6 +4,9 @@
 
 #include "mlir/IR/MLIRContext.h"
 
+#include <cmath>
+#include <limits>
+
 #include "gtest/gtest.h"
 
 using namespace mlir;
@@ -66,6 +69,12 @@ TEST(PyValue, JSON) {
   EXPECT_EQ(F(0.5).toJSON(), "0.5");
   EXPECT_EQ(F(2.0).toJSON(), "2.0");
   EXPECT_EQ(S("x\"y").toJSON(), "\"x\\\"y\"");
+  // JSON has no inf/nan: Python's json module's words, distinct from None.
+  EXPECT_EQ(F(std::numeric_limits<double>::infinity()).toJSON(), "Infinity");
+  EXPECT_EQ(F(-std::numeric_limits<double>::infinity()).toJSON(), "-Infinity");
+  EXPECT_EQ(F(std::nan("")).toJSON(), "NaN");
+  // Output is UTF-8 whatever a string holds.
+  EXPECT_EQ(S("a\xFF\xC3\xA9").toJSON(), "\"a\xEF\xBF\xBD\xC3\xA9\"");
 }
 
 TEST(PyValue, EqualityAcrossNumericTypes) {

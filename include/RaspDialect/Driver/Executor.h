@@ -14,6 +14,7 @@
 #define RASPDIALECT_DRIVER_EXECUTOR_H
 
 #include "RaspDialect/Driver/Driver.h"
+#include "RaspDialect/Runtime/MemoryEstimate.h"
 #include "RaspDialect/Trace/Recording.h"
 
 #include "mlir/IR/Location.h"
@@ -68,10 +69,12 @@ public:
   bool isCategorical() const { return categorical; }
   llvm::ArrayRef<PyValue> getOutputValues() const { return outputValues; }
 
-  /// Runs `inputs` as one batch padded with BOS and decodes every position
+  /// Runs `inputs` in batches padded with BOS and decodes every position
   /// (argmax over the output values, None where no entry reaches 1/2;
   /// numerical outputs as floats). With `vectors`, `(*vectors)[i]` receives
-  /// the output vectors of input i: W floats per token, BOS dropped.
+  /// the output vectors of input i: W floats per token, BOS dropped. A
+  /// batch holds at most 256 inputs and fits the memory budget
+  /// (`estimateRunBytes`); an input that alone does not fit gets an error.
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs,
                              std::vector<std::vector<float>> *vectors) const;
   std::vector<RunResult> run(llvm::ArrayRef<TokenIds> inputs) override {
@@ -87,6 +90,9 @@ public:
   std::vector<RunResult>
   runTraced(llvm::ArrayRef<TokenIds> inputs,
             std::vector<trace::ForwardResult> &recordings) const;
+  /// The estimated bytes a run of `rows` inputs padded to `positions`
+  /// (BOS included) allocates (runtime::ActivationEstimate).
+  uint64_t estimateRunBytes(int64_t rows, int64_t positions) const;
 
   /// Compiles `program` with `options`. Stages are timed as scopes nested
   /// in `timing` ("compile to tensor IR", "lower to LLVM dialect", "JIT
@@ -97,7 +103,15 @@ public:
 
 private:
   CompiledProgram() = default;
+  /// Runs the inputs `chunk` indexes as one padded batch; `rows`, if given,
+  /// receives every position (BOS included) of every input's whole result.
+  void runChunk(llvm::ArrayRef<TokenIds> inputs, llvm::ArrayRef<size_t> chunk,
+                std::vector<RunResult> &results,
+                std::vector<std::vector<float>> *vectors,
+                std::vector<std::vector<float>> *rows) const;
+
   OwningOpRef<ModuleOp> module;
+  runtime::ActivationEstimate activations;
   std::unique_ptr<runtime::CompiledModel> model;
   runtime::CompileStats stats;
   RunConfig config;
@@ -107,8 +121,7 @@ private:
   int64_t outputWidth = 0;
   std::optional<trace::TraceSegments> segments;
 
-  /// Runs the batch; `rows`, if given, receives every position (BOS
-  /// included) of every input's whole result.
+  /// Runs the inputs in chunks that fit the memory budget (runChunk).
   std::vector<RunResult> runBatch(llvm::ArrayRef<TokenIds> inputs,
                                   std::vector<std::vector<float>> *vectors,
                                   std::vector<std::vector<float>> *rows) const;

@@ -22,8 +22,9 @@ public:
   explicit TokenEncoder(const RunConfig &config);
 
   /// Splits `line` at whitespace and looks every token up by its printed
-  /// form. Fails with a message naming the offending token when a token is
-  /// not in the vocabulary or the line is longer than max-seq-len.
+  /// form. Fails with a message naming the offending token (its bytes
+  /// escaped) when a token is not in the vocabulary or the line is longer
+  /// than max-seq-len.
   llvm::Expected<llvm::SmallVector<unsigned>>
   encode(llvm::StringRef line) const;
 
@@ -32,6 +33,14 @@ private:
   std::string bos;
   int64_t maxSeqLen;
 };
+
+/// Input lines are read with a length limit (so that a stream without
+/// newlines, /dev/zero, is an error, not a runaway): four times the longest
+/// valid line (max-seq-len tokens of the longest vocabulary item, one
+/// separator each), at least 1 MiB and at most 64 MiB.
+inline constexpr size_t kMinMaxInputLineBytes = size_t(1) << 20;
+inline constexpr size_t kMaxMaxInputLineBytes = size_t(64) << 20;
+size_t getMaxInputLineBytes(const RunConfig &config);
 
 /// Splits standard input into input lines: one sequence per line, a final
 /// line without newline included, trailing '\r' dropped.

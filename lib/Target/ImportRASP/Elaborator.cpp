@@ -9,6 +9,8 @@
 #include "Lexer.h"
 #include "Parser.h"
 
+#include "RaspDialect/Support/Text.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -18,9 +20,20 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <unordered_set>
+
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::frontend;
+
+namespace {
+/// Hashes a vocabulary item by its kind and repr.
+struct KindTextHash {
+  size_t operator()(const std::pair<PyValue::Kind, std::string> &key) const {
+    return llvm::hash_combine(key.first, key.second);
+  }
+};
+} // namespace
 
 /// Deepest chain of active def/lambda calls (recursion is rejected; this
 /// bounds long chains of distinct functions).
@@ -230,7 +243,10 @@ FailureOr<SOpNode *> Elaborator::run() {
     if (options.vocab->empty())
       return emitError(mainStart, "the vocabulary is empty");
     llvm::StringRef bos = options.bos ? llvm::StringRef(*options.bos) : "BOS";
-    for (auto [i, item] : llvm::enumerate(*options.vocab)) {
+    // Hashed by type and value: linear in the vocabulary's size.
+    std::unordered_set<std::pair<PyValue::Kind, std::string>, KindTextHash>
+        seen;
+    for (const PyValue &item : *options.vocab) {
       if (item.isNone())
         return emitError(mainStart, "the vocabulary cannot contain None");
       if (item.isStr() && item.getStr() == bos)
@@ -239,11 +255,11 @@ FailureOr<SOpNode *> Elaborator::run() {
       // Inputs are whitespace-separated tokens: none can be "".
       if (item.isStr() && item.getStr().empty())
         return emitError(mainStart, "the vocabulary contains an empty string");
-      for (const PyValue &earlier :
-           llvm::ArrayRef(*options.vocab).take_front(i))
-        if (earlier.identical(item))
-          return emitError(mainStart,
-                           "the vocabulary lists " + item.repr() + " twice");
+      // Identical items have the same type and repr (floats: NaN aside,
+      // repr round-trips).
+      if (!seen.insert({item.getKind(), item.repr()}).second)
+        return emitError(mainStart,
+                         "the vocabulary lists " + item.repr() + " twice");
     }
   }
   if (options.maxSeqLen && *options.maxSeqLen < 1)
@@ -362,11 +378,11 @@ LogicalResult Elaborator::execLoad(const LoadStmt &stmt) {
     return emitError(stmt.getLoc(),
                      "cannot load '" + stmt.path + "': not a regular file");
 
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      readFileWithLimit(path, kMaxProgramFileBytes);
   if (!buffer)
-    return emitError(stmt.getLoc(), "cannot load '" + stmt.path +
-                                        "': " + buffer.getError().message());
+    return emitError(stmt.getLoc(), "cannot load '" + stmt.path + "': " +
+                                        llvm::toString(buffer.takeError()));
   unsigned bufferID =
       sourceMgr.AddNewSourceBuffer(std::move(*buffer), stmt.getLoc());
   std::unique_ptr<SourceFile> file =

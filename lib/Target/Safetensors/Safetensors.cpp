@@ -292,10 +292,29 @@ llvm::Error safetensors::writeFileAtomically(
   auto fail = [&](const llvm::Twine &why) {
     return error("cannot write '" + path + "': " + why);
   };
-  if (llvm::sys::fs::is_directory(path))
-    return fail("it is a directory");
-  if (llvm::sys::fs::exists(path) && !overwrite)
-    return fail("the file exists (use --force to overwrite it)");
+  // Only a regular file is ever replaced, and only with `overwrite`: the
+  // rename would otherwise swap a symlink (even a dangling one), a device
+  // node or a FIFO for a regular file. The link itself is examined, not
+  // its target.
+  llvm::sys::fs::file_status status;
+  std::error_code statusError =
+      llvm::sys::fs::status(path, status, /*follow=*/false);
+  if (!statusError) {
+    switch (status.type()) {
+    case llvm::sys::fs::file_type::regular_file:
+      if (!overwrite)
+        return fail("the file exists (use --force to overwrite it)");
+      break;
+    case llvm::sys::fs::file_type::directory_file:
+      return fail("it is a directory");
+    case llvm::sys::fs::file_type::symlink_file:
+      return fail("it is a symbolic link; give the path it points to");
+    default:
+      return fail("it is not a regular file (a device, FIFO or socket)");
+    }
+  } else if (statusError != std::errc::no_such_file_or_directory) {
+    return fail(statusError.message());
+  }
 
   // The temporary file lives next to `path`, so the rename cannot cross file
   // systems; it is removed on every failure, and on signals.

@@ -72,8 +72,10 @@ llvm::Expected<File> read(llvm::StringRef bytes);
 
 /// Writes `path` through a temporary file in the same directory that is
 /// renamed over `path` only when `writeContents` succeeded, so a failed
-/// write leaves nothing behind. Fails with a message naming `path` if it
-/// exists and `overwrite` is false, if it is a directory, or if it cannot be
+/// write leaves nothing behind. Only a regular file is replaced, and only
+/// with `overwrite`: fails with a message naming `path` if it is a
+/// directory, a symbolic link (even a dangling one), a device, FIFO or
+/// socket, if it exists and `overwrite` is false, or if it cannot be
 /// written.
 llvm::Error writeFileAtomically(
     llvm::StringRef path, bool overwrite,

@@ -8,6 +8,7 @@
 
 #include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftWeights.h"
+#include "RaspDialect/Support/MemoryBudget.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -82,6 +83,18 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   tables.width = layout.getWidth();
   tables.numTokenIds = static_cast<int64_t>(vocab.size()) + 1;
   tables.numPositions = maxSeqLen + 1;
+  // The tables are copied on their way into the model (weights, their
+  // lowering, the JIT's constants): a vocabulary of 20,000 items has 1.6 GB
+  // of tables and peaks at 6.3 GB, so four copies are counted.
+  uint64_t bytes = mlir::rasp::saturatingProduct(
+      {4, static_cast<uint64_t>(tables.numTokenIds + tables.numPositions),
+       static_cast<uint64_t>(tables.width), sizeof(float)});
+  if (failed(mlir::rasp::MemoryBudget::check(
+          embed.getLoc(), bytes,
+          "the embedding tables (" + llvm::Twine(tables.numTokenIds) +
+              " token ids and " + llvm::Twine(tables.numPositions) +
+              " positions, residual width " + llvm::Twine(tables.width) + ")")))
+    return failure();
   tables.tokens.assign(tables.numTokenIds * tables.width, 0.0f);
   tables.positions.assign(tables.numPositions * tables.width, 0.0f);
 

@@ -11,6 +11,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <cmath>
+
 namespace mlir::rasp {
 #define GEN_PASS_DEF_INFERBASESPASS
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h.inc"
@@ -38,13 +40,16 @@ struct InferBases : rasp::impl::InferBasesPassBase<InferBases> {
       ValueSet items;
       SmallVector<Attribute> attrs;
       for (const std::string &text : vocab) {
-        PyValue item = py::parseVocabItem(text);
-        if (llvm::any_of(items, [&](const PyValue &v) { return v == item; }))
-          return program.emitOpError("vocabulary option lists ")
-                 << item.repr() << " twice";
-        attrs.push_back(toAttr(b.getContext(), item));
-        items.push_back(std::move(item));
+        items.push_back(py::parseVocabItem(text));
+        attrs.push_back(toAttr(b.getContext(), items.back()));
       }
+      // Sorted, equal items are adjacent: n log n, not n^2.
+      ValueSet sorted = items;
+      llvm::stable_sort(sorted, PyValue::setLess);
+      for (size_t i = 1; i < sorted.size(); ++i)
+        if (sorted[i - 1] == sorted[i])
+          return program.emitOpError("vocabulary option lists ")
+                 << sorted[i].repr() << " twice";
       program.setVocabAttr(b.getArrayAttr(attrs));
     }
     if (maxValues < 1)
@@ -76,12 +81,29 @@ struct InferBases : rasp::impl::InferBasesPassBase<InferBases> {
     if (failed(analysis))
       return failure();
     MLIRContext *context = program.getContext();
+    bool ok = true;
     for (Operation &op : program.getBody().front())
       if (op.getNumResults() == 1)
-        if (const ValueSet *set = analysis->lookup(op.getResult(0)))
+        if (const ValueSet *set = analysis->lookup(op.getResult(0))) {
+          if (failed(checkNoNaN(&op, *set))) {
+            ok = false;
+            continue;
+          }
           op.setAttr(RASPDialect::getValuesAttrName(),
                      toValueSetAttr(context, *set));
-    return success();
+        }
+    return success(ok);
+  }
+
+  /// NaN is unequal to itself: no value set (and no decoded direction) can
+  /// hold it.
+  static LogicalResult checkNoNaN(Operation *op, const ValueSet &set) {
+    if (llvm::none_of(set, [](const PyValue &v) {
+          return v.isFloat() && std::isnan(v.getFloat());
+        }))
+      return success();
+    return op->emitOpError("can produce nan (e.g. from inf - inf or 0 * inf), "
+                           "which a compiled model cannot represent");
   }
 };
 } // namespace

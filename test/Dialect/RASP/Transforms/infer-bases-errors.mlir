@@ -97,3 +97,26 @@ rasp.program @mean_overflow attributes {vocab = [1, 4611686018427387904], max_se
   %m = rasp.aggregate %all, %t default(0) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
   rasp.output %m : !rasp.sop<numerical, f64>
 }
+
+// -----
+
+// NaN is unequal to itself: a value set cannot hold it. The message is the
+// user's (what produces it), not the attribute verifier's.
+rasp.program @nan attributes {vocab = [1, 2], max_seq_len = 2} {
+  %t = rasp.tokens : !rasp.sop<categorical, i64>
+  %inf = rasp.map %t : !rasp.sop<categorical, i64> -> !rasp.sop<categorical, f64> {
+  ^bb0(%x: i64):
+    %f = arith.sitofp %x : i64 to f64
+    %c = arith.constant 1.0e308 : f64
+    %y = arith.mulf %f, %c : f64
+    %z = arith.mulf %y, %c : f64
+    rasp.yield %z : f64
+  }
+  // expected-error @+1 {{'rasp.map' op can produce nan (e.g. from inf - inf or 0 * inf), which a compiled model cannot represent}}
+  %nan = rasp.map %inf : !rasp.sop<categorical, f64> -> !rasp.sop<categorical, f64> {
+  ^bb0(%x: f64):
+    %y = arith.subf %x, %x : f64
+    rasp.yield %y : f64
+  }
+  rasp.output %nan : !rasp.sop<categorical, f64>
+}
