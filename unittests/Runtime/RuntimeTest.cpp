@@ -3,8 +3,10 @@
 #include "TestModel.h"
 
 #include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/MemoryEstimate.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -269,6 +271,38 @@ TEST_F(RuntimeTest, DiagnosesModulesOutsideTheCallingConvention) {
             "model function needs a positive integer 'rasp.num_token_ids' "
             "attribute");
   EXPECT_EQ(diagnose("func.func private @f()"), "no public function to run");
+}
+
+TEST_F(RuntimeTest, EstimatesActivationsAsPolynomialsInBatchAndPositions) {
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
+      "func.func @f(%t: tensor<?x?xi32>, %l: tensor<?xi32>) "
+      "-> tensor<?x?x3xf32> {\n"
+      "  %c0 = arith.constant 0 : index\n"
+      "  %c1 = arith.constant 1 : index\n"
+      "  %b = tensor.dim %t, %c0 : tensor<?x?xi32>\n"
+      "  %n = tensor.dim %t, %c1 : tensor<?x?xi32>\n"
+      "  %m = arith.muli %b, %n : index\n"
+      "  %rows = tensor.empty(%m) : tensor<?x8xf32>\n"
+      "  %scores = tensor.empty(%b, %n, %n) : tensor<?x?x?xf32>\n"
+      "  %other = arith.addi %b, %n : index\n"
+      "  %unknown = tensor.empty(%other) : tensor<?xi8>\n"
+      "  %out = tensor.empty(%b, %n) : tensor<?x?x3xf32>\n"
+      "  return %out : tensor<?x?x3xf32>\n}",
+      &context);
+  ASSERT_TRUE(module);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  ActivationEstimate estimate = ActivationEstimate::get(func);
+  // Every allocation twice: rows 2*32*B*P, scores 2*4*B*P^2, the unknown
+  // size as B*P bytes 2*1*B*P, the result 2*12*B*P, plus the result copied
+  // out 2*12*B*P.
+  auto expected = [](uint64_t b, uint64_t p) {
+    return (64 + 2 + 24 + 24) * b * p + 8 * b * p * p;
+  };
+  EXPECT_EQ(estimate.evaluate(1, 1), expected(1, 1));
+  EXPECT_EQ(estimate.evaluate(2, 5), expected(2, 5));
+  EXPECT_EQ(estimate.evaluate(256, 51), expected(256, 51));
+  EXPECT_EQ(estimate.evaluate(INT64_MAX, INT64_MAX), UINT64_MAX);
+  EXPECT_EQ(estimate.evaluate(0, 7), 0u);
 }
 
 } // namespace
