@@ -2,7 +2,7 @@
 """Runs the benchmarks of BENCHMARKS.md and writes their tables.
 
   bench/run-benchmarks.py [--build-dir build] [--out-dir build/bench-results]
-      [--sections library,sweeps,throughput] [--update BENCHMARKS.md]
+      [--sections library,sweeps,throughput,latency] [--update BENCHMARKS.md]
       [--smoke]
 
 Every measurement is one fresh process of build/bin/rasp-bench (compile
@@ -17,6 +17,9 @@ run one after another. Sections:
               max_seq_len in {5,10,20,50,100}, and the growth fit
   throughput  reverse and sort at max_seq_len 5, 10, 50: JIT vs numpy,
               batch 1/32/512, 1 and 2 threads, rounds interleaved
+  latency     every library program: `rasp-run` process wall time on one
+              input, cold (empty compilation cache) and warm, beside
+              --interpret (bench/latency.py)
 
 Raw results go to OUT/results.json, the tables to OUT/tables.md; --update
 replaces the blocks between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
@@ -33,6 +36,7 @@ import threading
 import time
 
 import bench_tables as tables
+import latency
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-numpy
@@ -235,6 +239,12 @@ class Runner:
         return configs
 
 
+    # Time to first output ---------------------------------------------------
+
+    def latency(self):
+        return latency.run(self, run_process)
+
+
 def machine_info():
     info = {"cores": os.cpu_count()}
     with open("/proc/cpuinfo") as f:
@@ -298,7 +308,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     parser.add_argument("--out-dir")
-    parser.add_argument("--sections", default="library,sweeps,throughput")
+    parser.add_argument("--sections",
+                        default="library,sweeps,throughput,latency")
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved throughput rounds")
     parser.add_argument("--update", metavar="MARKDOWN",
@@ -330,11 +341,17 @@ def main():
         with open(os.path.join(args.out_dir, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
     blocks = tables.render(results, tracr)
+    if "latency" in results:
+        blocks["latency"] = latency.render(results)
     with open(os.path.join(args.out_dir, "tables.md"), "w") as f:
         for name, body in blocks.items():
             f.write(f"<!-- bench:{name} -->\n{body.strip()}\n"
                     f"<!-- /bench:{name} -->\n\n")
     if args.update:
+        if set(results) & {"library", "sweeps", "throughput"} == set():
+            # A latency-only run leaves the other sections' blocks (and their
+            # machine and targets) as they are; its block has its own.
+            blocks = {k: v for k, v in blocks.items() if k == "latency"}
         update_markdown(args.update, blocks)
     print(os.path.join(args.out_dir, "tables.md"))
     return 0

@@ -27,10 +27,18 @@ config.substitutions.append(("%mlir_include_dir", config.mlir_include_dir))
 # The build tree's raspc package (python/CMakeLists.txt).
 config.substitutions.append(("%rasp_python_packages",
                              os.path.join(config.rasp_obj_root, "python_packages")))
+# Where `cmake --install` puts it, relative to the prefix.
+config.substitutions.append(("%rasp_python_install_dir",
+                             config.rasp_python_install_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+# The compilation cache of every test lives in the build tree, never in the
+# user's ~/.cache (docs/runtime.md); tests of the cache use their own.
+config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root,
+                                                     "xdg-cache")
+config.environment.pop("RASP_NO_CACHE", None)
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -51,13 +59,15 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
 # uninstrumented host (python3, mlir-opt): those tests require "no-asan".
 if config.rasp_sanitize:
     config.available_features.add("sanitizer")
-    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0:detect_leaks=0"
+    config.environment["ASAN_OPTIONS"] = (
+        "allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 if "address" not in config.rasp_sanitize.split(","):
     config.available_features.add("no-asan")
 
-# The long tier (every library program compiled both ways for raspc's
-# tests, ~1 min): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1.
+# The long tier (tests of more than ~15 s: the install tree, the browser,
+# the fuzzer corpus, random comparisons, raspc's long tests, the benchmark
+# smoke run): `lit -Dlong_tests=1` or RASP_LONG_TESTS=1; CI runs it.
 if lit_config.params.get("long_tests") or os.environ.get("RASP_LONG_TESTS"):
     config.available_features.add("long-tests")
 
@@ -66,3 +76,14 @@ if lit_config.params.get("long_tests") or os.environ.get("RASP_LONG_TESTS"):
 import shutil
 if shutil.which("chromium") or os.path.exists("/usr/bin/chromium"):
     config.available_features.add("chromium")
+
+# Whether a directory can be made read-only, or a small full file system,
+# for a test of the compilation cache (test/Runtime/Inputs/run-limited.py).
+import subprocess
+limits = os.path.join(config.test_source_root, "Runtime", "Inputs",
+                      "run-limited.py")
+if subprocess.run(["/usr/bin/python3", limits,
+                   "--can-make-read-only"]).returncode == 0:
+    config.available_features.add("read-only-dirs")
+if subprocess.run(["/usr/bin/python3", limits, "--can-mount"]).returncode == 0:
+    config.available_features.add("user-namespaces")

@@ -74,6 +74,8 @@ mlir::rasp::bench::compileProgram(const ProgramSpec &spec,
 
   driver::DriverOptions options;
   options.parameters = spec.overrides;
+  // Compile-time benchmarks measure compiling: no compilation cache.
+  options.runtime.cache.enabled = false;
   if (llvm::Error error = options.parsePipelineOptions(spec.compileOptions)) {
     llvm::WithColor::error(llvm::errs(), "rasp-bench")
         << llvm::toString(std::move(error)) << "\n";

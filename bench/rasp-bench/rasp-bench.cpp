@@ -237,6 +237,13 @@ static int runThroughput(const ProgramSpec &spec,
   if (failed(compiled))
     return 1;
   runtime::CompiledModel &model = compiled->jit->getModel();
+  // The steady state: a model compiled quickly for its first output is
+  // recompiled at level 3 once it has run enough (tiered compilation).
+  if (llvm::Error error = model.optimizeNow()) {
+    llvm::errs() << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
+  document["opt_level"] = model.getOptLevel();
   int64_t vocabSize = model.getNumTokenIds() - 1;
   int64_t positions = model.getMaxPositions();
   int64_t width = model.getOutputWidth();

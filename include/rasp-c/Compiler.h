@@ -156,6 +156,14 @@ MLIR_CAPI_EXPORTED void
 raspCompileOptionsSetExportMaxBytes(RaspCompileOptions options,
                                     uint64_t maxBytes);
 
+/// The persistent compilation cache of compiled models (docs/runtime.md):
+/// `enabled` false neither reads nor writes it (RASP_NO_CACHE=1 turns it off
+/// for every client); an empty `directory` is the default,
+/// $XDG_CACHE_HOME/rasp-compiler.
+MLIR_CAPI_EXPORTED void raspCompileOptionsSetCache(RaspCompileOptions options,
+                                                   bool enabled,
+                                                   MlirStringRef directory);
+
 //===----------------------------------------------------------------------===//
 // Programs
 //===----------------------------------------------------------------------===//
@@ -234,6 +242,9 @@ MLIR_CAPI_EXPORTED void raspModelDestroy(RaspModel model);
 
 /// The width of an output vector.
 MLIR_CAPI_EXPORTED int64_t raspModelGetOutputWidth(RaspModel model);
+
+/// Whether the model's object code was loaded from the compilation cache.
+MLIR_CAPI_EXPORTED bool raspModelIsFromCache(RaspModel model);
 
 /// Threads a batch is split over (default: all cores).
 MLIR_CAPI_EXPORTED void raspModelSetNumThreads(RaspModel model,

@@ -258,23 +258,32 @@ private:
   }
 
   /// Built-in comparisons fail only on unorderable operands: an ordering of
-  /// a string and a number (None never occurs in a value set).
+  /// values of different kinds, numbers, strings and tuples (None never
+  /// occurs in a value set). Tuples of unorderable items fail when compared
+  /// (lowering and the interpreter report it).
   LogicalResult select(SelectOp op) {
     Comparison pred = op.getPredicate();
     if (pred == Comparison::Eq || pred == Comparison::Neq ||
         pred == Comparison::True || pred == Comparison::False)
       return success();
-    auto firstOf = [](const ValueSet &set, bool str) -> const PyValue * {
+    enum { Number, Str, Tuple };
+    auto kindOf = [](const PyValue &v) {
+      return v.isStr() ? Str : v.isTuple() ? Tuple : Number;
+    };
+    auto firstOf = [&](const ValueSet &set, int kind) -> const PyValue * {
       for (const PyValue &v : set)
-        if (v.isStr() == str)
+        if (kindOf(v) == kind)
           return &v;
       return nullptr;
     };
     const ValueSet &keys = setOf(op.getKeys());
     const ValueSet &queries = setOf(op.getQueries());
-    for (bool keyIsStr : {false, true}) {
-      const PyValue *key = firstOf(keys, keyIsStr);
-      const PyValue *query = firstOf(queries, !keyIsStr);
+    for (auto [keyKind, queryKind] :
+         {std::pair(Number, Str), std::pair(Str, Number),
+          std::pair(Number, Tuple), std::pair(Tuple, Number),
+          std::pair(Str, Tuple), std::pair(Tuple, Str)}) {
+      const PyValue *key = firstOf(keys, keyKind);
+      const PyValue *query = firstOf(queries, queryKind);
       if (!key || !query)
         continue;
       llvm::Expected<bool> r = py::compare(pred, *key, *query);

@@ -270,6 +270,13 @@ void raspCompileOptionsSetExportMaxBytes(RaspCompileOptions options,
   unwrap(options)->exportMaxBytes = maxBytes;
 }
 
+void raspCompileOptionsSetCache(RaspCompileOptions options, bool enabled,
+                                MlirStringRef directory) {
+  runtime::CacheOptions &cache = unwrap(options)->runtime.cache;
+  cache.enabled = enabled;
+  cache.directory = unwrap(directory).str();
+}
+
 //===----------------------------------------------------------------------===//
 // Programs
 //===----------------------------------------------------------------------===//
@@ -481,6 +488,10 @@ void raspModelDestroy(RaspModel model) { delete unwrap(model); }
 
 int64_t raspModelGetOutputWidth(RaspModel model) {
   return unwrap(model)->compiled->getOutputWidth();
+}
+
+bool raspModelIsFromCache(RaspModel model) {
+  return unwrap(model)->compiled->getCompileStats().cacheHit;
 }
 
 void raspModelSetNumThreads(RaspModel model, unsigned numThreads) {

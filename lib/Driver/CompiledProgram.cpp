@@ -124,10 +124,10 @@ FailureOr<std::unique_ptr<CompiledProgram>>
 CompiledProgram::compile(const LoadedProgram &program,
                          const DriverOptions &options, TimingScope *timing) {
   FailureOr<OwningOpRef<ModuleOp>> module =
-      compileToTensorIR(program, options, timing);
+      loadOrCompileTensorIR(program, options, timing);
   if (failed(module))
     return failure();
-  func::FuncOp func = *(*module)->getOps<func::FuncOp>().begin();
+  func::FuncOp func = getModelFunction(**module);
 
   std::unique_ptr<CompiledProgram> compiled(new CompiledProgram());
   compiled->config = program.config;

@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/Path.h"
@@ -182,11 +183,16 @@ mlir::rasp::driver::extractProgram(const LoadedProgram &loaded) {
   // (every RASP op is pure): a dead op must not stop compilation.
   OutputOp out = copy.getOutputOp();
   out.getOutputMutable().assign(mapping.lookup(loaded.output));
+  // Users before their operands, so one sweep erases whole dead chains. The
+  // ops are collected first: a reverse iterator refers to the op before its
+  // base, so erasing while iterating would leave it dangling.
   Block &body = copy.getBody().front();
-  for (Operation &op :
-       llvm::make_early_inc_range(llvm::reverse(body.without_terminator())))
-    if (op.use_empty())
-      op.erase();
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops))
+    if (op->use_empty())
+      op->erase();
 
   copy.setVocabAttr(toArrayAttr(context, config.vocab));
   copy.setMaxSeqLenAttr(builder.getI64IntegerAttr(config.maxSeqLen));
@@ -240,13 +246,24 @@ mlir::rasp::driver::compileToTensorIR(const LoadedProgram &program,
                            populateRASPToLinalgPipeline(pm, options.pipeline);
                          })))
     return failure();
-  auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
+  auto funcs = llvm::to_vector(llvm::make_filter_range(
+      module->getOps<func::FuncOp>(),
+      [](func::FuncOp func) { return func.isPublic(); }));
   if (funcs.size() != 1)
     return emitError(program.program->getLoc(), "compilation produced ")
-           << funcs.size() << " functions instead of one";
-  if (!options.functionName.empty())
-    funcs.front().setSymName(options.functionName);
+           << funcs.size() << " model functions instead of one";
+  if (!options.functionName.empty() &&
+      failed(SymbolTable(*module).rename(funcs.front(), options.functionName)))
+    return funcs.front().emitError("cannot rename the model function to '")
+           << options.functionName << "'";
   return module;
+}
+
+func::FuncOp mlir::rasp::driver::getModelFunction(ModuleOp tensorIR) {
+  for (auto func : tensorIR.getOps<func::FuncOp>())
+    if (func.isPublic())
+      return func;
+  return {};
 }
 
 //===----------------------------------------------------------------------===//

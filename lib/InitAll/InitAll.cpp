@@ -7,6 +7,7 @@
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
 #include "RaspDialect/Dialect/RASP/Transforms/Passes.h"
 #include "RaspDialect/Pipelines/Pipelines.h"
+#include "RaspDialect/Runtime/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,4 +29,5 @@ void mlir::rasp::registerAllPasses() {
   registerRASPConversionPasses();
   craft::registerCraftPasses();
   registerPipelines();
+  runtime::registerRuntimePassesAndPipelines();
 }

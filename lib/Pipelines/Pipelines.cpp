@@ -44,6 +44,7 @@ void mlir::rasp::populateRASPToLinalgPipeline(
   convert.sparseMinElements = options.sparseMinElements;
   convert.sparseGatherCost = options.sparseGatherCost;
   convert.lookupMinElements = options.lookupMinElements;
+  convert.specializeMinElements = options.specializeMinElements;
   convert.batchSize = options.batchSize;
   convert.reshapeDynamicSplits = options.reshapeDynamicSplits;
   pm.addPass(createConvertCraftToLinalgPass(convert));

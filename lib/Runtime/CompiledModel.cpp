@@ -1,7 +1,7 @@
 //===- CompiledModel.cpp - JIT compilation of a model --------------------===//
 //
-// The only file that includes the ExecutionEngine: checks the calling
-// convention, outlines the weights, lowers to LLVM and JIT-compiles. The
+// Checks the calling convention, outlines the weights, lowers to LLVM,
+// generates object code (CodeGen.cpp) and links it (ObjectLoader.cpp). The
 // model is later called through the packed wrapper of its C interface,
 // _mlir__mlir_ciface_<name>(void **args) (see Execution.cpp).
 //
@@ -11,15 +11,18 @@
 
 #include "BufferPool.h"
 #include "ModelImpl.h"
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "TableBounds.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "CodeGen.h"
+#include "RaspDialect/Runtime/Cache.h"
+#include "RuntimeSourceDigest.inc"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/SymbolTable.h"
-#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
-#include "llvm/Passes/PassBuilder.h"
-#include "llvm/Support/TargetSelect.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/BLAKE3.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
@@ -34,7 +37,48 @@ static double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-CompiledModel::Impl::~Impl() = default;
+CompiledModel::Impl::~Impl() {
+  std::thread running;
+  {
+    std::lock_guard<std::mutex> lock(codeMutex);
+    running = std::move(tierUpThread);
+  }
+  if (running.joinable())
+    running.join();
+}
+
+void CompiledModel::Impl::noteWork(int64_t positions) {
+  if (bitcode.empty() || tierUpWork <= 0)
+    return;
+  int64_t work = positions * workPerPosition;
+  if (workDone.fetch_add(work) + work < tierUpWork ||
+      tierUpStarted.exchange(true))
+    return;
+  std::lock_guard<std::mutex> lock(codeMutex);
+  // A failed tier-up leaves the working code in place.
+  tierUpThread = std::thread([this] { llvm::consumeError(compileTopTier()); });
+}
+
+llvm::Error CompiledModel::Impl::compileTopTier() {
+  if (bitcode.empty())
+    return llvm::Error::success();
+  auto host = detail::getHostTarget(3);
+  if (!host)
+    return host.takeError();
+  auto object = detail::emitObjectFromBitcode(bitcode, 3, *host->machine);
+  if (!object)
+    return object.takeError();
+  if (onTopTier)
+    onTopTier((*object)->getMemBufferRef());
+  auto loaded = detail::loadObject(std::move(*object), packedName);
+  if (!loaded)
+    return loaded.takeError();
+  loaded->optLevel = 3;
+  std::lock_guard<std::mutex> lock(codeMutex);
+  code.push_back(std::move(*loaded));
+  entry.store(code.back().entry, std::memory_order_release);
+  return llvm::Error::success();
+}
 
 /// Finds the model function: the named one, or the only public definition.
 static func::FuncOp findEntry(ModuleOp module, StringRef name) {
@@ -110,79 +154,71 @@ static LogicalResult checkSignature(func::FuncOp func,
   return checkTableBounds(func, impl.numTokenIds, impl.maxPositions);
 }
 
-/// LLVM's default pipeline at `optLevel`, without loop unrolling: most
-/// loops have small static trip counts, and unrolling them fully made basic
-/// blocks so large that instruction scheduling dominated the JIT time
-/// (8-layer width-40 model: 5.0 -> 2.1 CPU seconds) for no measurable
-/// speedup; the matmul kernels are unrolled in MLIR already.
-static void optimize(llvm::Module &module, unsigned optLevel,
-                     llvm::TargetMachine *target) {
-  if (optLevel == 0)
-    return;
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager sccs;
-  llvm::ModuleAnalysisManager modules;
-  llvm::PipelineTuningOptions tuning;
-  tuning.LoopUnrolling = false;
-  tuning.LoopVectorization = tuning.SLPVectorization = optLevel > 1;
-  llvm::PassBuilder builder(target, tuning);
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(sccs);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, sccs, modules);
-  llvm::OptimizationLevel level = optLevel == 1   ? llvm::OptimizationLevel::O1
-                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                                  : llvm::OptimizationLevel::O3;
-  builder.buildPerModuleDefaultPipeline(level).run(module, modules);
+/// Multiply-adds per sequence of full length, roughly: every weight element
+/// is used once per position (lookup tables, once per pair of positions,
+/// count less; attention scores are small beside the weights).
+static int64_t estimateWork(func::FuncOp func, int64_t positions) {
+  int64_t elements = 0;
+  func->getParentOfType<ModuleOp>().walk([&](arith::ConstantOp op) {
+    if (auto type = dyn_cast<ShapedType>(op.getType()))
+      elements += type.getNumElements();
+  });
+  for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+    if (auto weight = func.getArgAttrOfType<ElementsAttr>(i, kWeightAttr))
+      elements += weight.getNumElements();
+  return elements * positions;
 }
 
-static llvm::Expected<std::unique_ptr<ExecutionEngine>>
-createEngine(ModuleOp module, unsigned optLevel) {
-  static std::once_flag initialized;
-  std::call_once(initialized, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-  auto builder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!builder)
-    return builder.takeError();
-  // The vectoriser needs the host's target machine to pick vector widths.
-  auto machine = builder->createTargetMachine();
-  if (!machine)
-    return machine.takeError();
-  std::shared_ptr<llvm::TargetMachine> target = std::move(*machine);
-  std::function<llvm::Error(llvm::Module *)> transformer =
-      [optLevel, target](llvm::Module *module) {
-        optimize(*module, optLevel, target.get());
-        return llvm::Error::success();
-      };
-  ExecutionEngineOptions options;
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel = optLevel >= 3 ? llvm::CodeGenOptLevel::Aggressive
-                               : optLevel == 0 ? llvm::CodeGenOptLevel::None
-                                               : llvm::CodeGenOptLevel::Default;
-  options.enableGDBNotificationListener = false;
-  options.enablePerfNotificationListener = false;
-  auto engine = ExecutionEngine::create(module, options);
-  if (!engine)
-    return engine.takeError();
-  // Buffers come from the pool; copies between strided buffers (e.g. of an
-  // output slice) call memrefCopy from the linked C runner utils.
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap symbols;
-    auto add = [&](StringRef name, auto *function) {
-      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
-                                 llvm::JITSymbolFlags::Exported};
-    };
-    add("memrefCopy", &memrefCopy);
-    add("_mlir_memref_to_llvm_alloc",
-        &mlir::rasp::runtime::detail::poolAllocate);
-    add("_mlir_memref_to_llvm_free", &mlir::rasp::runtime::detail::poolFree);
-    return symbols;
-  });
-  return engine;
+unsigned mlir::rasp::runtime::chooseOptLevel(const CompileOptions &options,
+                                             int64_t work) {
+  if (options.optLevel >= 0)
+    return std::min(options.optLevel, 3);
+  return work >= options.optimizeMinWork ? 3 : 1;
+}
+
+/// Feeds what is printed to a hash.
+namespace {
+class HashStream : public llvm::raw_ostream {
+public:
+  explicit HashStream(llvm::BLAKE3 &hash) : hash(hash) { SetUnbuffered(); }
+
+private:
+  void write_impl(const char *data, size_t size) override {
+    hash.update(llvm::StringRef(data, size));
+    position += size;
+  }
+  uint64_t current_pos() const override { return position; }
+
+  llvm::BLAKE3 &hash;
+  uint64_t position = 0;
+};
+} // namespace
+
+/// The cache key of a model: everything its object code depends on besides
+/// the optimisation level and the lowering variant, which name the entry's
+/// kind. Weights outlined to arguments are not part of it (their data is
+/// bound at run time), nor are locations (not printed).
+static ObjectCache::Key cacheKey(ModuleOp module, StringRef entry,
+                                 const CompileOptions &options) {
+  llvm::BLAKE3 hash;
+  {
+    HashStream os(hash);
+    const mlir::rasp::runtime::detail::HostIdentity &host =
+        mlir::rasp::runtime::detail::getHostIdentity();
+    os << "rasp-compiler object cache 1\0" << LLVM_VERSION_STRING << '\0'
+       << kRuntimeSourceDigest << '\0' << host.triple << '\0' << host.cpu
+       << '\0' << host.features << '\0' << entry << '\0'
+       << options.vectorizeMinWeightElements << '\0' << options.approximateMath
+       << '\0';
+    module.print(os);
+  }
+  return hash.final();
+}
+
+/// The entry kind of code at `optLevel` from the lowering with or without
+/// register-blocked kernels.
+static std::string objectKind(unsigned optLevel, bool kernels) {
+  return "O" + std::to_string(optLevel) + (kernels ? "-kernels" : "-plain");
 }
 
 FailureOr<std::unique_ptr<CompiledModel>>
@@ -190,8 +226,7 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
                        CompileStats *stats, TimingScope *timing) {
   auto start = std::chrono::steady_clock::now();
   TimingScope noTiming;
-  TimingScope loweringTimer =
-      (timing ? *timing : noTiming).nest("lower to LLVM dialect");
+  TimingScope &parent = timing ? *timing : noTiming;
   MLIRContext *ctx = module.getContext();
   DialectRegistry registry;
   registerRuntimeDialects(registry);
@@ -203,23 +238,112 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   if (!func || failed(checkSignature(func, *impl)))
     return failure();
   std::string name = func.getSymName().str();
+  impl->packedName = detail::getPackedName(name);
+  impl->numThreads = std::max(1u, std::thread::hardware_concurrency());
 
-  SmallVector<ElementsAttr> weights =
-      outlineWeights(func, options.weightArgumentMinElements);
+  // The weights become arguments first: they are bound to the constants'
+  // data, which must not reach the code.
+  PassManager outline(ctx);
+  outline.addNestedPass<func::FuncOp>(createOutlineWeightsPass(
+      OutlineWeightsPassOptions{options.weightArgumentMinElements}));
+  if (options.weightArgumentMinElements > 0 && failed(outline.run(*clone)))
+    return failure();
+  int64_t work = estimateWork(func, impl->maxPositions);
+  unsigned optLevel = chooseOptLevel(options, work);
   int64_t weightBytes = 0;
-  for (ElementsAttr weight : weights) {
-    auto type = cast<ShapedType>(weight.getType());
-    ArrayRef<char> data = getWeightData(weight);
-    weightBytes += data.size();
-    impl->weights.push_back(Descriptor::rowMajor(data.data(), type.getShape()));
+  for (auto weightFunc : clone->getOps<func::FuncOp>()) {
+    for (unsigned i = 0, e = weightFunc.getNumArguments(); i < e; ++i) {
+      auto weight = weightFunc.getArgAttrOfType<ElementsAttr>(i, kWeightAttr);
+      if (!weight)
+        continue;
+      weightFunc.removeArgAttr(i, kWeightAttr);
+      if (weightFunc != func)
+        continue;
+      auto type = cast<ShapedType>(weight.getType());
+      ArrayRef<char> data = getWeightData(weight);
+      weightBytes += data.size();
+      impl->weights.push_back(
+          Descriptor::rowMajor(data.data(), type.getShape()));
+    }
   }
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  impl->workPerPosition = work / impl->maxPositions;
+  // Register-blocked kernels pay off only in optimised code; unoptimised
+  // they are just more code to generate.
+  bool kernels = options.vectorizeMatmuls && optLevel >= 2;
+  // A model compiled quickly tiers up later (CompileOptions::tierUpWork).
+  bool tiered = options.optLevel < 0 && optLevel < 2 && options.tierUpWork > 0;
+  if (tiered)
+    impl->tierUpWork = options.tierUpWork;
+  if (stats) {
+    stats->numWeightArguments = impl->weights.size();
+    stats->weightArgumentBytes = weightBytes;
+    stats->optLevel = optLevel;
+    stats->estimatedWork = work;
+  }
+  auto link = [&](std::unique_ptr<llvm::MemoryBuffer> object,
+                  unsigned level) -> LogicalResult {
+    auto loaded = detail::loadObject(std::move(object), impl->packedName);
+    if (!loaded)
+      return emitError(module.getLoc(), "JIT linking failed: ")
+             << llvm::toString(loaded.takeError());
+    loaded->optLevel = level;
+    impl->code.push_back(std::move(*loaded));
+    impl->entry = impl->code.back().entry;
+    return success();
+  };
 
-  LoweringOptions lowering;
-  lowering.vectorizeMatmuls = options.vectorizeMatmuls;
+  // The cache: the tier-up's code if there is one, else this level's.
+  std::shared_ptr<ObjectCache> cache = ObjectCache::open(options.cache);
+  ObjectCache::Key key{};
+  if (cache) {
+    TimingScope lookupTimer = parent.nest("cache lookup");
+    key = cacheKey(*clone, name, options);
+    std::unique_ptr<llvm::MemoryBuffer> object;
+    unsigned level = optLevel;
+    if (tiered) {
+      object = cache->lookup(key, objectKind(3, false));
+      level = object ? 3 : optLevel;
+    }
+    if (!object)
+      object = cache->lookup(key, objectKind(optLevel, kernels));
+    if (object) {
+      if (level != 3 && tiered) {
+        if (auto bitcode = cache->lookup(key, "bitcode-plain"))
+          impl->bitcode = bitcode->getBuffer().str();
+      }
+      lookupTimer.stop();
+      TimingScope linkTimer = parent.nest("link cached code");
+      if (failed(link(std::move(object), level)))
+        return failure();
+      if (level == 3)
+        impl->tierUpStarted = true;
+      if (stats) {
+        stats->cacheHit = true;
+        stats->jitSeconds = secondsSince(start);
+      }
+      impl->onTopTier = [cache, key](llvm::MemoryBufferRef object) {
+        cache->store(key, objectKind(3, false), object.getBuffer());
+      };
+      return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
+    }
+  }
+
+  TimingScope loweringTimer = parent.nest("lower to LLVM dialect");
+  PassManager pm(ctx);
+  // The input is verified; verifying after each of the pipeline's passes
+  // cost a third of the lowering time. The pipeline ends with
+  // --rasp-check-llvm-dialect, and the translation checks its input.
+  pm.enableVerifier(false);
+  LowerToLLVMPipelineOptions lowering;
+  lowering.weightArgumentMinElements = 0; // done above
+  lowering.vectorizeMatmuls = kernels;
   lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
-  if (failed(lowerToLLVMDialect(*clone, lowering)))
+  buildLowerToLLVMPipeline(pm, lowering);
+  if (timing)
+    pm.enableTiming(loweringTimer);
+  if (failed(pm.run(*clone)))
     return failure();
   if (options.dumpLLVMDialect)
     clone->print(llvm::errs());
@@ -227,24 +351,29 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   loweringTimer.stop();
 
   start = std::chrono::steady_clock::now();
-  TimingScope jitTimer = (timing ? *timing : noTiming).nest("JIT compile");
-  auto engine = createEngine(*clone, options.optLevel);
-  if (!engine)
-    return emitError(module.getLoc(), "JIT compilation failed: ")
-           << llvm::toString(engine.takeError());
-  impl->engine = std::move(*engine);
-  auto entry = impl->engine->lookupPacked("_mlir_ciface_" + name);
-  if (!entry)
-    return emitError(module.getLoc(), "JIT lookup failed: ")
-           << llvm::toString(entry.takeError());
-  impl->engine->initialize();
-  impl->entry = *entry;
-  impl->numThreads = std::max(1u, std::thread::hardware_concurrency());
+  TimingScope jitTimer = parent.nest("JIT compile");
+  auto host = detail::getHostTarget(optLevel);
+  if (!host)
+    return emitError(module.getLoc(), "no target for the host: ")
+           << llvm::toString(host.takeError());
+  auto object = detail::emitObject(*clone, name, optLevel, *host->machine,
+                                   tiered ? &impl->bitcode : nullptr);
+  if (!object)
+    return emitError(module.getLoc(), "code generation failed: ")
+           << llvm::toString(object.takeError());
+  if (cache) {
+    cache->store(key, objectKind(optLevel, kernels), (*object)->getBuffer());
+    if (tiered)
+      cache->store(key, "bitcode-plain", impl->bitcode);
+    impl->onTopTier = [cache, key](llvm::MemoryBufferRef object) {
+      cache->store(key, objectKind(3, false), object.getBuffer());
+    };
+  }
+  if (failed(link(std::move(*object), optLevel)))
+    return failure();
   if (stats) {
     stats->loweringSeconds = loweringSeconds;
     stats->jitSeconds = secondsSince(start);
-    stats->numWeightArguments = weights.size();
-    stats->weightArgumentBytes = weightBytes;
   }
   return std::unique_ptr<CompiledModel>(new CompiledModel(std::move(impl)));
 }

@@ -24,6 +24,24 @@ int64_t CompiledModel::getNumTokenIds() const { return impl->numTokenIds; }
 int64_t CompiledModel::getMaxPositions() const { return impl->maxPositions; }
 unsigned CompiledModel::getNumThreads() const { return impl->numThreads; }
 
+unsigned CompiledModel::getOptLevel() const {
+  std::lock_guard<std::mutex> lock(impl->codeMutex);
+  return impl->code.back().optLevel;
+}
+
+llvm::Error CompiledModel::optimizeNow() {
+  std::thread running;
+  {
+    std::lock_guard<std::mutex> lock(impl->codeMutex);
+    running = std::move(impl->tierUpThread);
+  }
+  if (running.joinable())
+    running.join();
+  if (impl->tierUpStarted.exchange(true))
+    return llvm::Error::success();
+  return impl->compileTopTier();
+}
+
 void CompiledModel::setNumThreads(unsigned numThreads) {
   std::lock_guard<std::mutex> lock(impl->poolMutex);
   impl->numThreads = std::max(1u, numThreads);
@@ -84,7 +102,8 @@ llvm::Error CompiledModel::Impl::runRows(const TokenBatch &batch, int64_t begin,
   SmallVector<void *, 16> args;
   for (void *&pointer : pointers)
     args.push_back(&pointer);
-  if (uint64_t failed = callGuarded(entry, args.data()))
+  if (uint64_t failed = callGuarded(
+          entry.load(std::memory_order_acquire), args.data()))
     return makeError(llvm::formatv(
         "the compiled model could not allocate {0} bytes for rows {1} to {2} "
         "(out of memory; run fewer rows at once or free memory)",
@@ -121,6 +140,7 @@ llvm::Error CompiledModel::run(const TokenBatch &batch,
                                llvm::MutableArrayRef<float> output) const {
   if (llvm::Error error = impl->validate(batch, output.size()))
     return error;
+  impl->noteWork(batch.batchSize * batch.numPositions);
   if (batch.batchSize == 0)
     return llvm::Error::success();
   // Static batch sizes cannot be split; otherwise one chunk per thread.

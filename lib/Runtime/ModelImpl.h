@@ -1,25 +1,26 @@
 //===- ModelImpl.h - State of a compiled model ------------------*- C++ -*-===//
 //
-// Shared by CompiledModel.cpp (compilation, the only file that sees the
-// ExecutionEngine) and Execution.cpp (running batches).
+// Shared by CompiledModel.cpp (compilation) and Execution.cpp (running
+// batches).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef RASPDIALECT_LIB_RUNTIME_MODELIMPL_H
 #define RASPDIALECT_LIB_RUNTIME_MODELIMPL_H
 
+#include "ObjectLoader.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/ThreadPool.h"
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <thread>
 #include <vector>
-
-namespace mlir {
-class ExecutionEngine;
-} // namespace mlir
 
 namespace mlir::rasp::runtime {
 namespace detail {
@@ -63,8 +64,22 @@ struct ResultDescriptor {
 struct CompiledModel::Impl {
   ~Impl();
 
-  std::unique_ptr<ExecutionEngine> engine;
-  void (*entry)(void **) = nullptr;
+  /// The linked object code of every tier compiled so far (kept while the
+  /// model lives: another thread may still run an older one); `entry` is
+  /// the packed entry wrapper of the latest.
+  std::vector<detail::LoadedObject> code;
+  std::atomic<void (*)(void **)> entry{nullptr};
+  /// Tier-up (CompileOptions::tierUpWork): the model's LLVM IR, compiled
+  /// again at level 3 once it has done that much work.
+  std::string bitcode, packedName;
+  int64_t workPerPosition = 0, tierUpWork = 0;
+  std::atomic<int64_t> workDone{0};
+  std::atomic<bool> tierUpStarted{false};
+  std::thread tierUpThread;
+  std::mutex codeMutex;
+  /// Called with the level-3 object when the tier-up produced it (stores it
+  /// in the compilation cache).
+  std::function<void(llvm::MemoryBufferRef)> onTopTier;
   /// Descriptors of the outlined weights, in argument order.
   std::vector<detail::Descriptor> weights;
   int64_t outputWidth = 0, numTokenIds = 0, maxPositions = 0;
@@ -76,6 +91,11 @@ struct CompiledModel::Impl {
   std::mutex poolMutex;
 
   llvm::Error validate(const TokenBatch &batch, size_t outputSize) const;
+  /// Adds the work of `positions` positions; starts the tier-up in the
+  /// background when it reaches tierUpWork.
+  void noteWork(int64_t positions);
+  /// Compiles the level-3 tier now, if there is one to compile.
+  llvm::Error compileTopTier();
   /// Runs rows [begin, end) of `batch` and copies their outputs.
   llvm::Error runRows(const TokenBatch &batch, int64_t begin, int64_t end,
                       float *output) const;

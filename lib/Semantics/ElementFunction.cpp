@@ -16,6 +16,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -32,9 +33,18 @@ enum class Opcode : uint8_t {
   ToFloat, // number -> float
   Math,    // sub = MathFn
   Coerce,  // check against resultType (rasp.box is a no-op coercion)
+  Lookup,  // rasp.table: the entry of the arguments
 };
 
 enum class MathFn : uint8_t { Floor, Ceil, Sqrt, Exp, Log };
+
+struct PyValueHash {
+  size_t operator()(const PyValue &v) const { return hash_value(v); }
+};
+
+/// The entries of a `rasp.table`, by arguments (a tuple if several) with
+/// Python equality.
+using LookupTable = std::unordered_map<PyValue, PyValue, PyValueHash>;
 
 struct Instr {
   Opcode opcode;
@@ -46,6 +56,7 @@ struct Instr {
   llvm::SmallVector<uint32_t, 1> results; // for If
   Type resultType;                        // checked where Python may differ
   Operation *op = nullptr;
+  std::shared_ptr<const LookupTable> table; // for Lookup
 };
 
 struct CodeBlock {
@@ -153,6 +164,36 @@ private:
     }
   }
 
+  /// A `rasp.table` with its entries read into a hash table once.
+  FailureOr<Instr> lookup(rasp::TableOp op) {
+    auto table = std::make_shared<LookupTable>();
+    table->reserve(op.getKeys().size());
+    bool single = op.getArgs().size() == 1;
+    for (auto [key, result] : llvm::zip(op.getKeys(), op.getResults())) {
+      FailureOr<PyValue> k = fromAttr(key);
+      FailureOr<PyValue> r = fromAttr(result);
+      if (failed(k) || failed(r))
+        return op.emitOpError("holds an entry that is not a value");
+      // Several arguments are looked up as the tuple of them.
+      auto [it, inserted] = table->try_emplace(*k, *r);
+      if (!inserted)
+        return op.emitOpError("lists equal keys ")
+               << (single ? it->first.repr()
+                          : describeArgs(it->first.getItems()))
+               << " and " << (single ? k->repr() : describeArgs(k->getItems()));
+    }
+    Instr instr = make(Opcode::Lookup, *op.getOperation());
+    instr.table = std::move(table);
+    return instr;
+  }
+
+  static std::string describeArgs(llvm::ArrayRef<PyValue> args) {
+    std::string text;
+    for (auto [i, arg] : llvm::enumerate(args))
+      text += (i ? ", " : "") + arg.repr();
+    return text;
+  }
+
   FailureOr<Instr> unsupported(Operation &op) {
     return op.emitOpError("is not supported in an element function");
   }
@@ -251,6 +292,7 @@ private:
           return make(Opcode::Unary, op, static_cast<uint8_t>(u.getKind()));
         })
         .Case<rasp::BoxOp>([&](auto) { return make(Opcode::Coerce, op); })
+        .Case([&](rasp::TableOp t) { return lookup(t); })
         .Case([&](scf::IfOp ifOp) -> FailureOr<Instr> {
           Instr instr;
           instr.opcode = Opcode::If;
@@ -371,6 +413,23 @@ private:
     }
     case Opcode::Coerce:
       return store(instr, operand(instr, 0));
+    case Opcode::Lookup: {
+      PyValue key;
+      if (instr.operands.size() == 1) {
+        key = operand(instr, 0);
+      } else {
+        std::vector<PyValue> args;
+        for (unsigned i = 0; i < instr.operands.size(); ++i)
+          args.push_back(operand(instr, i));
+        key = PyValue::tuple(std::move(args));
+      }
+      auto it = instr.table->find(key);
+      if (it == instr.table->end())
+        return fail(instr, "the function's table has no entry for these "
+                           "arguments");
+      regs[instr.result] = it->second;
+      return success();
+    }
     case Opcode::If: {
       bool cond = py::truthy(operand(instr, 0));
       int target = cond ? instr.thenBlock : instr.elseBlock;

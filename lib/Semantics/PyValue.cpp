@@ -52,6 +52,19 @@ PyValue PyValue::str(std::string s) {
   return v;
 }
 
+PyValue PyValue::tuple(std::vector<PyValue> items) {
+  PyValue v;
+  v.kind = Kind::Tuple;
+  v.items = std::make_shared<const std::vector<PyValue>>(std::move(items));
+  return v;
+}
+
+llvm::ArrayRef<PyValue> PyValue::getItems() const {
+  if (!items)
+    return {};
+  return *items;
+}
+
 double PyValue::toDouble() const {
   return kind == Kind::Float ? d : static_cast<double>(i);
 }
@@ -68,6 +81,8 @@ llvm::StringRef PyValue::typeName() const {
     return "float";
   case Kind::Str:
     return "str";
+  case Kind::Tuple:
+    return "tuple";
   }
   llvm_unreachable("unknown kind");
 }
@@ -181,6 +196,15 @@ std::string PyValue::repr() const {
     return floatRepr(d);
   case Kind::Str:
     return quote(s, '\'');
+  case Kind::Tuple: {
+    std::string out = "(";
+    for (auto [index, item] : llvm::enumerate(getItems())) {
+      if (index)
+        out += ", ";
+      out += item.repr();
+    }
+    return out + (getItems().size() == 1 ? ",)" : ")");
+  }
   }
   llvm_unreachable("unknown kind");
 }
@@ -210,6 +234,15 @@ void PyValue::printJSON(llvm::raw_ostream &os) const {
     // JSON is UTF-8: invalid bytes (a string from IR, never from a checked
     // vocabulary) become U+FFFD rather than invalid output.
     os << quote(isValidUTF8(s) ? s : replaceInvalidUTF8(s), '"');
+    return;
+  case Kind::Tuple:
+    os << '[';
+    for (auto [index, item] : llvm::enumerate(getItems())) {
+      if (index)
+        os << ", ";
+      item.printJSON(os);
+    }
+    os << ']';
     return;
   }
 }
@@ -265,6 +298,12 @@ bool PyValue::equals(const PyValue &other) const {
     return false;
   if (kind == Kind::Str)
     return s == other.s;
+  if (kind == Kind::Tuple) {
+    llvm::ArrayRef<PyValue> a = getItems(), b = other.getItems();
+    return a.size() == b.size() && llvm::all_of(llvm::zip(a, b), [](auto pair) {
+             return std::get<0>(pair).equals(std::get<1>(pair));
+           });
+  }
   return true; // None == None
 }
 
@@ -281,6 +320,12 @@ bool PyValue::identical(const PyValue &other) const {
     return d == other.d || (std::isnan(d) && std::isnan(other.d));
   case Kind::Str:
     return s == other.s;
+  case Kind::Tuple: {
+    llvm::ArrayRef<PyValue> a = getItems(), b = other.getItems();
+    return a.size() == b.size() && llvm::all_of(llvm::zip(a, b), [](auto pair) {
+             return std::get<0>(pair).identical(std::get<1>(pair));
+           });
+  }
   }
   return false;
 }
@@ -290,7 +335,9 @@ static int rank(const PyValue &v) {
     return 0;
   if (v.isNumber())
     return 1;
-  return 2;
+  if (v.isStr())
+    return 2;
+  return 3;
 }
 
 bool PyValue::setLess(const PyValue &a, const PyValue &b) {
@@ -305,6 +352,14 @@ bool PyValue::setLess(const PyValue &a, const PyValue &b) {
   }
   if (ra == 2)
     return a.s < b.s;
+  if (ra == 3) {
+    // Lexicographic: the first items that differ decide, else the shorter.
+    llvm::ArrayRef<PyValue> x = a.getItems(), y = b.getItems();
+    for (auto [u, v] : llvm::zip(x, y))
+      if (!u.equals(v))
+        return setLess(u, v);
+    return x.size() < y.size();
+  }
   return false;
 }
 
@@ -327,6 +382,12 @@ llvm::hash_code PyValue::hash() const {
   }
   case PyValue::Kind::Str:
     return llvm::hash_combine(3, v.s);
+  case PyValue::Kind::Tuple: {
+    llvm::hash_code code = llvm::hash_value(4);
+    for (const PyValue &item : v.getItems())
+      code = llvm::hash_combine(code, item.hash());
+    return code;
+  }
   }
   return llvm::hash_value(0);
 }
@@ -372,6 +433,8 @@ bool py::truthy(const PyValue &v) {
     return v.getFloat() != 0.0;
   case PyValue::Kind::Str:
     return !v.getStr().empty();
+  case PyValue::Kind::Tuple:
+    return !v.getItems().empty();
   }
   return false;
 }
@@ -460,6 +523,15 @@ static llvm::Expected<int> orderCompare(BinaryKind kind, const PyValue &a,
     return compareNumbers(a, b);
   if (a.isStr() && b.isStr())
     return a.getStr() < b.getStr() ? -1 : (a.getStr() > b.getStr() ? 1 : 0);
+  if (a.isTuple() && b.isTuple()) {
+    // Python compares the first items that differ with the operator itself
+    // (which may raise), else the lengths.
+    llvm::ArrayRef<PyValue> x = a.getItems(), y = b.getItems();
+    for (auto [u, v] : llvm::zip(x, y))
+      if (!u.equals(v))
+        return orderCompare(kind, u, v);
+    return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+  }
   return pyError("TypeError: '" + py::operatorSymbol(kind) +
                  "' not supported between instances of '" + a.typeName() +
                  "' and '" + b.typeName() + "'");
@@ -501,6 +573,29 @@ llvm::Expected<PyValue> py::binary(BinaryKind kind, const PyValue &a,
     break;
   }
 
+  if (a.isTuple() || b.isTuple()) {
+    if (kind == BinaryKind::Add && a.isTuple() && b.isTuple()) {
+      std::vector<PyValue> items(a.getItems().begin(), a.getItems().end());
+      items.insert(items.end(), b.getItems().begin(), b.getItems().end());
+      return PyValue::tuple(std::move(items));
+    }
+    if (kind == BinaryKind::Mul && a.isTuple() != b.isTuple()) {
+      const PyValue &seq = a.isTuple() ? a : b;
+      const PyValue &count = a.isTuple() ? b : a;
+      if (!count.isBool() && !count.isInt())
+        return pyError(
+            "TypeError: can't multiply sequence by non-int of type '" +
+            count.typeName() + "'");
+      std::vector<PyValue> items;
+      for (int64_t k = 0; k < count.getInt(); ++k) {
+        items.insert(items.end(), seq.getItems().begin(), seq.getItems().end());
+        if (items.size() > (1u << 20))
+          return pyError("MemoryError: tuple repetition is too long");
+      }
+      return PyValue::tuple(std::move(items));
+    }
+    return typeErrorBinary(kind, a, b);
+  }
   if (a.isStr() || b.isStr()) {
     if (kind == BinaryKind::Add && a.isStr() && b.isStr())
       return PyValue::str(a.getStr() + b.getStr());
@@ -777,6 +872,8 @@ Attribute mlir::rasp::toAttr(MLIRContext *context, const PyValue &v) {
     return b.getF64FloatAttr(v.getFloat());
   case PyValue::Kind::Str:
     return b.getStringAttr(v.getStr());
+  case PyValue::Kind::Tuple:
+    return toArrayAttr(context, v.getItems());
   }
   return {};
 }
@@ -800,6 +897,12 @@ FailureOr<PyValue> mlir::rasp::fromAttr(Attribute attr) {
   }
   if (auto s = dyn_cast_or_null<StringAttr>(attr))
     return PyValue::str(s.getValue().str());
+  if (auto tuple = dyn_cast_or_null<ArrayAttr>(attr)) {
+    FailureOr<ValueSet> items = fromArrayAttr(tuple);
+    if (failed(items))
+      return failure();
+    return PyValue::tuple(std::move(*items));
+  }
   return failure();
 }
 
@@ -840,6 +943,8 @@ Type mlir::rasp::staticTypeOf(MLIRContext *context, const PyValue &v) {
     return b.getF64Type();
   case PyValue::Kind::Str:
     return StrType::get(context);
+  case PyValue::Kind::Tuple:
+    return AnyValueType::get(context);
   }
   return {};
 }

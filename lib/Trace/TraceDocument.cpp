@@ -52,6 +52,12 @@ static Json toJSON(const PyValue &v, bool float32) {
                    : v.getFloat();
   case PyValue::Kind::Str:
     return v.getStr();
+  case PyValue::Kind::Tuple: {
+    Json items = Json::array();
+    for (const PyValue &item : v.getItems())
+      items.push_back(toJSON(item, float32));
+    return items;
+  }
   }
   return nullptr;
 }

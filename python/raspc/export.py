@@ -60,8 +60,9 @@ class Model:
             self.output_encoding = meta["rasp.output_encoding"]
             self.output_labels = json.loads(meta["rasp.output_labels"])
             #: The value of each output column (categorical outputs).
-            self.output_values = json.loads(
-                meta.get("rasp.output_values", "[]"))
+            #: JSON arrays are tuples (RASP values have no lists).
+            self.output_values = [_tuples(v) for v in json.loads(
+                meta.get("rasp.output_values", "[]"))]
             #: The label of every residual dimension, in order.
             self.residual_labels = json.loads(meta["rasp.residual_labels"])
         except KeyError as e:
@@ -184,6 +185,13 @@ class Model:
             out = net(torch.from_numpy(ids),
                       attention_mask=torch.from_numpy(mask))
         return self.decode_batch(out, mask)
+
+
+def _tuples(value):
+    """A value read from JSON with its arrays as tuples."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    return value
 
 
 def _numpy(x):

@@ -9,7 +9,9 @@
 \*===----------------------------------------------------------------------===*/
 
 // clang-format off
-// RUN: rasp-capi-test %rasp_src_root/examples/reverse.rasp %t.safetensors 2>&1 | FileCheck %s
+// RUN: rm -rf %t.cache
+// RUN: rasp-capi-test %rasp_src_root/examples/reverse.rasp %t.safetensors %t.cache 2>&1 | FileCheck %s
+// RUN: ls %t.cache/objects | grep -c '\.entry$'
 // RUN: rasp-run %rasp_src_root/examples/reverse.rasp --vocab=a,b,c --max-seq-len=5 --input="a b c" --input="c a" --input="" | FileCheck %s --check-prefix=CLI
 // RUN: rasp-run %rasp_src_root/examples/reverse.rasp --vocab=a,b,c --max-seq-len=5 --export=%t.ref.safetensors --force
 // RUN: cmp %t.safetensors %t.ref.safetensors
@@ -120,9 +122,11 @@ static int reportFailure(const char *what, RaspStatus status) {
 }
 
 /* The high-level part on a .rasp file, the safetensors written to
- * `weightsPath`. */
-static int testCompiler(const char *path, const char *weightsPath) {
+ * `weightsPath`, compiled models cached in `cacheDir`. */
+static int testCompiler(const char *path, const char *weightsPath,
+                        const char *cacheDir) {
   RaspCompileOptions options = raspCompileOptionsCreate();
+  raspCompileOptionsSetCache(options, true, str(cacheDir));
   if (reportFailure("vocab",
                     raspCompileOptionsParseVocab(options, str("a,b,c"))))
     return 10;
@@ -169,9 +173,15 @@ static int testCompiler(const char *path, const char *weightsPath) {
                                        program, str(weightsPath), true)))
     return 15;
 
-  RaspModel model;
-  if (reportFailure("compile", raspProgramCompile(program, &model)))
+  // An empty cache, then the code the first compile stored.
+  // CHECK-LABEL: cache: miss, hit
+  RaspModel model, cached;
+  if (reportFailure("compile", raspProgramCompile(program, &model)) ||
+      reportFailure("compile", raspProgramCompile(program, &cached)))
     return 16;
+  printf("cache: %s, %s\n", raspModelIsFromCache(model) ? "hit" : "miss",
+         raspModelIsFromCache(cached) ? "hit" : "miss");
+  raspModelDestroy(cached);
 
   // a b c, c a, an id past the vocabulary, the empty input.
   int32_t ids[32];
@@ -307,14 +317,15 @@ static int testErrors(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: rasp-capi-test PROGRAM.rasp OUT.safetensors\n");
+  if (argc != 4) {
+    fprintf(stderr,
+            "usage: rasp-capi-test PROGRAM.rasp OUT.safetensors CACHE-DIR\n");
     return 2;
   }
   int status = testMLIR();
   if (status)
     return status;
-  status = testCompiler(argv[1], argv[2]);
+  status = testCompiler(argv[1], argv[2], argv[3]);
   if (status)
     return status;
   // CHECK-LABEL: done

@@ -13,14 +13,14 @@
 // CHECK-SAME:    rasp.num_token_ids = 3 : i64
 // CHECK-SAME:    rasp.output_values = [0, 1, 2, 3]
 // CHECK-SAME:    rasp.token_labels = ["tokens:b", "tokens:a", "tokens:BOS"]
-// CHECK:         arith.cmpi ult
-// CHECK-NOT:     arith.cmpi ule
+// CHECK:         %[[FLAG:.*]] = arith.constant false
+// CHECK:         call @__rasp_head_{{.*}}, %[[FLAG]])
 // CHECK:         return
 // CHECK-NOT:     craft.
 
 // CAUSAL-LABEL: func.func @hist(
-// CAUSAL:         arith.cmpi ult
-// CAUSAL-NEXT:    arith.cmpi ule
+// CAUSAL:         %[[FLAG:.*]] = arith.constant true
+// CAUSAL:         call @__rasp_head_{{.*}}, %[[FLAG]])
 
 // OPTIONS-LABEL: func.func @hist(
 // OPTIONS-SAME:    rasp.token_labels = ["tokens:b", "tokens:a", "tokens:START"]

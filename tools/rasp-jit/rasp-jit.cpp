@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -37,8 +37,9 @@ static cl::opt<unsigned> threads("num-threads",
                                  cl::desc("threads to split the batch over "
                                           "(0: all cores)"),
                                  cl::init(0));
-static cl::opt<unsigned> optLevel("opt-level", cl::desc("LLVM -O level"),
-                                  cl::init(3));
+static cl::opt<int>
+    optLevel("opt-level", cl::desc("LLVM -O level (-1: by the model's work)"),
+             cl::init(-1));
 static cl::opt<bool>
     vectorizeMatmulsFlag("vectorize-matmuls",
                          cl::desc("register-blocked matmul kernels"),
@@ -55,6 +56,10 @@ static cl::opt<bool> printStats("print-stats",
                                 cl::desc("print compile times to stderr"));
 static cl::opt<bool> dumpLLVM("dump-llvm-dialect",
                               cl::desc("print the LLVM-dialect module"));
+static cl::opt<bool>
+    noCache("no-cache",
+            cl::desc("neither read nor write the compilation cache (also: "
+                     "RASP_NO_CACHE=1; docs/runtime.md)"));
 
 /// Parses whitespace-separated integers; returns the offending word or "".
 static std::string parseIds(StringRef line, std::vector<int32_t> &ids) {
@@ -97,6 +102,7 @@ int main(int argc, char **argv) {
   options.vectorizeMinWeightElements = vectorizeMinWeightElements;
   options.approximateMath = approximateMath;
   options.dumpLLVMDialect = dumpLLVM;
+  options.cache.enabled = !noCache;
   CompileStats stats;
   auto compiled = CompiledModel::compile(*module, options, &stats);
   if (failed(compiled))
@@ -106,9 +112,11 @@ int main(int argc, char **argv) {
     model.setNumThreads(threads);
   if (printStats)
     llvm::errs() << llvm::formatv(
-        "lowering {0:f3} s, JIT {1:f3} s, {2} weight arguments ({3} bytes)\n",
+        "lowering {0:f3} s, JIT {1:f3} s (O{4}{5}), {2} weight arguments ({3} "
+        "bytes)\n",
         stats.loweringSeconds, stats.jitSeconds, stats.numWeightArguments,
-        stats.weightArgumentBytes);
+        stats.weightArgumentBytes, stats.optLevel,
+        stats.cacheHit ? ", from the cache" : "");
 
   std::vector<std::string> lines(inputs.begin(), inputs.end());
   if (inputs.empty())

@@ -100,6 +100,12 @@ static cl::opt<std::string> compileOptionsOpt(
              "e.g. \"lookup-min-elements=0 sparse-min-elements=0\" (weight "
              "forms; see rasp-opt --help)"),
     cl::value_desc("OPTIONS"), cl::cat(runCategory));
+static cl::opt<bool> noCacheOpt(
+    "no-cache",
+    cl::desc("Compile the model even if its object code is in the "
+             "compilation cache, and store nothing there (also: environment "
+             "variable RASP_NO_CACHE=1; docs/runtime.md)"),
+    cl::cat(runCategory));
 static cl::opt<bool> timingOpt(
     "timing",
     cl::desc("Print the time of every stage (parse, each compiler pass, "
@@ -164,7 +170,7 @@ static void reportError(const llvm::Twine &message) {
 
 /// The driver options the command line gives: the compile parameters, the
 /// program and output names, --optimize and --compile-options, the export
-/// limit and the trace format.
+/// limit, the trace format and --no-cache.
 static FailureOr<DriverOptions> getDriverOptions() {
   DriverOptions options;
   RunOverrides &overrides = options.parameters;
@@ -211,6 +217,7 @@ static FailureOr<DriverOptions> getDriverOptions() {
   options.exportMaxBytes = std::min<uint64_t>(exportMaxMBOpt, UINT64_MAX >> 20)
                            << 20;
   options.trace.raw = traceRawOpt;
+  options.runtime.cache.enabled = !noCacheOpt;
   return options;
 }
 

@@ -13,8 +13,10 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
@@ -42,6 +44,13 @@ rasp.program @second attributes {vocab = ["a"], max_seq_len = 2 : i64} {
   rasp.output %tokens : !rasp.sop<categorical, !rasp.str>
 }
 )mlir";
+
+/// A categorical aggregate whose selector may pick different values: the
+/// validation warns (and the program still compiles).
+constexpr const char *kMixture = R"(
+prefix = select(indices, indices, <=);
+mixed = aggregate(prefix, tokens);
+)";
 
 class DriverTest : public ::testing::Test {
 protected:
@@ -71,10 +80,48 @@ protected:
     return options;
   }
 
+  /// The tensor IR of `source` as text, compiled in a context of its own
+  /// (dense_resource names are unique per context) through the compilation
+  /// cache if `cached`; `*hit` tells whether it came from the cache.
+  std::string tensorIR(llvm::StringRef source, const DriverOptions &options,
+                       bool cached, bool *hit = nullptr) {
+    MLIRContext ctx;
+    ScopedDiagnosticHandler collect(&ctx, [this](Diagnostic &diag) {
+      diagnostics += diag.str() + "\n";
+      return success();
+    });
+    llvm::SourceMgr sm;
+    sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(source, "p.rasp"), llvm::SMLoc());
+    FailureOr<LoadedProgram> program = loadProgram(sm, &ctx, options);
+    if (failed(program))
+      return "<load failed>";
+    FailureOr<OwningOpRef<ModuleOp>> module =
+        cached ? loadOrCompileTensorIR(*program, options, nullptr, hit)
+               : compileToTensorIR(*program, options);
+    if (failed(module))
+      return "<compile failed>";
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*module)->print(os);
+    return text;
+  }
+
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   std::optional<ScopedDiagnosticHandler> handler;
   std::string diagnostics;
+};
+
+/// A fresh directory, removed at the end.
+struct TempDir {
+  TempDir() {
+    llvm::SmallString<128> dir;
+    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("rasp-driver-test", dir));
+    path = std::string(dir);
+  }
+  ~TempDir() { (void)llvm::sys::fs::remove_directories(path); }
+  std::string path;
 };
 
 TEST_F(DriverTest, OptionsCopyTheirPipelineValues) {
@@ -164,15 +211,73 @@ TEST_F(DriverTest, TensorIRHasTheRequestedFunctionName) {
   FailureOr<OwningOpRef<ModuleOp>> byDefault =
       compileToTensorIR(*program, options);
   ASSERT_TRUE(succeeded(byDefault)) << diagnostics;
-  auto funcs = llvm::to_vector((**byDefault).getOps<func::FuncOp>());
-  ASSERT_EQ(funcs.size(), 1u);
-  EXPECT_EQ(funcs.front().getSymName(), program->program.getSymName());
+  // One public function, the model; the private ones are its components.
+  func::FuncOp model = getModelFunction(**byDefault);
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model.getSymName(), program->program.getSymName());
+  EXPECT_EQ(llvm::count_if((**byDefault).getOps<func::FuncOp>(),
+                           [](func::FuncOp f) { return f.isPublic(); }),
+            1);
 
   options.functionName = "reverse_model";
   FailureOr<OwningOpRef<ModuleOp>> named = compileToTensorIR(*program, options);
   ASSERT_TRUE(succeeded(named)) << diagnostics;
-  EXPECT_EQ((*(**named).getOps<func::FuncOp>().begin()).getSymName(),
-            "reverse_model");
+  EXPECT_EQ(getModelFunction(**named).getSymName(), "reverse_model");
+}
+
+TEST_F(DriverTest, TensorIRFromTheCacheIsWhatTheCompilerBuilds) {
+  TempDir dir;
+  DriverOptions options = reverseOptions();
+  options.runtime.cache.directory = dir.path;
+  std::string compiled = tensorIR(kReverse, options, /*cached=*/false);
+  ASSERT_NE(compiled.find("func.func @"), std::string::npos) << diagnostics;
+
+  bool hit = true;
+  EXPECT_EQ(tensorIR(kReverse, options, true, &hit), compiled);
+  EXPECT_FALSE(hit);
+  EXPECT_EQ(tensorIR(kReverse, options, true, &hit), compiled);
+  EXPECT_TRUE(hit);
+
+  // Anything that changes the tensor IR is part of the key.
+  DriverOptions renamed = options;
+  renamed.functionName = "renamed";
+  EXPECT_NE(tensorIR(kReverse, renamed, true, &hit).find("@renamed("),
+            std::string::npos);
+  EXPECT_FALSE(hit);
+  DriverOptions dense = options;
+  ASSERT_FALSE(static_cast<bool>(
+      dense.parsePipelineOptions("lookup-min-elements=0 fuse-mlps=false")));
+  EXPECT_EQ(tensorIR(kReverse, dense, true, &hit),
+            tensorIR(kReverse, dense, false));
+  EXPECT_FALSE(hit);
+  DriverOptions longer = options;
+  longer.parameters.maxSeqLen = 5;
+  tensorIR(kReverse, longer, true, &hit);
+  EXPECT_FALSE(hit);
+
+  // The cache turned off: compiled although stored.
+  DriverOptions off = options;
+  off.runtime.cache.enabled = false;
+  EXPECT_EQ(tensorIR(kReverse, off, true, &hit), compiled);
+  EXPECT_FALSE(hit);
+}
+
+TEST_F(DriverTest, ACompileWithDiagnosticsIsNotCached) {
+  TempDir dir;
+  DriverOptions options = reverseOptions();
+  options.runtime.cache.directory = dir.path;
+  bool hit = true;
+  for (int run = 0; run < 2; ++run) {
+    diagnostics.clear();
+    EXPECT_NE(tensorIR(kMixture, options, true, &hit).find("func.func @"),
+              std::string::npos)
+        << diagnostics;
+    EXPECT_FALSE(hit);
+    // Every run shows the warning.
+    EXPECT_NE(diagnostics.find("may have to average different values"),
+              std::string::npos)
+        << diagnostics;
+  }
 }
 
 TEST_F(DriverTest, CraftModelAndSafetensors) {

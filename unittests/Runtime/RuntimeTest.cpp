@@ -2,8 +2,8 @@
 
 #include "TestModel.h"
 
-#include "RaspDialect/Runtime/Lowering.h"
 #include "RaspDialect/Runtime/MemoryEstimate.h"
+#include "RaspDialect/Runtime/Passes.h"
 #include "RaspDialect/Runtime/Runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -154,8 +154,12 @@ TEST_F(RuntimeTest, MatchesReferenceOnPaddedBatches) {
     TestModel model(c.shape, /*seed=*/42);
     OwningOpRef<ModuleOp> module = parse(model, /*inlineWeights=*/false);
     ASSERT_TRUE(module);
-    std::unique_ptr<CompiledModel> compiled = compile(*module);
+    // Level 3: the register-blocked matmul kernels (every tail and block).
+    CompileOptions optimized;
+    optimized.optLevel = 3;
+    std::unique_ptr<CompiledModel> compiled = compile(*module, optimized);
     ASSERT_TRUE(compiled);
+    EXPECT_EQ(compiled->getOptLevel(), 3u);
     EXPECT_EQ(compiled->getOutputWidth(), 5);
     EXPECT_EQ(compiled->getNumTokenIds(), 7);
     EXPECT_EQ(compiled->getMaxPositions(), 11);
@@ -215,6 +219,63 @@ TEST_F(RuntimeTest, ThreadsAndCodegenOptionsDoNotChangeResults) {
   EXPECT_EQ(single, dual);
   expectMatchesReference(model, batch, single);
   expectMatchesReference(model, batch, run(*slow, batch));
+}
+
+TEST_F(RuntimeTest, ChoosesTheLevelByWorkAndTiersUp) {
+  TestModelShape shape = shapeWith(70, 16, 100, 2, true, false);
+  TestModel model(shape, 7);
+  OwningOpRef<ModuleOp> module = parse(model, false);
+  ASSERT_TRUE(module);
+  Batch batch(shape, 13, 11, 3);
+
+  // Little work per sequence: level 1 first; the tier-up compiles level 3,
+  // whose results are the same bits.
+  // Without the cache: a tier-up cached by an earlier run would be loaded
+  // at level 3 at once (CacheTest checks that).
+  CompileOptions quick;
+  quick.cache.enabled = false;
+  quick.optimizeMinWork = int64_t(1) << 40;
+  quick.tierUpWork = int64_t(1) << 40;
+  CompileStats stats;
+  FailureOr<std::unique_ptr<CompiledModel>> tiered =
+      CompiledModel::compile(*module, quick, &stats);
+  ASSERT_TRUE(succeeded(tiered));
+  EXPECT_EQ(stats.optLevel, 1u);
+  EXPECT_GT(stats.estimatedWork, 0);
+  EXPECT_EQ((*tiered)->getOptLevel(), 1u);
+  std::vector<float> first = run(**tiered, batch);
+  expectMatchesReference(model, batch, first);
+  ASSERT_FALSE(static_cast<bool>((*tiered)->optimizeNow()));
+  EXPECT_EQ((*tiered)->getOptLevel(), 3u);
+  EXPECT_EQ(run(**tiered, batch), first);
+
+  // The tier-up starts by itself once the model has done enough work (on a
+  // background thread; optimizeNow waits for it).
+  quick.tierUpWork = 1;
+  std::unique_ptr<CompiledModel> automatic = compile(*module, quick);
+  ASSERT_TRUE(automatic);
+  EXPECT_EQ(run(*automatic, batch), first);
+  ASSERT_FALSE(static_cast<bool>(automatic->optimizeNow()));
+  EXPECT_EQ(automatic->getOptLevel(), 3u);
+  EXPECT_EQ(run(*automatic, batch), first);
+
+  // Much work per sequence: level 3 directly, nothing to tier up.
+  CompileOptions heavy;
+  heavy.cache.enabled = false;
+  heavy.optimizeMinWork = 1;
+  std::unique_ptr<CompiledModel> direct = compile(*module, heavy);
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(direct->getOptLevel(), 3u);
+  expectMatchesReference(model, batch, run(*direct, batch));
+
+  // An explicit level never tiers up.
+  CompileOptions fixed = quick;
+  fixed.optLevel = 1;
+  std::unique_ptr<CompiledModel> pinned = compile(*module, fixed);
+  ASSERT_TRUE(pinned);
+  run(*pinned, batch);
+  ASSERT_FALSE(static_cast<bool>(pinned->optimizeNow()));
+  EXPECT_EQ(pinned->getOptLevel(), 1u);
 }
 
 TEST_F(RuntimeTest, RejectsBatchesOutsideTheCallingConvention) {

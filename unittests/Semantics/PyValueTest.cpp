@@ -2,6 +2,8 @@
 
 #include "RaspDialect/Semantics/PyValue.h"
 
+#include "mlir/IR/MLIRContext.h"
+
 #include <cmath>
 #include <limits>
 
@@ -16,6 +18,9 @@ PyValue I(int64_t v) { return PyValue::integer(v); }
 PyValue F(double v) { return PyValue::real(v); }
 PyValue B(bool v) { return PyValue::boolean(v); }
 PyValue S(const char *v) { return PyValue::str(v); }
+PyValue T(std::vector<PyValue> items) {
+  return PyValue::tuple(std::move(items));
+}
 
 /// Evaluates a binary op, returning the repr or "error: <message>".
 std::string bin(BinaryKind k, const PyValue &a, const PyValue &b) {
@@ -180,6 +185,77 @@ TEST(PyOps, VocabItems) {
   EXPECT_EQ(py::parseVocabItem("(").repr(), "'('");
   EXPECT_EQ(py::parseVocabItem("inf").repr(), "'inf'");
   EXPECT_EQ(py::parseVocabItem("nan").repr(), "'nan'");
+}
+
+TEST(PyValue, Tuples) {
+  PyValue pair = T({I(1), S("a")});
+  EXPECT_EQ(pair.repr(), "(1, 'a')");
+  EXPECT_EQ(T({I(1)}).repr(), "(1,)");
+  EXPECT_EQ(T({}).repr(), "()");
+  EXPECT_EQ(T({T({B(true), PyValue::none()}), F(0.5)}).repr(),
+            "((True, None), 0.5)");
+  EXPECT_EQ(pair.typeName(), "tuple");
+  EXPECT_EQ(T({I(1), T({S("x"), PyValue::none()})}).toJSON(),
+            "[1, [\"x\", null]]");
+  // Items compare as Python's == does; hashes agree with equality.
+  EXPECT_TRUE(T({I(1), F(2.0)}).equals(T({B(true), I(2)})));
+  EXPECT_EQ(hash_value(T({I(1), F(2.0)})), hash_value(T({B(true), I(2)})));
+  EXPECT_FALSE(T({I(1), F(2.0)}).identical(T({B(true), I(2)})));
+  EXPECT_FALSE(pair.equals(T({I(1)})));
+  EXPECT_FALSE(pair.equals(S("(1, 'a')")));
+  EXPECT_TRUE(py::truthy(T({I(0)})));
+  EXPECT_FALSE(py::truthy(T({})));
+}
+
+TEST(PyValue, TupleOrderAndOperators) {
+  // Value sets: None, numbers, strings, then tuples lexicographically.
+  ValueSet set = {T({I(2)}), S("z"), T({I(1), S("b")}),
+                  T({I(1)}), I(5),   T({I(1), S("a")})};
+  canonicalizeValueSet(set);
+  std::vector<std::string> reprs;
+  for (const PyValue &v : set)
+    reprs.push_back(v.repr());
+  EXPECT_EQ(reprs, (std::vector<std::string>{"5", "'z'", "(1,)", "(1, 'a')",
+                                             "(1, 'b')", "(2,)"}));
+  // Python's tuple comparisons: the first differing items decide, with the
+  // operator itself, which may raise.
+  EXPECT_EQ(bin(BinaryKind::Lt, T({I(1), S("a")}), T({I(1), S("b")})), "True");
+  EXPECT_EQ(bin(BinaryKind::Le, T({I(1)}), T({I(1), I(0)})), "True");
+  EXPECT_EQ(bin(BinaryKind::Gt, T({F(1.5)}), T({I(1), I(9)})), "True");
+  EXPECT_EQ(bin(BinaryKind::Lt, T({I(1)}), T({S("a")})),
+            "error: TypeError: '<' not supported between instances of 'int' "
+            "and 'str'");
+  EXPECT_EQ(bin(BinaryKind::Lt, T({I(1)}), I(1)),
+            "error: TypeError: '<' not supported between instances of "
+            "'tuple' and 'int'");
+  EXPECT_EQ(bin(BinaryKind::Eq, T({I(1)}), I(1)), "False");
+  EXPECT_EQ(bin(BinaryKind::Add, T({I(1)}), T({S("a")})), "(1, 'a')");
+  EXPECT_EQ(bin(BinaryKind::Mul, T({I(1)}), I(3)), "(1, 1, 1)");
+  EXPECT_EQ(bin(BinaryKind::Sub, T({I(1)}), T({I(1)})),
+            "error: TypeError: unsupported operand type(s) for -: 'tuple' "
+            "and 'tuple'");
+  llvm::Expected<bool> lt =
+      py::compare(Comparison::Lt, T({I(0), I(3)}), T({I(1), I(0)}));
+  ASSERT_TRUE(static_cast<bool>(lt));
+  EXPECT_TRUE(*lt);
+}
+
+TEST(PyValue, TupleAttributes) {
+  mlir::MLIRContext context;
+  context.loadDialect<RASPDialect>();
+  PyValue nested = T({I(1), T({S("x"), PyValue::none(), F(0.5)}), B(false)});
+  Attribute attr = toAttr(&context, nested);
+  ASSERT_TRUE(isa<ArrayAttr>(attr));
+  FailureOr<PyValue> back = fromAttr(attr);
+  ASSERT_TRUE(succeeded(back));
+  EXPECT_TRUE(back->identical(nested));
+  EXPECT_TRUE(isValueAttr(attr));
+  EXPECT_TRUE(valueAttrHasType(attr, AnyValueType::get(&context)));
+  EXPECT_FALSE(valueAttrHasType(attr, StrType::get(&context)));
+  EXPECT_TRUE(isa<AnyValueType>(staticTypeOf(&context, nested)));
+  // An array holding a non-value is no tuple.
+  Builder b(&context);
+  EXPECT_TRUE(failed(fromAttr(b.getArrayAttr({b.getI32IntegerAttr(1)}))));
 }
 
 } // namespace

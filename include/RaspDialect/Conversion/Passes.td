@@ -88,7 +88,11 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
     Replaces every `craft.model` (after `--allocate-layers`) with a
     `func.func` of the same name in the model calling convention of the JIT
     runtime (docs/runtime.md), using only upstream `func`, `linalg`,
-    `tensor`, `arith` and `math` ops, so any MLIR toolchain can compile it:
+    `tensor`, `arith` and `math` ops, so any MLIR toolchain can compile it.
+    It calls private functions with dynamic shapes, one per kind of
+    component (`@__rasp_head_*`, `@__rasp_mlp_*`, `@__rasp_lookup_*`,
+    `@__rasp_add_columns`), shared by all components of that kind, so the
+    code grows with the number of kinds rather than layers and heads:
 
     ```mlir
     func.func @reverse(%tokens: tensor<?x?xi32>, %lengths: tensor<?xi32>) -> tensor<?x?x4xf32>
@@ -101,8 +105,9 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
     Token ids are the `vocab` items in order, then BOS; position 0 is BOS.
     The residual stream is one `(batch * positions) x width` tensor: the
     embedding is a gather from the token and position tables
-    (`craft::buildEmbeddingTables`); every head and MLP reads column slices
-    and adds its result into its own column range. A head computes
+    (`craft::buildEmbeddingTables`); every head and MLP reads the columns of
+    a table (its residual segments) and adds its result into its own column
+    range. A head computes
     `q = x[query slices] * W_Q` against the key slices (W_QK factorised per
     its `#craft.qk` blocks), scales the logits, masks keys past
     `%lengths` (and later positions when causal) with `-inf`, applies the
@@ -131,6 +136,11 @@ def ConvertCraftToLinalgPass : Pass<"convert-craft-to-linalg", "::mlir::ModuleOp
     Option<"lookupMinElements", "lookup-min-elements", "int64_t", "1 << 16",
            "W_QK blocks between categorical subspaces with at least this many "
            "entries are looked up at the argmax directions; 0 disables">,
+    Option<"specializeMinElements", "specialize-min-elements", "int64_t",
+           "1024",
+           "A head or MLP with a dense weight of at least this many entries "
+           "gets a function with static shapes of its own; smaller ones of "
+           "the same kind share one with dynamic shapes; 0: always shared">,
     Option<"batchSize", "batch-size", "int64_t", "0",
            "A static batch size for the function's signature (every call "
            "then passes exactly this many rows); 0: dynamic">,

@@ -24,6 +24,7 @@
 #include "RaspDialect/Target/Safetensors/Safetensors.h"
 #include "RaspDialect/Trace/TraceDocument.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Support/Timing.h"
@@ -154,12 +155,29 @@ FailureOr<CraftModel> compileToCraftModel(const LoadedProgram &program,
                                           TimingScope *timing = nullptr);
 
 /// Compiles `program` by the `--rasp-to-linalg` pipeline into a new module
-/// holding one `func.func`, named `options.functionName` when given, in the
-/// model calling convention (docs/runtime.md). The passes are timed in a
-/// scope "compile to tensor IR" nested in `timing`. Emits diagnostics.
+/// holding one public `func.func`, named `options.functionName` when given,
+/// in the model calling convention (docs/runtime.md), and the private
+/// component functions it calls (docs/CraftToLinalg.md). The passes are
+/// timed in a scope "compile to tensor IR" nested in `timing`. Emits
+/// diagnostics.
 FailureOr<OwningOpRef<ModuleOp>>
 compileToTensorIR(const LoadedProgram &program, const DriverOptions &options,
                   TimingScope *timing = nullptr);
+
+/// compileToTensorIR through the compilation cache of
+/// `options.runtime.cache` (docs/runtime.md): the tensor IR an earlier
+/// compile of the same program with the same options by the same compiler
+/// stored, else compiled and stored (unless the compile emitted a
+/// diagnostic). A lookup is timed as a scope "tensor IR cache" nested in
+/// `timing`; `*fromCache` tells whether the module came from the cache.
+FailureOr<OwningOpRef<ModuleOp>>
+loadOrCompileTensorIR(const LoadedProgram &program,
+                      const DriverOptions &options,
+                      TimingScope *timing = nullptr, bool *fromCache = nullptr);
+
+/// The model function of tensor IR from compileToTensorIR: its only public
+/// function.
+func::FuncOp getModelFunction(ModuleOp tensorIR);
 
 /// The weights of `model` with TransformerLens names (docs/Export.md), at
 /// most `options.exportMaxBytes` of tensors. Emits diagnostics.

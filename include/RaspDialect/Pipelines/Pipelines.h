@@ -109,6 +109,12 @@ struct RASPToLinalgOptions : public RASPCompileOptions<RASPToLinalgOptions> {
       llvm::cl::desc("W_QK blocks between categorical subspaces with at "
                      "least this many entries are looked up (0: never)"),
       llvm::cl::init(1 << 16)};
+  Option<int64_t> specializeMinElements{
+      *this, "specialize-min-elements",
+      llvm::cl::desc("heads and MLPs with a dense weight of at least this "
+                     "many entries get functions with static shapes of "
+                     "their own (0: never)"),
+      llvm::cl::init(1024)};
   Option<int64_t> batchSize{
       *this, "batch-size",
       llvm::cl::desc("a static batch size for the function's signature "

@@ -31,6 +31,7 @@
 #ifndef RASPDIALECT_RUNTIME_RUNTIME_H
 #define RASPDIALECT_RUNTIME_RUNTIME_H
 
+#include "RaspDialect/Runtime/Cache.h"
 #include "RaspDialect/Support/CallingConvention.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -53,8 +54,19 @@ using ::mlir::rasp::kNumTokenIdsAttr;
 struct CompileOptions {
   /// The model function; empty means the module's only public function.
   std::string entryPoint;
-  /// LLVM optimisation level (0-3) of the JIT.
-  unsigned optLevel = 3;
+  /// LLVM optimisation level (0-3) of the generated code; -1 chooses by
+  /// the work the model does per sequence (chooseOptLevel).
+  int optLevel = -1;
+  /// With optLevel -1: models doing at least this many multiply-adds per
+  /// sequence of full length (estimated from their weights) get level 3,
+  /// smaller ones level 1, whose code generation is several times faster
+  /// (docs/runtime.md, measurements).
+  int64_t optimizeMinWork = 1 << 20;
+  /// With optLevel -1 and a model compiled at level 1: once the model has
+  /// done this many multiply-adds (estimated), its code is compiled again
+  /// at level 3 on a background thread and used from then on (tiered
+  /// compilation: quick to the first output, fast when run a lot). 0: never.
+  int64_t tierUpWork = 1 << 24;
   /// Tile and vectorise `linalg.matmul` into register-blocked FMA kernels
   /// (upstream tiling, peeling and vectorisation). Off: plain loops.
   bool vectorizeMatmuls = true;
@@ -70,8 +82,12 @@ struct CompileOptions {
   /// Constants with at least this many elements become function arguments
   /// bound to their data at run time; smaller ones stay in the code.
   int64_t weightArgumentMinElements = 64;
-  /// Print the LLVM-dialect module to stderr before JIT compilation.
+  /// Print the LLVM-dialect module to stderr before JIT compilation (not
+  /// when the code comes from the cache).
   bool dumpLLVMDialect = false;
+  /// The persistent compilation cache (Cache.h): object code of the same
+  /// model, options, CPU and compiler is loaded instead of compiled.
+  CacheOptions cache;
 };
 
 /// Wall-clock times of the compilation stages, in seconds.
@@ -80,7 +96,18 @@ struct CompileStats {
   double jitSeconds = 0;      ///< LLVM dialect to native code.
   int64_t numWeightArguments = 0;
   int64_t weightArgumentBytes = 0;
+  /// The optimisation level chosen (of the first tier) and the work
+  /// estimate it was chosen by.
+  unsigned optLevel = 0;
+  int64_t estimatedWork = 0;
+  /// Whether the object code came from the cache (then loweringSeconds is
+  /// 0 and jitSeconds the time to look it up and link it).
+  bool cacheHit = false;
 };
+
+/// The optimisation level `options` choose for a model doing `work`
+/// multiply-adds per sequence.
+unsigned chooseOptLevel(const CompileOptions &options, int64_t work);
 
 /// One batch of token-id sequences in the calling convention.
 struct TokenBatch {
@@ -99,11 +126,12 @@ struct TokenBatch {
 /// CompiledModel.
 class CompiledModel {
 public:
-  /// Lowers a clone of `module` to LLVM and JIT-compiles it. Emits
-  /// diagnostics (at the offending op where there is one) and returns failure
-  /// if the module is not in the calling convention or does not lower.
-  /// With `timing`, the two stages are timed as its nested scopes "lower to
-  /// LLVM dialect" and "JIT compile".
+  /// Lowers a clone of `module` to LLVM and JIT-compiles it, or loads its
+  /// object code from the cache. Emits diagnostics (at the offending op
+  /// where there is one) and returns failure if the module is not in the
+  /// calling convention or does not lower. With `timing`, the stages are
+  /// timed as its nested scopes "cache lookup", then "link cached code" on a
+  /// hit, else "lower to LLVM dialect" and "JIT compile".
   static FailureOr<std::unique_ptr<CompiledModel>>
   compile(ModuleOp module, const CompileOptions &options = {},
           CompileStats *stats = nullptr, TimingScope *timing = nullptr);
@@ -123,6 +151,13 @@ public:
   /// Not to be called while another thread is inside `run`.
   void setNumThreads(unsigned numThreads);
   unsigned getNumThreads() const;
+
+  /// The optimisation level of the code `run` uses now.
+  unsigned getOptLevel() const;
+  /// Compiles the level-3 tier now if the model was compiled at a lower
+  /// level and will tier up (CompileOptions::tierUpWork), and waits for it:
+  /// for callers about to run a lot, and for benchmarks of the steady state.
+  llvm::Error optimizeNow();
 
   /// Runs the model. `output` receives batchSize x numPositions x W floats,
   /// row-major. Fails without running if the batch violates the calling

@@ -1,7 +1,8 @@
 //===- PyValue.h - Scalar values with Python semantics ----------*- C++ -*-===//
 //
-// RASP values are Python's: None, bool, int (64-bit here), float and str.
-// This header defines the value type and the Python operators on it. It is
+// RASP values are Python's: None, bool, int (64-bit here), float, str and
+// tuples of them. This header defines the value type and the Python operators
+// on it. It is
 // the single source of value semantics: the interpreter, basis inference and
 // weight synthesis all evaluate element functions through it.
 //
@@ -17,15 +18,16 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace mlir::rasp {
 
-/// A Python scalar: None, bool, int, float or str.
+/// A Python value: None, bool, int, float, str or a tuple of values.
 class PyValue {
 public:
-  enum class Kind : uint8_t { None, Bool, Int, Float, Str };
+  enum class Kind : uint8_t { None, Bool, Int, Float, Str, Tuple };
 
   PyValue() = default;
   static PyValue none() { return PyValue(); }
@@ -33,6 +35,8 @@ public:
   static PyValue integer(int64_t i);
   static PyValue real(double d);
   static PyValue str(std::string s);
+  /// A tuple; immutable, so copies share the items.
+  static PyValue tuple(std::vector<PyValue> items);
 
   Kind getKind() const { return kind; }
   bool isNone() const { return kind == Kind::None; }
@@ -40,6 +44,7 @@ public:
   bool isInt() const { return kind == Kind::Int; }
   bool isFloat() const { return kind == Kind::Float; }
   bool isStr() const { return kind == Kind::Str; }
+  bool isTuple() const { return kind == Kind::Tuple; }
   /// bool, int or float: the types Python arithmetic accepts.
   bool isNumber() const {
     return kind == Kind::Bool || kind == Kind::Int || kind == Kind::Float;
@@ -49,6 +54,8 @@ public:
   int64_t getInt() const { return i; }
   double getFloat() const { return d; }
   const std::string &getStr() const { return s; }
+  /// The items of a tuple (empty for other kinds).
+  llvm::ArrayRef<PyValue> getItems() const;
   /// The value of a number as a double (bool and int converted).
   double toDouble() const;
 
@@ -57,12 +64,13 @@ public:
   /// Python's `repr(x)`, for diagnostics.
   std::string repr() const;
   /// JSON form: null, true/false, integers, floats with a fraction or
-  /// exponent (shortest round-trip form), quoted strings.
+  /// exponent (shortest round-trip form), quoted strings, tuples as arrays.
   void printJSON(llvm::raw_ostream &os) const;
   std::string toJSON() const;
 
   /// Python `==`: numbers compare by value across bool/int/float
-  /// (`True == 1 == 1.0`), strings by content; other mixes are unequal.
+  /// (`True == 1 == 1.0`), strings by content, tuples item by item; other
+  /// mixes are unequal.
   bool equals(const PyValue &other) const;
   bool operator==(const PyValue &other) const { return equals(other); }
   bool operator!=(const PyValue &other) const { return !equals(other); }
@@ -71,7 +79,8 @@ public:
   bool identical(const PyValue &other) const;
 
   /// Strict weak order used for value sets: None, then numbers by value, then
-  /// strings lexicographically. Consistent with `equals`.
+  /// strings lexicographically, then tuples lexicographically by this order.
+  /// Consistent with `equals`.
   static bool setLess(const PyValue &a, const PyValue &b);
 
   /// Hash consistent with `equals`.
@@ -82,6 +91,7 @@ private:
   int64_t i = 0;
   double d = 0.0;
   std::string s;
+  std::shared_ptr<const std::vector<PyValue>> items;
 };
 
 inline llvm::hash_code hash_value(const PyValue &v) { return v.hash(); }
@@ -106,7 +116,7 @@ namespace py {
 /// builtin (`min`, `max`).
 llvm::StringRef operatorSymbol(BinaryKind kind);
 
-/// Python truthiness: None, False, 0, 0.0 and "" are false.
+/// Python truthiness: None, False, 0, 0.0, "" and () are false.
 bool truthy(const PyValue &v);
 
 /// `lhs <op> rhs` with Python semantics. Errors (TypeError, ZeroDivisionError,
@@ -137,7 +147,7 @@ PyValue parseVocabItem(llvm::StringRef text);
 //===----------------------------------------------------------------------===//
 
 /// The attribute form of a value: BoolAttr, i64 IntegerAttr, f64 FloatAttr,
-/// StringAttr, or UnitAttr for None.
+/// StringAttr, UnitAttr for None, and an ArrayAttr of the items for a tuple.
 Attribute toAttr(MLIRContext *context, const PyValue &v);
 
 /// The value an attribute denotes; failure for attributes that are none of
@@ -150,8 +160,8 @@ FailureOr<ValueSet> fromArrayAttr(Attribute attr);
 /// Builds the ArrayAttr form of a value set.
 ArrayAttr toArrayAttr(MLIRContext *context, llvm::ArrayRef<PyValue> values);
 
-/// The smallest static value type holding `v`: i1, i64, f64, !rasp.str or
-/// !rasp.none.
+/// The smallest static value type holding `v`: i1, i64, f64, !rasp.str,
+/// !rasp.none, or !rasp.any for a tuple (tuples have no static type).
 Type staticTypeOf(MLIRContext *context, const PyValue &v);
 
 /// Converts `v` to the static value type `type` the way an element function

@@ -1,18 +1,21 @@
-//===- Attention.cpp - Attention heads on residual slices -----------------===//
+//===- Attention.cpp - Attention heads
+//--------------------------------------===//
 //
-// Per head, on B x N x N scores:
+// A head is one call of a head function (one per kind of weights, shared by
+// all heads of that kind), after one call per W_QK lookup block:
 //
-//   q = x[query slices] * W_Q           (M x dk; W_QK factorised per block)
-//   k = x[key slices]                   (M x dk; W_K is the identity)
-//   s[b, i, j] = sum_c q[b, i, c] * k[b, j, c]
-//              + for each lookup block: q_val * k_val * W[q_arg, k_arg]
-//   s = j < length[b] (and j <= i if causal) ? scale * s : -inf
-//   p = softmax_j(s)                    (max, exp, sum, divide generics)
-//   x[output] += p * (x[value slices] * W_OV)
+//   s = lookups (s[b, i, j] += q_val * k_val * W[q_arg, k_arg]) or zeros
+//   q = x[query cols] * W_Q             (W_QK factorised, dense blocks)
+//   k = x[key cols]                     (W_K is the identity)
+//   s[b, i, j] += sum_c q[b, i, c] * k[b, j, c]
+//   logits = j < length[b] (and j <= i if causal) ? scale * s : -inf
+//   pattern = softmax_j(logits)         (max, exp, sum, divide generics)
+//   x[output] += pattern * (x[value cols] * W_OV)
 //
-// Key 0 (BOS) is always visible, so no row is all -inf, and exp(-inf) = 0
-// makes padded keys contribute exactly nothing: a row of a padded batch gives
-// the same result as when run alone.
+// The head function returns the logits and the pattern too (what
+// `rasp-run --trace` shows). Key 0 (BOS) is always visible, so no row is all
+// -inf, and exp(-inf) = 0 makes padded keys contribute exactly nothing: a row
+// of a padded batch gives the same result as when run alone.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,22 +32,24 @@ using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::detail;
 using craft::AssembledHead;
-using craft::ResidualRange;
 
 using utils::IteratorType;
 
+bool mlir::rasp::isLookupBlock(const AssembledHead::QKBlock &block,
+                               const CraftToLinalgOptions &options) {
+  int64_t entries = block.weights->getRows() * block.weights->getCols();
+  return options.lookupMinElements > 0 &&
+         entries >= options.lookupMinElements &&
+         block.querySpace.isCategorical() && block.keySpace.isCategorical();
+}
+
 namespace {
-/// Builds one head: generics over (b, i, j) or (b, i, j, c) on B x N x N
-/// scores.
-class HeadBuilder {
+/// Generics over (b, i, j) or (b, i, j, c) on B x N x N scores.
+class HeadOps {
 public:
-  HeadBuilder(ModelBuilder &b, const AssembledHead &head)
-      : b(b), builder(b.getBuilder()), ctx(builder.getContext()), head(head) {}
+  HeadOps(TensorBuilder &t)
+      : t(t), b(t.getBuilder()), ctx(b.getContext()), loc(t.getLoc()) {}
 
-  Value build(Value x);
-
-private:
-  Location loc() const { return b.getLoc(); }
   AffineMap map(unsigned numDims, ArrayRef<unsigned> dims) {
     SmallVector<AffineExpr> exprs;
     for (unsigned d : dims)
@@ -54,59 +59,35 @@ private:
   Value generic(Type type, ValueRange ins, ValueRange outs,
                 ArrayRef<AffineMap> maps, ArrayRef<IteratorType> iterators,
                 function_ref<void(OpBuilder &, Location, ValueRange)> body) {
-    return linalg::GenericOp::create(builder, loc(), type, ins, outs, maps,
-                                     iterators, body)
+    return linalg::GenericOp::create(b, loc, type, ins, outs, maps, iterators,
+                                     body)
         .getResult(0);
   }
-  /// B x N x N scores, and B x N row values, filled with `value`.
-  Value scoresFilled(float value) {
-    Value n = b.getPositions();
-    return b.filled(
-        {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic},
-        {b.getBatch(), n, n}, value);
+  /// B x N x N, and B x N, filled with `value`.
+  Value scoresFilled(Value batch, Value positions, float value) {
+    return t.filled({batch, positions, positions}, value);
   }
-  Value rowFilled(float value) {
-    return b.filled({ShapedType::kDynamic, ShapedType::kDynamic},
-                    {b.getBatch(), b.getPositions()}, value);
+  Value rowFilled(Value batch, Value positions, float value) {
+    return t.filled({batch, positions}, value);
   }
 
-  Value denseScores(ArrayRef<AssembledHead::QKBlock> blocks, Value x,
-                    Value scores);
-  Value lookupScores(const AssembledHead::QKBlock &block, unsigned index,
-                     Value x, Value scores);
+  Value denseScores(Value q3, Value k3, Value scores);
   std::pair<Value, Value> argmax(Value slice);
-  Value mask(Value scores);
-  Value softmax(Value scores);
+  Value lookupScores(Value x, Value scores, Value table, bool bits,
+                     ValueRange ranges, Value batch, Value positions);
+  Value mask(Value scores, Value lengths, Value scale, Value causal);
+  Value softmax(Value logits);
 
-  ModelBuilder &b;
-  OpBuilder &builder;
+private:
+  TensorBuilder &t;
+  OpBuilder &b;
   MLIRContext *ctx;
-  const AssembledHead &head;
+  Location loc;
 };
 } // namespace
 
-/// s[b, i, j] += sum_c q[b, i, c] * k[b, j, c] for the blocks multiplied as
-/// W_Q * W_K^T.
-Value HeadBuilder::denseScores(ArrayRef<AssembledHead::QKBlock> blocks, Value x,
-                               Value scores) {
-  craft::QKFactors factors = craft::factoriseQK(blocks);
-  int64_t dk = factors.getKeyDim();
-  Value q = b.project(x, factors.query, Value(), b.weightName("wq"));
-  Value k;
-  if (factors.keys.size() == 1) {
-    k = b.columns(x, factors.keys.front());
-  } else {
-    // The key space concatenates several slices: copy them side by side.
-    k = tensor::EmptyOp::create(builder, loc(),
-                                ArrayRef<int64_t>{ShapedType::kDynamic, dk},
-                                b.f32(), ValueRange{b.getRows()});
-    int64_t column = 0;
-    for (const ResidualRange &range : factors.keys) {
-      k = b.insertColumns(k, b.columns(x, range), {column, range.dim});
-      column += range.dim;
-    }
-  }
-  Value q3 = b.splitRows(q), k3 = b.splitRows(k);
+/// s[b, i, j] += sum_c q[b, i, c] * k[b, j, c].
+Value HeadOps::denseScores(Value q3, Value k3, Value scores) {
   return generic(scores.getType(), {q3, k3}, {scores},
                  {map(4, {0, 1, 3}), map(4, {0, 2, 3}), map(4, {0, 1, 2})},
                  {IteratorType::parallel, IteratorType::parallel,
@@ -121,20 +102,15 @@ Value HeadBuilder::denseScores(ArrayRef<AssembledHead::QKBlock> blocks, Value x,
 
 /// The first direction holding the largest positive entry of each row of
 /// `slice` (M x d) and that entry: (0, 0) for a zero row.
-std::pair<Value, Value> HeadBuilder::argmax(Value slice) {
-  auto indexType =
-      RankedTensorType::get({ShapedType::kDynamic}, builder.getI32Type());
-  Value emptyIndex =
-      tensor::EmptyOp::create(builder, loc(), indexType.getShape(),
-                              builder.getI32Type(), ValueRange{b.getRows()});
-  Value zeroIndex =
-      arith::ConstantOp::create(builder, loc(), builder.getI32IntegerAttr(0));
+std::pair<Value, Value> HeadOps::argmax(Value slice) {
+  OpFoldResult rows = t.size(slice, 0);
+  Value emptyIndex = tensor::EmptyOp::create(b, loc, {rows}, b.getI32Type());
+  Value zeroIndex = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
   Value initIndex =
-      linalg::FillOp::create(builder, loc(), zeroIndex, emptyIndex)
-          .getResult(0);
-  Value initValue = b.filled({ShapedType::kDynamic}, {b.getRows()}, 0.0f);
+      linalg::FillOp::create(b, loc, zeroIndex, emptyIndex).getResult(0);
+  Value initValue = t.filled({rows}, 0.0f);
   auto op = linalg::GenericOp::create(
-      builder, loc(), TypeRange{initIndex.getType(), initValue.getType()},
+      b, loc, TypeRange{initIndex.getType(), initValue.getType()},
       ValueRange{slice}, ValueRange{initIndex, initValue},
       ArrayRef<AffineMap>{map(2, {0, 1}), map(2, {0}), map(2, {0})},
       ArrayRef<IteratorType>{IteratorType::parallel, IteratorType::reduction},
@@ -153,35 +129,13 @@ std::pair<Value, Value> HeadBuilder::argmax(Value slice) {
 
 /// s[b, i, j] += q_val * k_val * W[q_arg, k_arg]: exact for one-hot (or zero)
 /// query and key subspaces, where the dense product has a single non-zero
-/// term. 0/1 tables are read as packed bits.
-Value HeadBuilder::lookupScores(const AssembledHead::QKBlock &block,
-                                unsigned index, Value x, Value scores) {
-  const craft::Matrix &w = *block.weights;
-  int64_t numRows = w.getRows(), cols = w.getCols();
-  std::string name = b.weightName("lookup" + std::to_string(index));
-  bool bits = w.isZeroOne();
-  Value table;
-  if (bits) {
-    int64_t wordsPerRow = craft::Matrix::wordsPerRow(cols);
-    std::vector<int64_t> words(numRows * wordsPerRow, 0);
-    if (w.getKind() == craft::Matrix::Kind::Bits)
-      llvm::copy(w.getBitWords(), words.begin());
-    else
-      w.forEachNonZero([&](int64_t r, int64_t c, double) {
-        words[r * wordsPerRow + c / 64] |= int64_t(uint64_t(1) << (c % 64));
-      });
-    table = b.weights(words, {numRows, wordsPerRow}, name);
-  } else {
-    std::vector<float> data(numRows * cols, 0.0f);
-    w.forEachNonZero([&](int64_t r, int64_t c, double v) {
-      data[r * cols + c] = static_cast<float>(v);
-    });
-    table = b.weights(data, {numRows, cols}, name);
-  }
-
-  auto [queryIndex, queryValue] = argmax(b.columns(x, block.query));
-  auto [keyIndex, keyValue] = argmax(b.columns(x, block.key));
-  auto split = [&](Value v) { return b.splitRows(v); };
+/// term. `ranges` are the query offset and size, then the key's. 0/1 tables
+/// are read as packed bits (rows x ceil(cols / 64) words).
+Value HeadOps::lookupScores(Value x, Value scores, Value table, bool bits,
+                            ValueRange ranges, Value batch, Value positions) {
+  auto [queryIndex, queryValue] = argmax(t.columns(x, ranges[0], ranges[1]));
+  auto [keyIndex, keyValue] = argmax(t.columns(x, ranges[2], ranges[3]));
+  auto split = [&](Value v) { return t.splitRows(v, batch, positions); };
   AffineMap query = map(3, {0, 1}), key = map(3, {0, 2}),
             out = map(3, {0, 1, 2});
   return generic(
@@ -220,13 +174,12 @@ Value HeadBuilder::lookupScores(const AssembledHead::QKBlock &block,
 }
 
 /// scale * s where key j is a real position (and j <= i if causal), else
-/// -inf.
-Value HeadBuilder::mask(Value scores) {
-  Value scale = b.f32Constant(static_cast<float>(head.scale));
-  Value minusInf = b.f32Constant(-std::numeric_limits<float>::infinity());
-  bool causal = head.causal;
+/// -inf. Written to a fresh tensor: the logits are a result of their own.
+Value HeadOps::mask(Value scores, Value lengths, Value scale, Value causal) {
+  Value minusInf = t.f32Constant(-std::numeric_limits<float>::infinity());
+  Value init = tensor::EmptyOp::create(b, loc, t.sizes(scores), t.f32());
   return generic(
-      scores.getType(), {scores, b.getLengths()}, {scores},
+      scores.getType(), {scores, lengths}, {init},
       {map(3, {0, 1, 2}), map(3, {0}), map(3, {0, 1, 2})},
       {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel},
       [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -234,13 +187,12 @@ Value HeadBuilder::mask(Value scores) {
         Value j = linalg::IndexOp::create(nb, l, 2);
         Value length =
             arith::IndexCastOp::create(nb, l, nb.getIndexType(), args[1]);
-        Value keep =
+        Value real =
             arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, j, length);
-        if (causal) {
-          Value past =
-              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, j, i);
-          keep = arith::AndIOp::create(nb, l, keep, past);
-        }
+        Value past =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, j, i);
+        Value allowed = arith::SelectOp::create(nb, l, causal, past, real);
+        Value keep = arith::AndIOp::create(nb, l, real, allowed);
         Value scaled = arith::MulFOp::create(nb, l, args[0], scale);
         Value result = arith::SelectOp::create(nb, l, keep, scaled, minusInf);
         linalg::YieldOp::create(nb, l, result);
@@ -249,27 +201,30 @@ Value HeadBuilder::mask(Value scores) {
 
 /// softmax over j, as explicit generics (upstream mlir-opt cannot lower
 /// linalg.softmax without a transform script).
-Value HeadBuilder::softmax(Value scores) {
+Value HeadOps::softmax(Value logits) {
   SmallVector<IteratorType> rowwise = {
       IteratorType::parallel, IteratorType::parallel, IteratorType::reduction};
   SmallVector<IteratorType> elementwise(3, IteratorType::parallel);
   AffineMap all = map(3, {0, 1, 2}), row = map(3, {0, 1});
-  Value lowest = rowFilled(-std::numeric_limits<float>::infinity());
+  OpFoldResult batch = t.size(logits, 0), positions = t.size(logits, 1);
+  Value lowest =
+      t.filled({batch, positions}, -std::numeric_limits<float>::infinity());
   Value max = generic(
-      lowest.getType(), {scores}, {lowest}, {all, row}, rowwise,
+      lowest.getType(), {logits}, {lowest}, {all, row}, rowwise,
       [](OpBuilder &nb, Location l, ValueRange args) {
         linalg::YieldOp::create(
             nb, l,
             arith::MaximumFOp::create(nb, l, args[0], args[1]).getResult());
       });
+  Value init = tensor::EmptyOp::create(b, loc, t.sizes(logits), t.f32());
   Value exp =
-      generic(scores.getType(), {scores, max}, {scores}, {all, row, all},
+      generic(logits.getType(), {logits, max}, {init}, {all, row, all},
               elementwise, [](OpBuilder &nb, Location l, ValueRange args) {
                 Value shifted = arith::SubFOp::create(nb, l, args[0], args[1]);
                 linalg::YieldOp::create(
                     nb, l, math::ExpOp::create(nb, l, shifted).getResult());
               });
-  Value zeros = rowFilled(0.0f);
+  Value zeros = t.filled({batch, positions}, 0.0f);
   Value sum = generic(
       zeros.getType(), {exp}, {zeros}, {all, row}, rowwise,
       [](OpBuilder &nb, Location l, ValueRange args) {
@@ -277,46 +232,160 @@ Value HeadBuilder::softmax(Value scores) {
             nb, l, arith::AddFOp::create(nb, l, args[0], args[1]).getResult());
       });
   return generic(
-      scores.getType(), {exp, sum}, {exp}, {all, row, all}, elementwise,
+      logits.getType(), {exp, sum}, {exp}, {all, row, all}, elementwise,
       [](OpBuilder &nb, Location l, ValueRange args) {
         linalg::YieldOp::create(
             nb, l, arith::DivFOp::create(nb, l, args[0], args[1]).getResult());
       });
 }
 
-Value HeadBuilder::build(Value x) {
-  const CraftToLinalgOptions &options = b.getOptions();
+/// W_QK lookup blocks: one call each, accumulating into the scores.
+static Value buildLookups(ModelBuilder &b,
+                          ArrayRef<const AssembledHead::QKBlock *> lookups,
+                          Value x, Value scores) {
+  for (auto [i, block] : llvm::enumerate(lookups)) {
+    const craft::Matrix &w = *block->weights;
+    int64_t numRows = w.getRows(), cols = w.getCols();
+    std::string name = b.weightName("lookup" + std::to_string(i));
+    bool bits = w.isZeroOne();
+    Value table;
+    if (bits) {
+      int64_t wordsPerRow = craft::Matrix::wordsPerRow(cols);
+      std::vector<int64_t> words(numRows * wordsPerRow, 0);
+      if (w.getKind() == craft::Matrix::Kind::Bits)
+        llvm::copy(w.getBitWords(), words.begin());
+      else
+        w.forEachNonZero([&](int64_t r, int64_t c, double) {
+          words[r * wordsPerRow + c / 64] |= int64_t(uint64_t(1) << (c % 64));
+        });
+      table = b.weights(words, {numRows, wordsPerRow}, name);
+    } else {
+      std::vector<float> data(numRows * cols, 0.0f);
+      w.forEachNonZero([&](int64_t r, int64_t c, double v) {
+        data[r * cols + c] = static_cast<float>(v);
+      });
+      table = b.weights(data, {numRows, cols}, name);
+    }
+    SmallVector<Value> args = {x,
+                               scores,
+                               table,
+                               b.indexConstant(block->query.offset),
+                               b.indexConstant(block->query.dim),
+                               b.indexConstant(block->key.offset),
+                               b.indexConstant(block->key.dim),
+                               b.getBatch(),
+                               b.getPositions()};
+    scores =
+        b.call(bits ? "lookup_bits" : "lookup_f32", args, {scores.getType()},
+               /*specialized=*/false, [bits](TensorBuilder &t, ValueRange a) {
+                 HeadOps ops(t);
+                 return SmallVector<Value>{ops.lookupScores(
+                     a[0], a[1], a[2], bits, a.slice(3, 4), a[7], a[8])};
+               })[0];
+  }
+  return scores;
+}
+
+Value mlir::rasp::detail::buildAttentionHead(ModelBuilder &b, Value x,
+                                             const AssembledHead &head,
+                                             Value *logits, Value *pattern) {
+  if (head.output.dim == 0 && !logits)
+    return x;
+  // The weight form of every W_QK block is decided here, once.
   SmallVector<AssembledHead::QKBlock> dense;
   SmallVector<const AssembledHead::QKBlock *> lookups;
   for (const AssembledHead::QKBlock &block : head.qk) {
-    int64_t entries = block.weights->getRows() * block.weights->getCols();
-    if (options.lookupMinElements > 0 && entries >= options.lookupMinElements &&
-        block.querySpace.isCategorical() && block.keySpace.isCategorical())
+    if (isLookupBlock(block, b.getOptions()))
       lookups.push_back(&block);
     else
       dense.push_back(block);
   }
-  Value scores = scoresFilled(0.0f);
-  if (!dense.empty())
-    scores = denseScores(dense, x, scores);
-  for (auto [i, block] : llvm::enumerate(lookups))
-    scores = lookupScores(*block, i, x, scores);
-  Value probs = softmax(mask(scores));
 
-  int64_t dout = head.output.dim;
-  Value v = b.project(x, head.value, Value(), b.weightName("wov"));
-  Value mixedInit = b.filled({ShapedType::kDynamic, ShapedType::kDynamic, dout},
-                             {b.getBatch(), b.getPositions()}, 0.0f);
-  Value mixed = linalg::BatchMatmulOp::create(builder, loc(),
-                                              ValueRange{probs, b.splitRows(v)},
-                                              ValueRange{mixedInit})
-                    .getResult(0);
-  return b.addToColumns(x, head.output, b.joinRows(mixed));
-}
+  Value scores;
+  if (!lookups.empty()) {
+    Value n = b.getPositions();
+    scores = buildLookups(b, lookups, x,
+                          b.tensors().filled({b.getBatch(), n, n}, 0.0f));
+  }
+  std::optional<Product> query;
+  Value keyCols;
+  if (!dense.empty()) {
+    craft::QKFactors factors = craft::factoriseQK(dense);
+    query = b.product(factors.query, b.weightName("wq"));
+    std::vector<int32_t> cols;
+    for (const craft::ResidualRange &range : factors.keys)
+      for (int64_t i = 0; i < range.dim; ++i)
+        cols.push_back(static_cast<int32_t>(range.offset + i));
+    keyCols = b.weights(cols, {static_cast<int64_t>(cols.size())},
+                        b.weightName("wk_cols"));
+  }
+  Product value = b.product(head.value, b.weightName("wov"));
 
-Value mlir::rasp::detail::buildAttentionHead(ModelBuilder &b, Value x,
-                                             const AssembledHead &head) {
-  if (head.output.dim == 0)
-    return x;
-  return HeadBuilder(b, head).build(x);
+  // Arguments: x, lengths, B, N, [scores], [q cols, W_Q, k cols],
+  // v cols, W_OV, output offset, scale, causal.
+  SmallVector<Value> args = {x, b.getLengths(), b.getBatch(), b.getPositions()};
+  if (scores)
+    args.push_back(scores);
+  if (query) {
+    args.push_back(query->cols);
+    llvm::append_range(args, query->weights());
+    args.push_back(keyCols);
+  }
+  args.push_back(value.cols);
+  llvm::append_range(args, value.weights());
+  args.push_back(b.indexConstant(head.output.offset));
+  args.push_back(b.f32Constant(static_cast<float>(head.scale)));
+  args.push_back(b.boolConstant(head.causal));
+
+  std::string kind = "head_q" + (query ? query->formName().str() : "none") +
+                     "_v" + value.formName().str() + (scores ? "_lookup" : "");
+  SmallVector<const Product *> products = {&value};
+  if (query)
+    products.push_back(&*query);
+  auto scoresType = RankedTensorType::get(
+      {ShapedType::kDynamic, ShapedType::kDynamic, ShapedType::kDynamic},
+      b.f32());
+  bool hasScores = static_cast<bool>(scores), hasQuery = query.has_value();
+  bool queryGather = query && query->isGather();
+  bool valueGather = value.isGather();
+  SmallVector<Value> results = b.call(
+      kind, args, {x.getType(), scoresType, scoresType}, b.specialize(products),
+      [&](TensorBuilder &t, ValueRange a) {
+        HeadOps ops(t);
+        Value hx = a[0], lengths = a[1], batch = a[2], positions = a[3];
+        unsigned next = 4;
+        Value s =
+            hasScores ? a[next++] : ops.scoresFilled(batch, positions, 0.0f);
+        if (hasQuery) {
+          Value qcols = a[next++];
+          ValueRange wq = a.slice(next, queryGather ? 2 : 1);
+          next += wq.size();
+          Value kcols = a[next++];
+          Value q =
+              applyProduct(t, t.gatherColumns(hx, qcols), queryGather, wq);
+          Value k = t.gatherColumns(hx, kcols);
+          s = ops.denseScores(t.splitRows(q, batch, positions),
+                              t.splitRows(k, batch, positions), s);
+        }
+        Value vcols = a[next++];
+        ValueRange wov = a.slice(next, valueGather ? 2 : 1);
+        next += wov.size();
+        Value offset = a[next++], scale = a[next++], causal = a[next++];
+        Value headLogits = ops.mask(s, lengths, scale, causal);
+        Value headPattern = ops.softmax(headLogits);
+        Value v = applyProduct(t, t.gatherColumns(hx, vcols), valueGather, wov);
+        Value v3 = t.splitRows(v, batch, positions);
+        Value mixedInit = t.filled({batch, positions, t.size(v3, 2)}, 0.0f);
+        Value mixed = linalg::BatchMatmulOp::create(t.getBuilder(), t.getLoc(),
+                                                    ValueRange{headPattern, v3},
+                                                    ValueRange{mixedInit})
+                          .getResult(0);
+        Value updated = t.addColumns(hx, t.joinRows(mixed), offset);
+        return SmallVector<Value>{updated, headLogits, headPattern};
+      });
+  if (logits)
+    *logits = results[1];
+  if (pattern)
+    *pattern = results[2];
+  return results[0];
 }

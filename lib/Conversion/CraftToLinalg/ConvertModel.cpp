@@ -9,6 +9,7 @@
 #include "ModelBuilder.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
@@ -79,5 +80,11 @@ mlir::rasp::convertModelToLinalg(craft::ModelOp model,
   b.setLoc(model.getLoc());
   Value output = buildReadout(b, x, func);
   func::ReturnOp::create(b.getBuilder(), model.getLoc(), output);
+  // Results of calls are cast back to static shapes for every use; the casts
+  // that ended up unused go.
+  func.walk([](tensor::CastOp op) {
+    if (op->use_empty())
+      op->erase();
+  });
   return func;
 }

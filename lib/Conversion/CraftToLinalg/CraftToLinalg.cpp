@@ -28,6 +28,7 @@ struct ConvertCraftToLinalgPass
     options.sparseMinElements = sparseMinElements;
     options.sparseGatherCost = sparseGatherCost;
     options.lookupMinElements = lookupMinElements;
+    options.specializeMinElements = specializeMinElements;
     options.batchSize = batchSize;
     options.reshapeDynamicSplits = reshapeDynamicSplits;
     if (batchSize < 0) {

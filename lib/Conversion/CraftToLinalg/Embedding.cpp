@@ -33,8 +33,9 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
   const craft::EmbeddingTables &e = b.getModel().embedding;
   int64_t width = b.getModel().width;
   craft::ResidualRange span = e.columns;
+  TensorBuilder &t = b.tensors();
   if (span.dim == 0)
-    return b.rowsFilled(width, 0.0f);
+    return t.filled({b.getRows(), t.getBuilder().getIndexAttr(width)}, 0.0f);
 
   OpBuilder &builder = b.getBuilder();
   Location loc = b.getLoc();
@@ -76,5 +77,6 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
           .getResult(0);
   if (span.offset == 0 && span.dim == width)
     return embedded;
-  return b.insertColumns(b.rowsFilled(width, 0.0f), embedded, span);
+  Value zeros = t.filled({b.getRows(), builder.getIndexAttr(width)}, 0.0f);
+  return t.insertColumns(zeros, embedded, builder.getIndexAttr(span.offset));
 }

@@ -3,55 +3,45 @@
 #include "ModelBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::detail;
 using craft::Matrix;
-using craft::ResidualRange;
 
 ModelBuilder::ModelBuilder(func::FuncOp func,
                            const craft::AssembledModel &model,
                            const CraftToLinalgOptions &options)
-    : builder(func.getContext()), loc(func.getLoc()), model(model),
-      options(options) {
-  entry = &func.getBody().front();
+    : func(func), builder(func.getContext()), entry(&func.getBody().front()),
+      loc(func.getLoc()), model(model), options(options),
+      main(builder, entry, loc, options) {
   builder.setInsertionPointToStart(entry);
   tokens = entry->getArgument(0);
   lengths = entry->getArgument(1);
   batch = options.batchSize > 0
               ? indexConstant(options.batchSize)
-              : tensor::DimOp::create(builder, loc, tokens, indexConstant(0))
-                    .getResult();
-  positions = tensor::DimOp::create(builder, loc, tokens, indexConstant(1));
+              : getValueOrCreateConstantIndexOp(builder, loc,
+                                                main.size(tokens, 0));
+  positions =
+      getValueOrCreateConstantIndexOp(builder, loc, main.size(tokens, 1));
   rows = arith::MulIOp::create(builder, loc, batch, positions);
 }
 
-/// Scalar constants are created once, at the start of the function.
-Value ModelBuilder::scalar(TypedAttr value) {
-  Value &cached = scalars[value];
-  if (!cached) {
-    OpBuilder::InsertionGuard guard(builder);
-    if (lastScalar)
-      builder.setInsertionPointAfter(lastScalar);
-    else
-      builder.setInsertionPointToStart(entry);
-    cached = arith::ConstantOp::create(builder, loc, value);
-    lastScalar = cached.getDefiningOp();
-  }
-  return cached;
-}
+Value ModelBuilder::f32Constant(float value) { return main.f32Constant(value); }
 
-Value ModelBuilder::f32Constant(float value) {
-  return scalar(builder.getF32FloatAttr(value));
-}
+Value ModelBuilder::indexConstant(int64_t value) { return main.index(value); }
 
-Value ModelBuilder::indexConstant(int64_t value) {
-  return scalar(builder.getIndexAttr(value));
+Value ModelBuilder::boolConstant(bool value) {
+  return main.constant(builder.getBoolAttr(value));
 }
 
 /// Resource keys print as bare identifiers: keep [A-Za-z0-9_].
@@ -82,208 +72,178 @@ static ArrayRef<char> bytesOf(ArrayRef<T> data) {
                         data.size() * sizeof(T));
 }
 
-Value ModelBuilder::weights(ArrayRef<float> data, ArrayRef<int64_t> shape,
-                            const std::string &name) {
-  auto type = RankedTensorType::get(shape, f32());
+template <typename T>
+static Value
+weightsOf(ModelBuilder &b, ArrayRef<T> data, ArrayRef<int64_t> shape,
+          Type element, const CraftToLinalgOptions &options,
+          function_ref<Value(ShapedType, ArrayRef<char>, Attribute)> make) {
+  auto type = RankedTensorType::get(shape, element);
   bool large = options.resourceMinElements > 0 &&
                type.getNumElements() >= options.resourceMinElements;
-  return constant(type, bytesOf(data),
-                  large ? Attribute() : DenseElementsAttr::get(type, data),
-                  name);
+  return make(type, bytesOf(data),
+              large ? Attribute() : DenseElementsAttr::get(type, data));
+}
+
+Value ModelBuilder::weights(ArrayRef<float> data, ArrayRef<int64_t> shape,
+                            const std::string &name) {
+  return weightsOf<float>(*this, data, shape, f32(), options,
+                          [&](ShapedType t, ArrayRef<char> bytes, Attribute d) {
+                            return constant(t, bytes, d, name);
+                          });
 }
 
 Value ModelBuilder::weights(ArrayRef<int32_t> data, ArrayRef<int64_t> shape,
                             const std::string &name) {
-  auto type = RankedTensorType::get(shape, builder.getI32Type());
-  bool large = options.resourceMinElements > 0 &&
-               type.getNumElements() >= options.resourceMinElements;
-  return constant(type, bytesOf(data),
-                  large ? Attribute() : DenseElementsAttr::get(type, data),
-                  name);
+  return weightsOf<int32_t>(
+      *this, data, shape, builder.getI32Type(), options,
+      [&](ShapedType t, ArrayRef<char> bytes, Attribute d) {
+        return constant(t, bytes, d, name);
+      });
 }
 
 Value ModelBuilder::weights(ArrayRef<int64_t> data, ArrayRef<int64_t> shape,
                             const std::string &name) {
-  auto type = RankedTensorType::get(shape, builder.getI64Type());
-  bool large = options.resourceMinElements > 0 &&
-               type.getNumElements() >= options.resourceMinElements;
-  return constant(type, bytesOf(data),
-                  large ? Attribute() : DenseElementsAttr::get(type, data),
-                  name);
+  return weightsOf<int64_t>(
+      *this, data, shape, builder.getI64Type(), options,
+      [&](ShapedType t, ArrayRef<char> bytes, Attribute d) {
+        return constant(t, bytes, d, name);
+      });
 }
 
-Value ModelBuilder::filled(ArrayRef<int64_t> shape, ValueRange dynamicSizes,
-                           float value) {
-  Value empty =
-      tensor::EmptyOp::create(builder, loc, shape, f32(), dynamicSizes);
-  return linalg::FillOp::create(builder, loc, ValueRange{f32Constant(value)},
-                                ValueRange{empty})
-      .getResult(0);
-}
-
-Value ModelBuilder::rowsFilled(int64_t cols, float value) {
-  return filled({ShapedType::kDynamic, cols}, {rows}, value);
-}
-
-Value ModelBuilder::multiply(Value x, const Matrix &w, int64_t row,
-                             int64_t numRows, Value acc,
-                             const std::string &name) {
-  int64_t cols = w.getCols();
-  if (!acc)
-    acc = rowsFilled(cols, 0.0f);
-  if (numRows == 0 || cols == 0)
-    return acc;
-  // The gather form visits, per output column, its non-zero rows (padded to
-  // the largest count): worth it when that is much less than all rows.
+/// The weights of `rows` of `w` (in that order) in the cheaper form: the
+/// gather form visits, per output column, its non-zero rows (padded to the
+/// largest count), worth it when that is much less than all rows. Only exact
+/// zeros are skipped and the remaining terms are added in row order, as in
+/// the dense product.
+Product ModelBuilder::weightsFor(const Matrix &w, ArrayRef<int64_t> rowsOf,
+                                 const std::string &name) {
+  Product p;
+  int64_t numRows = rowsOf.size(), cols = w.getCols();
+  p.inDim = numRows;
+  p.outDim = cols;
+  int64_t slots = -1;
   if (options.sparseMinElements > 0 &&
-      numRows * cols >= options.sparseMinElements) {
+      numRows * cols >= options.sparseMinElements && numRows > 0 && cols > 0) {
     std::vector<int64_t> perColumn(cols, 0);
-    for (int64_t r = row; r < row + numRows; ++r)
+    for (int64_t r : rowsOf)
       w.forEachInRow(r, [&](int64_t c, double) { ++perColumn[c]; });
-    int64_t slots = *std::max_element(perColumn.begin(), perColumn.end());
-    if (static_cast<double>(slots) * options.sparseGatherCost <
+    int64_t most = *std::max_element(perColumn.begin(), perColumn.end());
+    if (static_cast<double>(most) * options.sparseGatherCost <
         static_cast<double>(numRows))
-      return multiplyGather(x, w, row, numRows, std::max<int64_t>(slots, 1),
-                            acc, name);
+      slots = std::max<int64_t>(most, 1);
   }
-  return multiplyDense(x, w, row, numRows, acc, name);
-}
-
-Value ModelBuilder::multiplyDense(Value x, const Matrix &w, int64_t row,
-                                  int64_t numRows, Value acc,
-                                  const std::string &name) {
-  int64_t cols = w.getCols();
-  std::vector<float> data(numRows * cols, 0.0f);
-  for (int64_t r = 0; r < numRows; ++r)
-    w.forEachInRow(row + r, [&](int64_t c, double v) {
-      data[r * cols + c] = static_cast<float>(v);
-    });
-  Value matrix = weights(data, {numRows, cols}, name);
-  return linalg::MatmulOp::create(builder, loc, ValueRange{x, matrix},
-                                  ValueRange{acc})
-      .getResult(0);
-}
-
-/// acc[m, c] += sum over slots s of x[m, index[c, s]] * value[c, s].
-Value ModelBuilder::multiplyGather(Value x, const Matrix &w, int64_t row,
-                                   int64_t numRows, int64_t slots, Value acc,
-                                   const std::string &name) {
-  int64_t cols = w.getCols();
+  if (slots < 0) {
+    std::vector<float> data(numRows * cols, 0.0f);
+    for (int64_t i = 0; i < numRows; ++i)
+      w.forEachInRow(rowsOf[i], [&](int64_t c, double v) {
+        data[i * cols + c] = static_cast<float>(v);
+      });
+    p.dense = weights(data, {numRows, cols}, name);
+    return p;
+  }
   std::vector<int32_t> index(cols * slots, 0);
   std::vector<float> value(cols * slots, 0.0f);
   std::vector<int64_t> used(cols, 0);
-  for (int64_t r = 0; r < numRows; ++r)
-    w.forEachInRow(row + r, [&](int64_t c, double v) {
+  for (int64_t i = 0; i < numRows; ++i)
+    w.forEachInRow(rowsOf[i], [&](int64_t c, double v) {
       int64_t slot = c * slots + used[c]++;
-      index[slot] = static_cast<int32_t>(r);
+      index[slot] = static_cast<int32_t>(i);
       value[slot] = static_cast<float>(v);
     });
-  Value indexTable = weights(index, {cols, slots}, name + "_rows");
-  Value valueTable = weights(value, {cols, slots}, name + "_values");
-
-  MLIRContext *ctx = builder.getContext();
-  AffineExpr m, c, s;
-  bindDims(ctx, m, c, s);
-  auto table = AffineMap::get(3, 0, {c, s}, ctx);
-  auto out = AffineMap::get(3, 0, {m, c}, ctx);
-  SmallVector<utils::IteratorType> iterators = {utils::IteratorType::parallel,
-                                                utils::IteratorType::parallel,
-                                                utils::IteratorType::reduction};
-  return linalg::GenericOp::create(
-             builder, loc, acc.getType(), ValueRange{indexTable, valueTable},
-             ValueRange{acc}, ArrayRef<AffineMap>{table, table, out}, iterators,
-             [&](OpBuilder &b, Location l, ValueRange args) {
-               Value mIndex = linalg::IndexOp::create(b, l, 0);
-               Value column =
-                   arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-               Value xv = tensor::ExtractOp::create(b, l, x,
-                                                    ValueRange{mIndex, column});
-               Value product = arith::MulFOp::create(b, l, xv, args[1]);
-               Value sum = arith::AddFOp::create(b, l, args[2], product);
-               linalg::YieldOp::create(b, l, sum);
-             })
-      .getResult(0);
+  p.index = weights(index, {cols, slots}, name + "_rows");
+  p.values = weights(value, {cols, slots}, name + "_values");
+  return p;
 }
 
-Value ModelBuilder::project(Value x, const craft::Projection &projection,
-                            Value acc, const std::string &name) {
-  if (!acc)
-    acc = rowsFilled(projection.getOutDim(), 0.0f);
-  for (auto [i, segment] : llvm::enumerate(projection.segments)) {
-    std::string part =
-        projection.segments.size() == 1 ? name : name + std::to_string(i);
-    acc = multiply(columns(x, segment.range), *projection.weights, segment.row,
-                   segment.range.dim, acc, part);
+Product ModelBuilder::product(const craft::Projection &projection,
+                              const std::string &name) {
+  std::vector<int32_t> cols;
+  std::vector<int64_t> rowsOf;
+  for (const craft::Projection::Segment &s : projection.segments)
+    for (int64_t i = 0; i < s.range.dim; ++i) {
+      cols.push_back(static_cast<int32_t>(s.range.offset + i));
+      rowsOf.push_back(s.row + i);
+    }
+  Product p;
+  if (projection.weights) {
+    p = weightsFor(*projection.weights, rowsOf, name);
+  } else {
+    p.inDim = cols.size();
+    p.dense = weights(std::vector<float>(), {p.inDim, 0}, name);
   }
-  return acc;
+  p.cols = weights(cols, {static_cast<int64_t>(cols.size())}, name + "_cols");
+  return p;
 }
 
-Value ModelBuilder::columns(Value x, ResidualRange range) {
-  // An empty subspace may sit at the end of the residual, where a slice
-  // offset would be out of bounds.
-  if (range.dim == 0)
-    return tensor::EmptyOp::create(builder, loc,
-                                   ArrayRef<int64_t>{ShapedType::kDynamic, 0},
-                                   f32(), ValueRange{rows});
-  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                       builder.getIndexAttr(range.offset)};
-  SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
-  SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(builder, loc, x, offsets, sizes,
-                                        strides);
+Product ModelBuilder::product(const Matrix &w, int64_t row, int64_t numRows,
+                              const std::string &name) {
+  std::vector<int64_t> rowsOf(numRows);
+  std::iota(rowsOf.begin(), rowsOf.end(), row);
+  return weightsFor(w, rowsOf, name);
 }
 
-Value ModelBuilder::insertColumns(Value into, Value value,
-                                  ResidualRange range) {
-  SmallVector<OpFoldResult> offsets = {builder.getIndexAttr(0),
-                                       builder.getIndexAttr(range.offset)};
-  SmallVector<OpFoldResult> sizes = {rows, builder.getIndexAttr(range.dim)};
-  SmallVector<OpFoldResult> strides(2, builder.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(builder, loc, value, into, offsets,
-                                       sizes, strides);
+bool ModelBuilder::specialize(ArrayRef<const Product *> products) const {
+  if (options.specializeMinElements <= 0)
+    return false;
+  return llvm::any_of(products, [&](const Product *p) {
+    return !p->isGather() &&
+           p->inDim * p->outDim >= options.specializeMinElements;
+  });
 }
 
-Value ModelBuilder::addToColumns(Value x, ResidualRange range, Value update) {
-  Value current = columns(x, range);
-  Value sum = linalg::AddOp::create(builder, loc, ValueRange{current, update},
-                                    ValueRange{current})
-                  .getResult(0);
-  return insertColumns(x, sum, range);
+/// `type` with every dimension dynamic (tensors); other types unchanged.
+static Type generalize(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return type;
+  SmallVector<int64_t> shape(tensor.getRank(), ShapedType::kDynamic);
+  return RankedTensorType::get(shape, tensor.getElementType());
 }
 
-Value ModelBuilder::splitRows(Value x, bool staticBatch) {
-  auto source = cast<RankedTensorType>(x.getType());
-  int64_t dynamic = ShapedType::kDynamic;
-  SmallVector<int64_t> shape = {dynamic, dynamic};
-  SmallVector<Value> sizes = {batch, positions};
-  SmallVector<ReassociationIndices> groups = {{0, 1}};
-  if (source.getRank() == 2) {
-    shape.push_back(source.getDimSize(1));
-    sizes.push_back(indexConstant(source.getDimSize(1)));
-    groups.push_back({2});
+SmallVector<Value> ModelBuilder::call(StringRef kind, ValueRange args,
+                                      TypeRange resultTypes, bool specialized,
+                                      BodyFn body) {
+  SmallVector<Type> inputs, results;
+  for (Value arg : args)
+    inputs.push_back(specialized ? arg.getType() : generalize(arg.getType()));
+  for (Type type : resultTypes)
+    results.push_back(specialized ? type : generalize(type));
+  auto type = builder.getFunctionType(inputs, results);
+
+  std::string key = kind.str();
+  llvm::raw_string_ostream(key) << type;
+  func::FuncOp &callee = functions[key];
+  if (!callee) {
+    // Component functions follow the model functions, in order of first
+    // use (renamed on a clash).
+    callee = func::FuncOp::create(loc, ("__rasp_" + kind).str(), type);
+    callee.setPrivate();
+    SymbolTable(func->getParentOfType<ModuleOp>()).insert(callee);
+    OpBuilder fb(func.getContext());
+    Block *block = callee.addEntryBlock();
+    fb.setInsertionPointToStart(block);
+    TensorBuilder t(fb, block, loc, options);
+    SmallVector<Value> values = body(t, block->getArguments());
+    func::ReturnOp::create(fb, loc, values);
   }
-  auto type = RankedTensorType::get(shape, source.getElementType());
-  if (options.batchSize == 0 && options.reshapeDynamicSplits) {
-    Value shapeTensor = tensor::FromElementsOp::create(builder, loc, sizes);
-    return tensor::ReshapeOp::create(builder, loc, type, x, shapeTensor);
-  }
-  // A static batch is a static size of the split (N alone is dynamic).
-  SmallVector<OpFoldResult> outputShape(sizes.begin(), sizes.end());
-  if (options.batchSize > 0) {
-    shape[0] = options.batchSize;
-    outputShape[0] = builder.getIndexAttr(options.batchSize);
-  }
-  for (size_t i = 2; i < outputShape.size(); ++i)
-    outputShape[i] = builder.getIndexAttr(shape[i]);
-  Value expanded = tensor::ExpandShapeOp::create(
-      builder, loc, RankedTensorType::get(shape, source.getElementType()), x,
-      groups, outputShape);
-  if (expanded.getType() == type || staticBatch)
-    return expanded;
-  return tensor::CastOp::create(builder, loc, type, expanded);
-}
 
-Value ModelBuilder::joinRows(Value x) {
-  SmallVector<ReassociationIndices> groups = {{0, 1}, {2}};
-  return tensor::CollapseShapeOp::create(builder, loc, x, groups);
+  SmallVector<Value> operands;
+  for (auto [arg, input] : llvm::zip(args, inputs)) {
+    // The result of an earlier call, cast back: pass it uncast.
+    if (auto cast = arg.getDefiningOp<tensor::CastOp>())
+      if (cast.getSource().getType() == input)
+        arg = cast.getSource();
+    operands.push_back(
+        arg.getType() == input
+            ? arg
+            : tensor::CastOp::create(builder, loc, input, arg).getResult());
+  }
+  auto op = func::CallOp::create(builder, loc, callee, operands);
+  SmallVector<Value> out;
+  for (auto [result, type] : llvm::zip(op.getResults(), resultTypes))
+    out.push_back(
+        result.getType() == type
+            ? Value(result)
+            : tensor::CastOp::create(builder, loc, type, result).getResult());
+  return out;
 }

@@ -24,6 +24,10 @@ Value mlir::rasp::detail::buildReadout(ModelBuilder &b, Value x,
     func->setAttr(kOutputValuesAttr, readout.space.getValues());
   SmallVector<StringRef> labels(readout.labels.begin(), readout.labels.end());
   func->setAttr(kOutputLabelsAttr, builder.getStrArrayAttr(labels));
+  TensorBuilder &t = b.tensors();
+  Value columns = t.columns(x, builder.getIndexAttr(readout.range.offset),
+                            builder.getIndexAttr(readout.range.dim));
   // With a static batch size the signature's result type has it.
-  return b.splitRows(b.columns(x, readout.range), /*staticBatch=*/true);
+  return t.splitRows(columns, b.getBatch(), b.getPositions(),
+                     /*keepStaticBatch=*/true);
 }

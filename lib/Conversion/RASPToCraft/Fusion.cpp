@@ -49,6 +49,9 @@ ValueKey::ValueKey(const PyValue &v) : kind(v.getKind()), bits(0) {
     std::memcpy(&bits, &d, sizeof(bits));
   } else if (v.isStr()) {
     str = v.getStr();
+  } else if (v.isTuple()) {
+    // repr keeps the items' types and values apart (1, 1.0, True).
+    str = v.repr();
   }
 }
 

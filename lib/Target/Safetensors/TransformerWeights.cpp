@@ -178,17 +178,30 @@ static std::string printedForm(const PyValue &v) {
   return v.isStr() ? v.getStr() : v.repr();
 }
 
+/// A value as JSON; tuples are arrays.
+static Json valueJSON(const PyValue &v) {
+  if (v.isNone())
+    return nullptr;
+  if (v.isBool())
+    return v.getBool();
+  if (v.isInt())
+    return v.getInt();
+  if (v.isFloat())
+    return v.getFloat();
+  if (v.isTuple()) {
+    Json items = Json::array();
+    for (const PyValue &item : v.getItems())
+      items.push_back(valueJSON(item));
+    return items;
+  }
+  return v.getStr();
+}
+
 static Json valueJSON(Attribute attr) {
   FailureOr<PyValue> v = fromAttr(attr);
-  if (failed(v) || v->isNone())
+  if (failed(v))
     return nullptr;
-  if (v->isBool())
-    return v->getBool();
-  if (v->isInt())
-    return v->getInt();
-  if (v->isFloat())
-    return v->getFloat();
-  return v->getStr();
+  return valueJSON(*v);
 }
 
 void WeightBuilder::addMetadata() {

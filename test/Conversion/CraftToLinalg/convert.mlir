@@ -35,6 +35,8 @@ craft.model @m attributes {
   craft.output %prev : !craft.vec<3>
 }
 
+// The model function: embedding, then one call per head, MLP and output
+// slice, then the readout.
 // CHECK-LABEL: func.func @m(
 // CHECK-SAME:      %[[TOKENS:.*]]: tensor<?x?xi32>, %[[LENGTHS:.*]]: tensor<?xi32>) -> tensor<?x?x3xf32>
 // CHECK-SAME:      rasp.max_positions = 3 : i64
@@ -44,8 +46,12 @@ craft.model @m attributes {
 // CHECK-SAME:      rasp.output_values = ["a", "b", "c"]
 // CHECK-SAME:      rasp.residual_labels = ["tokens:a", "tokens:b", "tokens:c", "tokens:BOS", "one", "indices:0", "indices:1", "prev:a", "prev:b", "prev:c", "is_a", "is_b"]
 // CHECK-SAME:      rasp.token_labels = ["tokens:c", "tokens:a", "tokens:b", "tokens:BOS"]
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG:     %[[C7:.*]] = arith.constant 7 : index
+// CHECK-DAG:     %[[C10:.*]] = arith.constant 10 : index
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG:     %[[SCALE:.*]] = arith.constant 4.000000e+01 : f32
-// CHECK-DAG:     %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG:     %[[CAUSAL:.*]] = arith.constant true
 // CHECK:         %[[B:.*]] = tensor.dim %[[TOKENS]], %{{.*}} : tensor<?x?xi32>
 // CHECK:         %[[N:.*]] = tensor.dim %[[TOKENS]], %{{.*}} : tensor<?x?xi32>
 // CHECK:         %[[M:.*]] = arith.muli %[[B]], %[[N]] : index
@@ -62,58 +68,96 @@ craft.model @m attributes {
 // CHECK:           %[[P:.*]] = arith.remui %[[ROW]], %[[N]] : index
 // CHECK:           tensor.extract %[[TOK]][%[[ID]], %[[COL]]] : tensor<4x7xf32>
 // CHECK:           tensor.extract %[[POS]][%[[P]], %[[COL]]] : tensor<3x7xf32>
-// CHECK:         %[[X0:.*]] = tensor.insert_slice %[[EMB]] into %{{.*}}[0, 0] [%[[M]], 7] [1, 1] : tensor<?x7xf32> into tensor<?x12xf32>
+// CHECK:         %[[X0:.*]] = tensor.insert_slice %[[EMB]] into %{{.*}}[0, 0] [%{{.*}}, 7] [1, 1] : tensor<?x7xf32> into tensor<?x12xf32>
 
-// The head: one query segment (one, indices: columns 4..6) times W_Q against
-// the keys bos (column 3) and indices (columns 5, 6) copied side by side.
-// CHECK:         %[[QIN:.*]] = tensor.extract_slice %[[X0]][0, 4] [%[[M]], 3] [1, 1]
+// The head: W_Q (from one, indices: columns 4..6; factorised key space bos,
+// indices) against the key columns 3, 5, 6; W_OV on tokens (0..2); the
+// result goes to prev (offset 7).
 // CHECK:         %[[WQ:.*]] = arith.constant dense<{{\[\[}}5.000000e-01, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00, 0.000000e+00]]> : tensor<3x3xf32>
-// CHECK:         %[[Q:.*]] = linalg.matmul ins(%[[QIN]], %[[WQ]] : tensor<?x3xf32>, tensor<3x3xf32>)
-// CHECK:         %[[KBOS:.*]] = tensor.extract_slice %[[X0]][0, 3] [%[[M]], 1] [1, 1]
-// CHECK:         %[[K1:.*]] = tensor.insert_slice %[[KBOS]] into %{{.*}}[0, 0] [%[[M]], 1]
-// CHECK:         %[[KIDX:.*]] = tensor.extract_slice %[[X0]][0, 5] [%[[M]], 2] [1, 1]
-// CHECK:         %[[K:.*]] = tensor.insert_slice %[[KIDX]] into %[[K1]][0, 1] [%[[M]], 2]
+// CHECK:         %[[QCOLS:.*]] = arith.constant dense<[4, 5, 6]> : tensor<3xi32>
+// CHECK:         %[[KCOLS:.*]] = arith.constant dense<[3, 5, 6]> : tensor<3xi32>
+// CHECK:         %[[WOV:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<3x3xf32>
+// CHECK:         %[[VCOLS:.*]] = arith.constant dense<[0, 1, 2]> : tensor<3xi32>
+// CHECK:         %[[X0D:.*]] = tensor.cast %[[X0]] : tensor<?x12xf32> to tensor<?x?xf32>
+// CHECK:         %[[QCOLSD:.*]] = tensor.cast %[[QCOLS]] : tensor<3xi32> to tensor<?xi32>
+// CHECK:         %[[WQD:.*]] = tensor.cast %[[WQ]] : tensor<3x3xf32> to tensor<?x?xf32>
+// CHECK:         %[[KCOLSD:.*]] = tensor.cast %[[KCOLS]]
+// CHECK:         %[[VCOLSD:.*]] = tensor.cast %[[VCOLS]]
+// CHECK:         %[[WOVD:.*]] = tensor.cast %[[WOV]]
+// CHECK:         %[[HEAD:.*]]:3 = call @__rasp_head_qdense_vdense(%[[X0D]], %[[LENGTHS]], %[[B]], %[[N]], %[[QCOLSD]], %[[WQD]], %[[KCOLSD]], %[[VCOLSD]], %[[WOVD]], %[[C7]], %[[SCALE]], %[[CAUSAL]])
+
+// The MLP: prev (7..9) and one (4) gathered as one input of four columns
+// (the bias is W1's last row); is_a, is_b are y's columns 0..1, added at 10.
+// CHECK:         %[[W1:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00], [0.000000e+00, 0.000000e+00], [0.000000e+00, -5.000000e-01]]> : tensor<4x2xf32>
+// CHECK:         %[[INCOLS:.*]] = arith.constant dense<[7, 8, 9, 4]> : tensor<4xi32>
+// CHECK:         %[[W2:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00], [0.000000e+00, 2.000000e+00]]> : tensor<2x2xf32>
+// CHECK:         %[[Y:.*]] = call @__rasp_mlp_dense_dense(%[[HEAD]]#0, %{{.*}}, %{{.*}}, %{{.*}})
+// CHECK:         %[[X2:.*]] = call @__rasp_add_columns(%[[HEAD]]#0, %[[Y]], %[[C0]], %[[C10]], %[[C2]])
+
+// The readout: prev's columns at every position.
+// CHECK:         %[[X2S:.*]] = tensor.cast %[[X2]] : tensor<?x?xf32> to tensor<?x12xf32>
+// CHECK:         %[[OUT:.*]] = tensor.extract_slice %[[X2S]][0, 7] [%{{.*}}, 3] [1, 1]
+// CHECK:         %[[OUT3:.*]] = tensor.reshape %[[OUT]]
+// CHECK-SAME:      -> tensor<?x?x3xf32>
+// CHECK:         return %[[OUT3]] : tensor<?x?x3xf32>
+
+// The head function, shared by every head with dense W_QK and W_OV.
+// CHECK-LABEL: func.func private @__rasp_head_qdense_vdense(
+// CHECK-SAME:      %[[X:[^:]*]]: tensor<?x?xf32>, %[[HLEN:[^:]*]]: tensor<?xi32>, %[[HB:[^:]*]]: index, %[[HN:[^:]*]]: index, %[[HQCOLS:[^:]*]]: tensor<?xi32>, %[[HWQ:[^:]*]]: tensor<?x?xf32>, %[[HKCOLS:[^:]*]]: tensor<?xi32>, %[[HVCOLS:[^:]*]]: tensor<?xi32>, %[[HWOV:[^:]*]]: tensor<?x?xf32>, %[[HOFF:[^:]*]]: index, %[[HSCALE:[^:]*]]: f32, %[[HCAUSAL:[^:]*]]: i1)
+// CHECK-SAME:      -> (tensor<?x?xf32>, tensor<?x?x?xf32>, tensor<?x?x?xf32>)
+// CHECK:         %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// The query input: x's columns at the entries of the table.
+// CHECK:         %[[QIN:.*]] = linalg.generic {{.*}} ins(%[[HQCOLS]] : tensor<?xi32>)
+// CHECK:           %[[R:.*]] = linalg.index 0 : index
+// CHECK:           %[[C:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:           tensor.extract %[[X]][%[[R]], %[[C]]] : tensor<?x?xf32>
+// CHECK:         %[[Q:.*]] = linalg.matmul ins(%[[QIN]], %[[HWQ]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK:         %[[K:.*]] = linalg.generic {{.*}} ins(%[[HKCOLS]] : tensor<?xi32>)
 // CHECK:         %[[Q3:.*]] = tensor.reshape %[[Q]]
 // CHECK:         %[[K3:.*]] = tensor.reshape %[[K]]
-// CHECK:         %[[S:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%[[Q3]], %[[K3]] : tensor<?x?x3xf32>, tensor<?x?x3xf32>)
-// CHECK:         %[[MASKED:.*]] = linalg.generic {{.*}} ins(%[[S]], %[[LENGTHS]] : tensor<?x?x?xf32>, tensor<?xi32>)
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} ins(%[[Q3]], %[[K3]] : tensor<?x?x?xf32>, tensor<?x?x?xf32>)
+// Padding and (if the causal argument is set) later keys masked.
+// CHECK:         %[[LOGITS:.*]] = linalg.generic {{.*}} ins(%[[S]], %[[HLEN]] : tensor<?x?x?xf32>, tensor<?xi32>)
 // CHECK:           %[[I:.*]] = linalg.index 1 : index
 // CHECK:           %[[J:.*]] = linalg.index 2 : index
 // CHECK:           %[[REAL:.*]] = arith.cmpi ult, %[[J]], %{{.*}} : index
 // CHECK:           %[[PAST:.*]] = arith.cmpi ule, %[[J]], %[[I]] : index
-// CHECK:           %[[KEEP:.*]] = arith.andi %[[REAL]], %[[PAST]] : i1
-// CHECK:           %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[SCALE]] : f32
+// CHECK:           %[[ALLOWED:.*]] = arith.select %[[HCAUSAL]], %[[PAST]], %[[REAL]] : i1
+// CHECK:           %[[KEEP:.*]] = arith.andi %[[REAL]], %[[ALLOWED]] : i1
+// CHECK:           %[[SCALED:.*]] = arith.mulf %{{.*}}, %[[HSCALE]] : f32
 // CHECK:           arith.select %[[KEEP]], %[[SCALED]], %[[NEG_INF]] : f32
 // Softmax: max, exp, sum, divide.
-// CHECK:         %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[MASKED]] : tensor<?x?x?xf32>)
+// CHECK:         %[[MAX:.*]] = linalg.generic {{.*}} ins(%[[LOGITS]] : tensor<?x?x?xf32>)
 // CHECK:           arith.maximumf
-// CHECK:         %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[MASKED]], %[[MAX]] : tensor<?x?x?xf32>, tensor<?x?xf32>)
+// CHECK:         %[[EXP:.*]] = linalg.generic {{.*}} ins(%[[LOGITS]], %[[MAX]] : tensor<?x?x?xf32>, tensor<?x?xf32>)
 // CHECK:           math.exp
 // CHECK:         %[[SUM:.*]] = linalg.generic {{.*}} ins(%[[EXP]] : tensor<?x?x?xf32>)
-// CHECK:         %[[PROBS:.*]] = linalg.generic {{.*}} ins(%[[EXP]], %[[SUM]] : tensor<?x?x?xf32>, tensor<?x?xf32>)
+// CHECK:         %[[PATTERN:.*]] = linalg.generic {{.*}} ins(%[[EXP]], %[[SUM]] : tensor<?x?x?xf32>, tensor<?x?xf32>)
 // CHECK:           arith.divf
-// Values: tokens (columns 0..2) times W_OV, mixed, added into prev (7..9).
-// CHECK:         %[[VIN:.*]] = tensor.extract_slice %[[X0]][0, 0] [%[[M]], 3] [1, 1]
-// CHECK:         %[[V:.*]] = linalg.matmul ins(%[[VIN]], %{{.*}} : tensor<?x3xf32>, tensor<3x3xf32>)
+// Values: W_OV before mixing, then added at the output offset.
+// CHECK:         %[[VIN:.*]] = linalg.generic {{.*}} ins(%[[HVCOLS]] : tensor<?xi32>)
+// CHECK:         %[[V:.*]] = linalg.matmul ins(%[[VIN]], %[[HWOV]] : tensor<?x?xf32>, tensor<?x?xf32>)
 // CHECK:         %[[V3:.*]] = tensor.reshape %[[V]]
-// CHECK:         %[[MIX:.*]] = linalg.batch_matmul ins(%[[PROBS]], %[[V3]] : tensor<?x?x?xf32>, tensor<?x?x3xf32>)
+// CHECK:         %[[MIX:.*]] = linalg.batch_matmul ins(%[[PATTERN]], %[[V3]] : tensor<?x?x?xf32>, tensor<?x?x?xf32>)
 // CHECK:         %[[MIX2:.*]] = tensor.collapse_shape %[[MIX]] {{\[\[}}0, 1], [2]]
-// CHECK:         %[[OLD:.*]] = tensor.extract_slice %[[X0]][0, 7] [%[[M]], 3] [1, 1]
-// CHECK:         %[[NEW:.*]] = linalg.add ins(%[[OLD]], %[[MIX2]] : tensor<?x3xf32>, tensor<?x3xf32>)
-// CHECK:         %[[X1:.*]] = tensor.insert_slice %[[NEW]] into %[[X0]][0, 7] [%[[M]], 3] [1, 1]
+// CHECK:         %[[OLD:.*]] = tensor.extract_slice %[[X]][0, %[[HOFF]]] [%{{.*}}, %{{.*}}] [1, 1]
+// CHECK:         %[[NEW:.*]] = linalg.add ins(%[[OLD]], %[[MIX2]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK:         %[[X1:.*]] = tensor.insert_slice %[[NEW]] into %[[X]][0, %[[HOFF]]]
+// CHECK:         return %[[X1]], %[[LOGITS]], %[[PATTERN]]
 
-// The MLP: prev (7..9) and one (4) are two segments accumulating into h.
-// CHECK:         %[[H0:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x3xf32>, tensor<3x2xf32>)
-// CHECK:         %[[BIAS:.*]] = arith.constant dense<{{\[\[}}0.000000e+00, -5.000000e-01]]> : tensor<1x2xf32>
-// CHECK:         %[[H:.*]] = linalg.matmul ins(%{{.*}}, %[[BIAS]] : tensor<?x1xf32>, tensor<1x2xf32>) outs(%[[H0]] : tensor<?x2xf32>)
-// CHECK:         %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[H]] : tensor<?x2xf32>) outs(%[[H]] : tensor<?x2xf32>)
+// CHECK-LABEL: func.func private @__rasp_mlp_dense_dense(
+// CHECK-SAME:      %[[MX:[^:]*]]: tensor<?x?xf32>, %[[MCOLS:[^:]*]]: tensor<?xi32>, %[[MW1:[^:]*]]: tensor<?x?xf32>, %[[MW2:[^:]*]]: tensor<?x?xf32>) -> tensor<?x?xf32>
+// CHECK:         %[[MIN:.*]] = linalg.generic {{.*}} ins(%[[MCOLS]] : tensor<?xi32>)
+// CHECK:         %[[H:.*]] = linalg.matmul ins(%[[MIN]], %[[MW1]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK:         %[[RELU:.*]] = linalg.generic {{.*}} ins(%[[H]] : tensor<?x?xf32>) outs(%[[H]] : tensor<?x?xf32>)
 // CHECK:           arith.maximumf
-// CHECK:         %[[Y:.*]] = linalg.matmul ins(%[[RELU]], %{{.*}} : tensor<?x2xf32>, tensor<2x2xf32>)
-// CHECK:         %[[X2:.*]] = tensor.insert_slice %{{.*}} into %[[X1]][0, 10] [%[[M]], 2] [1, 1]
+// CHECK:         %[[MY:.*]] = linalg.matmul ins(%[[RELU]], %[[MW2]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK:         return %[[MY]]
 
-// The readout: prev's columns at every position.
-// CHECK:         %[[OUT:.*]] = tensor.extract_slice %[[X2]][0, 7] [%[[M]], 3] [1, 1]
-// CHECK:         %[[OUT3:.*]] = tensor.reshape %[[OUT]]
-// CHECK-SAME:      -> tensor<?x?x3xf32>
-// CHECK:         return %[[OUT3]] : tensor<?x?x3xf32>
+// CHECK-LABEL: func.func private @__rasp_add_columns(
+// CHECK-SAME:      %[[AX:[^:]*]]: tensor<?x?xf32>, %[[AY:[^:]*]]: tensor<?x?xf32>, %[[ACOL:[^:]*]]: index, %[[AOFF:[^:]*]]: index, %[[ADIM:[^:]*]]: index)
+// CHECK:         %[[U:.*]] = tensor.extract_slice %[[AY]][0, %[[ACOL]]] [%{{.*}}, %[[ADIM]]] [1, 1]
+// CHECK:         %[[CUR:.*]] = tensor.extract_slice %[[AX]][0, %[[AOFF]]] [%{{.*}}, %{{.*}}] [1, 1]
+// CHECK:         %[[SUMX:.*]] = linalg.add ins(%[[CUR]], %[[U]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK:         tensor.insert_slice %[[SUMX]] into %[[AX]][0, %[[AOFF]]]
 // CHECK-NOT:     craft.

@@ -22,8 +22,14 @@
 // STATIC-SAME:      %[[TOKENS:.*]]: tensor<2x?xi32>, %{{.*}}: tensor<2xi32>) -> tensor<2x?x3xf32>
 // STATIC-NOT:     tensor.reshape
 // STATIC:         %[[N:.*]] = tensor.dim %[[TOKENS]], %{{.*}} : tensor<2x?xi32>
-// STATIC:         %[[Q3:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, %[[N]], 3] : tensor<?x3xf32> into tensor<2x?x3xf32>
-// STATIC:         tensor.cast %[[Q3]] : tensor<2x?x3xf32> to tensor<?x?x3xf32>
+// STATIC:         call @[[HEAD:__rasp_head_[a-z_]*]](%{{.*}}, %{{.*}}, %{{.*}}, %[[N]],
+// STATIC-NOT:     tensor.reshape
+// The shared head function splits its rows by the static batch and the
+// positions it is given.
+// STATIC:       func.func private @[[HEAD]](
+// STATIC-SAME:      %{{[^:]*}}: tensor<?x?xf32>, %{{[^:]*}}: tensor<?xi32>, %{{[^:]*}}: index, %[[HN:[^:]*]]: index
+// STATIC:         %[[Q3:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, %[[HN]], %{{.*}}] : tensor<?x?xf32> into tensor<2x?x?xf32>
+// STATIC:         tensor.cast %[[Q3]] : tensor<2x?x?xf32> to tensor<?x?x?xf32>
 // STATIC-NOT:     tensor.reshape
 // The readout keeps the static batch of the signature.
 // STATIC-OUT:      %[[OUT:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, %{{.*}}, 3] : tensor<?x3xf32> into tensor<2x?x3xf32>
@@ -36,6 +42,8 @@
 // EXPAND:         %[[N:.*]] = tensor.dim %[[TOKENS]], %{{.*}} : tensor<?x?xi32>
 // EXPAND:         tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [%[[B]], %[[N]], 3] : tensor<?x3xf32> into tensor<?x?x3xf32>
 // EXPAND-NOT:     tensor.reshape
+// EXPAND-LABEL: func.func private @__rasp_head_
+// EXPAND:         tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [%{{.*}}, %{{.*}}, %{{.*}}] : tensor<?x?xf32> into tensor<?x?x?xf32>
 // EXPAND-NOT:     tensor.reshape
 // EXPAND-OUT:      %[[OUT:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [%{{.*}}, %{{.*}}, 3] : tensor<?x3xf32> into tensor<?x?x3xf32>
 // EXPAND-OUT-NEXT: return %[[OUT]] : tensor<?x?x3xf32>

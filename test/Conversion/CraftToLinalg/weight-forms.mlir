@@ -6,60 +6,79 @@
 // RUN: rasp-opt --convert-craft-to-linalg="lookup-min-elements=4 sparse-min-elements=4 sparse-gather-cost=0 resource-min-elements=6" %S/convert.mlir | mlir-opt | FileCheck %s
 
 // CHECK-LABEL: func.func @m(
-// CHECK-DAG:     %[[SCALE:.*]] = arith.constant 4.000000e+01 : f32
-// CHECK:         %[[M:.*]] = arith.muli
+// CHECK-DAG:     %[[C5:.*]] = arith.constant 5 : index
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
+// CHECK:         %[[B:.*]] = tensor.dim
+// CHECK:         %[[N:.*]] = tensor.dim
 // Tables of 28 and 21 entries are resources; smaller weights stay literals.
 // CHECK:         arith.constant dense_resource<token_embedding> : tensor<4x7xf32>
 // CHECK:         arith.constant dense_resource<position_embedding> : tensor<3x7xf32>
 // CHECK:         %[[X0:.*]] = tensor.insert_slice
 
-// The one x bos block (1 entry) is still multiplied; then the indices x
-// indices block (4 entries) is looked up: bit (row q, column k) of the packed
-// table [[false, false], [true, false]].
-// CHECK:         %[[S:.*]] = linalg.generic {{.*}}"reduction"]
+// The indices x indices block (4 entries) is looked up (query and key at
+// columns 5..6): bit (row q, column k) of the packed table
+// [[false, false], [true, false]], into zero scores.
+// CHECK:         %[[ZERO:.*]] = linalg.fill
 // CHECK:         %[[BITS:.*]] = arith.constant dense<{{\[\[}}0], [1]]> : tensor<2x1xi64>
-// CHECK:         %[[QIN:.*]] = tensor.extract_slice %[[X0]][0, 5] [%[[M]], 2] [1, 1]
-// CHECK:         %[[QARG:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[QIN]] : tensor<?x2xf32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<?xf32>)
+// CHECK:         %[[LOOKED:.*]] = call @__rasp_lookup_bits(%{{.*}}, %[[ZERO]], %{{.*}}, %[[C5]], %[[C2]], %[[C5]], %[[C2]], %[[B]], %[[N]])
+// The one x bos block (1 entry) is still multiplied, in the head: W_Q
+// [[0.5]] from column 4 against key column 3. W_OV (the identity) in
+// gather form: column c reads row c.
+// CHECK:         arith.constant dense<5.000000e-01> : tensor<1x1xf32>
+// CHECK:         arith.constant dense<4> : tensor<1xi32>
+// CHECK:         arith.constant dense<3> : tensor<1xi32>
+// CHECK:         arith.constant dense<{{\[\[}}0], [1], [2]]> : tensor<3x1xi32>
+// CHECK:         arith.constant dense<1.000000e+00> : tensor<3x1xf32>
+// CHECK:         %[[HEAD:.*]]:3 = call @__rasp_head_qdense_vgather_lookup(%{{.*}}, %{{.*}}, %[[B]], %[[N]], %[[LOOKED]],
+// W1 (prev and one: 4 rows) and W2 = diag(1, 2) in gather form.
+// CHECK:         arith.constant dense<{{\[\[}}0, 0], [1, 3]]> : tensor<2x2xi32>
+// CHECK:         arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00], [1.000000e+00, -5.000000e-01]]> : tensor<2x2xf32>
+// CHECK:         arith.constant dense<{{\[\[}}1.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
+// CHECK:         call @__rasp_mlp_gather_gather(%[[HEAD]]#0,
+// CHECK:         return
+
+// CHECK-LABEL: func.func private @__rasp_lookup_bits(
+// CHECK-SAME:      %[[X:[^:]*]]: tensor<?x?xf32>, %[[S:[^:]*]]: tensor<?x?x?xf32>, %[[TABLE:[^:]*]]: tensor<?x?xi64>, %[[QOFF:[^:]*]]: index, %[[QDIM:[^:]*]]: index, %[[KOFF:[^:]*]]: index, %[[KDIM:[^:]*]]: index
+// CHECK:         %[[QIN:.*]] = tensor.extract_slice %[[X]][0, %[[QOFF]]] [%{{.*}}, %[[QDIM]]] [1, 1]
+// CHECK:         %[[QARG:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[QIN]] : tensor<?x?xf32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<?xf32>)
 // CHECK:           %[[D:.*]] = linalg.index 1 : index
 // CHECK:           %[[DI:.*]] = arith.index_cast %[[D]] : index to i32
 // CHECK:           %[[GT:.*]] = arith.cmpf ogt
 // CHECK:           arith.select %[[GT]], %[[DI]]
-// CHECK:         %[[KARG:.*]]:2 = linalg.generic
+// CHECK:         %[[KIN:.*]] = tensor.extract_slice %[[X]][0, %[[KOFF]]] [%{{.*}}, %[[KDIM]]] [1, 1]
+// CHECK:         %[[KARG:.*]]:2 = linalg.generic {{.*}} ins(%[[KIN]]
 // CHECK:         %[[QI:.*]] = tensor.reshape %[[QARG]]#0
 // CHECK:         %[[QV:.*]] = tensor.reshape %[[QARG]]#1
 // CHECK:         %[[KI:.*]] = tensor.reshape %[[KARG]]#0
 // CHECK:         %[[KV:.*]] = tensor.reshape %[[KARG]]#1
-// CHECK:         %[[LOOKED:.*]] = linalg.generic {{.*}} ins(%[[QI]], %[[QV]], %[[KI]], %[[KV]] : tensor<?x?xi32>, tensor<?x?xf32>, tensor<?x?xi32>, tensor<?x?xf32>) outs(%[[S]] : tensor<?x?x?xf32>)
+// CHECK:         %[[OUT:.*]] = linalg.generic {{.*}} ins(%[[QI]], %[[QV]], %[[KI]], %[[KV]] : tensor<?x?xi32>, tensor<?x?xf32>, tensor<?x?xi32>, tensor<?x?xf32>) outs(%[[S]] : tensor<?x?x?xf32>)
 // CHECK:         ^bb0(%[[QIE:.*]]: i32, %[[QVE:.*]]: f32, %[[KIE:.*]]: i32, %[[KVE:.*]]: f32, %[[ACC:.*]]: f32):
 // CHECK:           %[[ROW:.*]] = arith.index_cast %[[QIE]] : i32 to index
 // CHECK:           %[[COL:.*]] = arith.index_cast %[[KIE]] : i32 to index
 // CHECK:           %[[WORD_INDEX:.*]] = arith.shrui %[[COL]], %{{.*}} : index
-// CHECK:           %[[WORD:.*]] = tensor.extract %[[BITS]][%[[ROW]], %[[WORD_INDEX]]] : tensor<2x1xi64>
+// CHECK:           %[[WORD:.*]] = tensor.extract %[[TABLE]][%[[ROW]], %[[WORD_INDEX]]] : tensor<?x?xi64>
 // CHECK:           %[[SHIFTED:.*]] = arith.shrui %[[WORD]], %{{.*}} : i64
 // CHECK:           %[[BIT:.*]] = arith.andi %[[SHIFTED]], %{{.*}} : i64
 // CHECK:           %[[W:.*]] = arith.uitofp %[[BIT]] : i64 to f32
 // CHECK:           %[[BOTH:.*]] = arith.mulf %[[QVE]], %[[KVE]] : f32
 // CHECK:           %[[TERM:.*]] = arith.mulf %[[BOTH]], %[[W]] : f32
 // CHECK:           arith.addf %[[ACC]], %[[TERM]] : f32
-// CHECK:         linalg.generic {{.*}} ins(%[[LOOKED]], %{{.*}} : tensor<?x?x?xf32>, tensor<?xi32>)
-// CHECK:           arith.mulf %{{.*}}, %[[SCALE]] : f32
+// CHECK:         return %[[OUT]]
 
-// W_OV (the identity) in gather form: column c reads row c.
-// CHECK:         %[[VIN:.*]] = tensor.extract_slice %[[X0]][0, 0] [%[[M]], 3] [1, 1]
-// CHECK:         %[[ROWS:.*]] = arith.constant dense<{{\[\[}}0], [1], [2]]> : tensor<3x1xi32>
-// CHECK:         %[[VALS:.*]] = arith.constant dense<1.000000e+00> : tensor<3x1xf32>
-// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[ROWS]], %[[VALS]] : tensor<3x1xi32>, tensor<3x1xf32>) outs(%{{.*}} : tensor<?x3xf32>)
+// The head adds the dense blocks to the looked-up scores it is given.
+// CHECK-LABEL: func.func private @__rasp_head_qdense_vgather_lookup(
+// CHECK-SAME:      %[[HX:[^:]*]]: tensor<?x?xf32>, %{{[^:]*}}: tensor<?xi32>, %{{[^:]*}}: index, %{{[^:]*}}: index, %[[HS:[^:]*]]: tensor<?x?x?xf32>,
+// CHECK:         linalg.generic {{.*}}"reduction"]} ins(%{{.*}}, %{{.*}} : tensor<?x?x?xf32>, tensor<?x?x?xf32>) outs(%[[HS]] : tensor<?x?x?xf32>)
+// The gather form of W_OV: out[m, c] += x[m, rows[c, s]] * values[c, s].
+// CHECK:         %[[VIN:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<?xi32>)
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<?x?xi32>, tensor<?x?xf32>) outs(%{{.*}} : tensor<?x?xf32>)
 // CHECK:         ^bb0(%[[R:.*]]: i32, %[[V:.*]]: f32, %[[O:.*]]: f32):
 // CHECK:           %[[MI:.*]] = linalg.index 0 : index
 // CHECK:           %[[RI:.*]] = arith.index_cast %[[R]] : i32 to index
-// CHECK:           %[[XV:.*]] = tensor.extract %[[VIN]][%[[MI]], %[[RI]]] : tensor<?x3xf32>
+// CHECK:           %[[XV:.*]] = tensor.extract %[[VIN]][%[[MI]], %[[RI]]] : tensor<?x?xf32>
 // CHECK:           %[[P:.*]] = arith.mulf %[[XV]], %[[V]] : f32
 // CHECK:           arith.addf %[[O]], %[[P]] : f32
 // CHECK:         linalg.batch_matmul
-
-// W2 = diag(1, 2) in gather form.
-// CHECK:         arith.constant dense<{{\[\[}}1.000000e+00], [2.000000e+00]]> : tensor<2x1xf32>
-// CHECK:         return
 
 // CHECK:       dialect_resources
 // CHECK:         token_embedding: "0x04000000

@@ -37,7 +37,7 @@ rasp.program @p attributes {vocab = []} {
 
 // -----
 
-// expected-error @below {{'rasp.program' op vocabulary item unit is not a bool, int, float or string}}
+// expected-error @below {{'rasp.program' op vocabulary item unit is not a bool, int, float, string or tuple}}
 rasp.program @p attributes {vocab = [unit]} {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
   rasp.output %t : !rasp.sop<categorical, i64>
@@ -286,8 +286,8 @@ rasp.program @p {
 rasp.program @p {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
   %s = rasp.select %t, %t, eq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
-  // expected-error @below {{'rasp.aggregate' op default [1] is not a value}}
-  %a = rasp.aggregate %s, %t default([1]) : !rasp.sop<categorical, i64> -> !rasp.sop<categorical, i64>
+  // expected-error @below {{'rasp.aggregate' op default {a = 1 : i64} is not a value}}
+  %a = rasp.aggregate %s, %t default({a = 1}) : !rasp.sop<categorical, i64> -> !rasp.sop<categorical, i64>
   rasp.output %t : !rasp.sop<categorical, i64>
 }
 
@@ -327,8 +327,8 @@ rasp.program @p {
   %t = rasp.tokens : !rasp.sop<categorical, i64>
   %m = rasp.map %t : !rasp.sop<categorical, i64> -> !rasp.sop<categorical, !rasp.str> {
   ^bb0(%x: i64):
-    // expected-error @below {{'rasp.constant' op value [1] is not a RASP value}}
-    %c = rasp.constant([1]) : !rasp.str
+    // expected-error @below {{'rasp.constant' op value [1 : i32] is not a RASP value}}
+    %c = rasp.constant([1 : i32]) : !rasp.str
     rasp.yield %c : !rasp.str
   }
   rasp.output %t : !rasp.sop<categorical, i64>

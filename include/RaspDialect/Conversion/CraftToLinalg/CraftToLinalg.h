@@ -10,6 +10,7 @@
 #ifndef RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H
 #define RASPDIALECT_CONVERSION_CRAFTTOLINALG_CRAFTTOLINALG_H
 
+#include "RaspDialect/Dialect/Craft/Analysis/Assembly.h"
 #include "RaspDialect/Dialect/Craft/IR/CraftModel.h"
 #include "RaspDialect/Support/CallingConvention.h"
 
@@ -37,6 +38,11 @@ struct CraftToLinalgOptions {
   /// entries are looked up at the argmax directions of query and key instead
   /// of multiplied; 0 disables.
   int64_t lookupMinElements = 1 << 16;
+  /// A head or MLP with a dense weight matrix of at least this many entries
+  /// gets a function with static shapes of its own (the runtime's
+  /// register-blocked matmul kernels need them); smaller components of the
+  /// same kind share one function with dynamic shapes. 0: always shared.
+  int64_t specializeMinElements = 1024;
   /// A static batch size for the function's signature; 0: dynamic.
   int64_t batchSize = 0;
   /// Splits of the rows into batch x positions are tensor.expand_shape ops
@@ -45,6 +51,11 @@ struct CraftToLinalgOptions {
   /// (docs/CraftToLinalg.md).
   bool reshapeDynamicSplits = true;
 };
+
+/// Whether a W_QK block is looked up at the argmax directions of its
+/// one-hot query and key instead of multiplied (the one place that decides).
+bool isLookupBlock(const craft::AssembledHead::QKBlock &block,
+                   const CraftToLinalgOptions &options);
 
 /// Builds the function of `model` right after it, named like the model.
 /// Emits errors and fails if the model cannot be assembled.

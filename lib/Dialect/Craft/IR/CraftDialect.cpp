@@ -52,10 +52,7 @@ FailureOr<ElementsAttr> mlir::craft::parseWeights(AsmParser &parser) {
 }
 
 bool mlir::craft::isDirectionValue(Attribute attr) {
-  if (auto tuple = dyn_cast<ArrayAttr>(attr))
-    return llvm::all_of(tuple, [](Attribute a) {
-      return rasp::isValueAttr(a) && !isa<UnitAttr>(a);
-    });
+  // Any value but None (the zero vector); tuples are arrays of values.
   return rasp::isValueAttr(attr) && !isa<UnitAttr>(attr);
 }
 

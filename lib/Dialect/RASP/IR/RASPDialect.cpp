@@ -38,6 +38,9 @@ bool mlir::rasp::isValueType(Type type) {
 bool mlir::rasp::isValueAttr(Attribute attr) {
   if (isa<UnitAttr, StringAttr, BoolAttr>(attr))
     return true;
+  // A tuple: an array of values.
+  if (auto tuple = dyn_cast<ArrayAttr>(attr))
+    return llvm::all_of(tuple, isValueAttr);
   if (auto i = dyn_cast<IntegerAttr>(attr))
     return i.getType().isInteger(64) || i.getType().isInteger(1);
   if (auto f = dyn_cast<FloatAttr>(attr))
@@ -54,6 +57,9 @@ bool mlir::rasp::valueAttrHasType(Attribute attr, Type type) {
     return isa<StringAttr>(attr);
   if (isa<NoneType>(type))
     return isa<UnitAttr>(attr);
+  // Tuples have no static type.
+  if (isa<ArrayAttr>(attr))
+    return false;
   if (auto typed = dyn_cast<TypedAttr>(attr))
     return typed.getType() == type;
   return false;

@@ -112,7 +112,7 @@ LogicalResult ProgramOp::verify() {
     for (Attribute item : *vocab) {
       if (!isValueAttr(item) || isa<UnitAttr>(item))
         return emitOpError("vocabulary item ")
-               << item << " is not a bool, int, float or string";
+               << item << " is not a bool, int, float, string or tuple";
       if (!seen.insert(item).second)
         return emitOpError("vocabulary lists ") << item << " twice";
       if (auto s = dyn_cast<StringAttr>(item);
@@ -238,6 +238,42 @@ LogicalResult ConstantOp::verify() {
 }
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult TableOp::verify() {
+  size_t arity = getArgs().size();
+  if (arity == 0)
+    return emitOpError("must take at least one argument");
+  if (getKeys().size() != getResults().size())
+    return emitOpError("has ") << getKeys().size() << " keys but "
+                               << getResults().size() << " results";
+  Type resultType = getType();
+  llvm::DenseSet<Attribute> seen;
+  for (auto [index, key, result] : llvm::enumerate(getKeys(), getResults())) {
+    // With one argument the key is the argument's value itself.
+    SmallVector<Attribute, 2> args;
+    if (arity == 1) {
+      args.push_back(key);
+    } else {
+      auto array = dyn_cast<ArrayAttr>(key);
+      if (!array || array.size() != arity)
+        return emitOpError("key #") << index << " must be an array of " << arity
+                                    << " arguments, got " << key;
+      llvm::append_range(args, array.getValue());
+    }
+    for (auto [arg, type] : llvm::zip(args, getArgs().getTypes()))
+      if (isa<UnitAttr>(arg) || !valueAttrHasType(arg, type))
+        return emitOpError("key #")
+               << index << " holds " << arg << ", which is not a value of type "
+               << type;
+    if (!seen.insert(key).second)
+      return emitOpError("lists the key ") << key << " twice";
+    if (!valueAttrHasType(result, resultType))
+      return emitOpError("result #")
+             << index << " " << result << " is not a value of type "
+             << resultType;
+  }
+  return success();
+}
 
 #define GET_OP_CLASSES
 #include "RaspDialect/Dialect/RASP/IR/RASP.cpp.inc"

@@ -41,7 +41,7 @@ namespace mlir::craft {
 SpaceAttr getSpace(Value value);
 
 /// True if `attr` may be the value of a categorical direction: a bool, i64,
-/// f64 or string attribute, or an array of such values (a tuple).
+/// f64 or string attribute, or an array of values, None included (a tuple).
 bool isDirectionValue(Attribute attr);
 
 } // namespace mlir::craft

@@ -31,11 +31,12 @@ bool isValueType(Type type);
 bool isNumericValueType(Type type);
 
 /// True if `attr` is the attribute form of a RASP value: BoolAttr, i64
-/// IntegerAttr, f64 FloatAttr, StringAttr or UnitAttr (None).
+/// IntegerAttr, f64 FloatAttr, StringAttr, UnitAttr (None), or an ArrayAttr
+/// of value attributes (a tuple).
 bool isValueAttr(Attribute attr);
 
 /// True if `attr` is a value attribute of exactly the value type `type`
-/// (any value attribute for !rasp.any).
+/// (any value attribute, tuples included, for !rasp.any).
 bool valueAttrHasType(Attribute attr, Type type);
 
 } // namespace mlir::rasp

@@ -365,4 +365,34 @@ def RASP_BoxOp : RASP_Op<"box", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def RASP_TableOp : RASP_Op<"table", [Pure]> {
+  let summary = "a function given by its table of values";
+  let description = [{
+    The value of a function known only by its values: entry `i` maps the
+    arguments `keys[i]` to `results[i]`. The table form of `rasp.map`,
+    `rasp.sequence_map` and `rasp.select_where` is a body holding one
+    `rasp.table` on its block arguments; the Python frontend (raspc) writes
+    it for a Python function, called once per value of the value set its
+    operands can hold. With one argument a key is the value itself (a tuple
+    value is an array); with several it is an array of the arguments.
+    Results are values of the result type, or `unit` (None) where that type
+    admits None (`!rasp.any`, `!rasp.none`). Evaluating the op on arguments
+    that are not a key is an evaluation error.
+
+    ```mlir
+    %y = rasp.table(%x) [1, 2, 3] -> [2, 4, 6] : (i64) -> i64
+    %p = rasp.table(%x, %s) [[1, "a"], [2, "a"]] -> [[1, "a"], unit]
+        : (i64, !rasp.str) -> !rasp.any
+    ```
+  }];
+  let arguments = (ins Variadic<RASP_ValueType>:$args, ArrayAttr:$keys,
+                       ArrayAttr:$results);
+  let results = (outs RASP_ValueType:$result);
+  let assemblyFormat = [{
+    `(` $args `)` $keys `->` $results attr-dict `:`
+    functional-type($args, $result)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // RASPDIALECT_DIALECT_RASP_IR_RASPOPS_TD

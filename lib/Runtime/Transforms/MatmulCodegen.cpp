@@ -21,7 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "RaspDialect/Runtime/Lowering.h"
+#include "RaspDialect/Runtime/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -38,7 +38,14 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+namespace mlir::rasp::runtime {
+#define GEN_PASS_DEF_OUTLINEMATMULKERNELSPASS
+#define GEN_PASS_DEF_VECTORIZEMATMULSPASS
+#include "RaspDialect/Runtime/Passes.h.inc"
+} // namespace mlir::rasp::runtime
+
 using namespace mlir;
+using namespace mlir::rasp::runtime;
 
 namespace {
 /// Accumulator tile: 8 rows of two 16-lane f32 registers (AVX-512), 16 of
@@ -238,7 +245,7 @@ static void lowerVectorOps(func::FuncOp func) {
   (void)applyPatternsGreedily(func, std::move(patterns));
 }
 
-void mlir::rasp::runtime::outlineMatmulKernels(ModuleOp module) {
+static void outlineMatmulKernels(ModuleOp module) {
   OpBuilder builder(module.getContext());
   SymbolTable symbols(module);
   llvm::DenseMap<FunctionType, func::FuncOp> kernels;
@@ -276,7 +283,7 @@ void mlir::rasp::runtime::outlineMatmulKernels(ModuleOp module) {
   }
 }
 
-void mlir::rasp::runtime::vectorizeMatmuls(func::FuncOp func) {
+static void vectorizeMatmuls(func::FuncOp func) {
   if (collectCandidates(func).empty())
     return;
   IRRewriter rewriter(func.getContext());
@@ -303,3 +310,17 @@ void mlir::rasp::runtime::vectorizeMatmuls(func::FuncOp func) {
   vectorizeTiles(func, rewriter);
   lowerVectorOps(func);
 }
+
+namespace {
+struct OutlineMatmulKernelsPass
+    : public rasp::runtime::impl::OutlineMatmulKernelsPassBase<
+          OutlineMatmulKernelsPass> {
+  void runOnOperation() override { outlineMatmulKernels(getOperation()); }
+};
+
+struct VectorizeMatmulsPass
+    : public rasp::runtime::impl::VectorizeMatmulsPassBase<
+          VectorizeMatmulsPass> {
+  void runOnOperation() override { vectorizeMatmuls(getOperation()); }
+};
+} // namespace

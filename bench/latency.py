@@ -1,0 +1,316 @@
+"""Time to first output: `rasp-run` as a process, cold and warm (BENCHMARKS.md).
+
+run(runner) measures, for every Tracr library program at the vocabulary and
+max_seq_len of Tracr's tests (utils/tracr-models.json), the wall and CPU time
+of whole `rasp-run` processes on one input of max_seq_len tokens:
+
+  cold       compiled mode with an empty compilation cache (a fresh
+             XDG_CACHE_HOME per run), as a first run on a new machine
+  warm       compiled mode again on a cache primed by one earlier run
+  interpret  `rasp-run --interpret` on the same input
+
+plus one cold run with `--timing` for the stage split (compile to tensor IR,
+lowering to the LLVM dialect, JIT), the model's layers and heads
+(`--model-stats=json`), and a chain of k shifts (k layers of one head each)
+for the growth of the JIT time with the number of layers and heads.
+render(results) returns the `latency` block with the targets' verdicts.
+Nothing here is a test: test/Bench only runs the --smoke version.
+"""
+import json
+import os
+import shutil
+import statistics
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLD_TARGET = 0.150  # seconds, issue 16
+WARM_TARGET = 0.030
+CHAIN = [1, 2, 4, 8, 16]
+
+
+def test_input(vocab, n):
+    """max_seq_len tokens cycling through the vocabulary."""
+    tokens = vocab.split(",")
+    return " ".join(tokens[i % len(tokens)] for i in range(n))
+
+
+def stage_times(stderr):
+    """{stage: wall seconds} from `--timing --mlir-output-format=json`."""
+    start = stderr.find("[")
+    if start < 0:
+        return {}
+    try:
+        doc = json.loads(stderr[start:])
+    except ValueError:
+        return {}
+    return {e["name"]: e["wall"]["duration"] for e in doc if "name" in e}
+
+
+def agree(a, b, rtol=1e-4, atol=1e-6):
+    """Two `rasp-run` output lines, numbers compared with a tolerance
+    (the compiled mode prints float32 values, the interpreter doubles)."""
+    def same(x, y):
+        if isinstance(x, list) and isinstance(y, list):
+            return len(x) == len(y) and all(map(same, x, y))
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and \
+                not isinstance(x, bool) and not isinstance(y, bool):
+            return abs(x - y) <= atol + rtol * abs(y)
+        return x == y
+    try:
+        return same(json.loads(a), json.loads(b))
+    except ValueError:
+        return a == b
+
+
+class Latency:
+    def __init__(self, runner, run_process):
+        self.runner = runner
+        self.run_process = run_process
+        self.smoke = runner.smoke
+        self.rasp_run = os.path.join(runner.bin, "rasp-run")
+        self.scratch = tempfile.mkdtemp(prefix="latency-", dir=runner.out)
+
+    def process(self, args, cache_dir, extra=()):
+        env = dict(os.environ)
+        env["XDG_CACHE_HOME"] = cache_dir
+        env.pop("RASP_NO_CACHE", None)
+        cmd = [self.rasp_run, *args, *extra]
+        code, out, err, wall, cpu, rss = self.run_process(cmd, env=env)
+        if code != 0:
+            status = "timeout" if code is None else f"exit {code}"
+            self.runner.note(f"  {' '.join(cmd)}: {status}\n{err.strip()}")
+            return {"error": status, "stderr": err.strip()[-2000:]}
+        return {"wall": wall, "cpu": cpu, "peak_rss_kib": rss, "out": out,
+                "err": err}
+
+    def fresh_cache(self):
+        return tempfile.mkdtemp(prefix="cache-", dir=self.scratch)
+
+    def measure(self, path, vocab, n, reps):
+        args = [path, f"--vocab={vocab}", f"--max-seq-len={n}",
+                "--input=" + test_input(vocab, n)]
+        result = {"vocab": vocab, "max_seq_len": n, "cold": [], "warm": [],
+                  "interpret": []}
+        stats = self.process(args, self.fresh_cache(), ["--model-stats=json"])
+        if "error" not in stats:
+            doc, _ = json.JSONDecoder().raw_decode(stats["out"])
+            model = doc["models"][0]
+            result["layers"] = model.get("layers")
+            result["heads"] = sum(model.get("heads_per_layer", []))
+        timed = self.process(args, self.fresh_cache(),
+                             ["--timing", "--mlir-output-format=json"])
+        result["stages"] = stage_times(timed.get("err", ""))
+        warm_cache = self.fresh_cache()
+        self.process(args, warm_cache)  # primes the cache
+        outputs = []
+        for _ in range(reps):
+            for kind, cache, extra in (
+                    ("cold", self.fresh_cache(), ()),
+                    ("warm", warm_cache, ()),
+                    ("interpret", self.fresh_cache(), ("--interpret",))):
+                run = self.process(args, cache, extra)
+                if "out" in run:
+                    outputs.append(run.pop("out"))
+                    run.pop("err")
+                result[kind].append(run)
+        # The compiled and the interpreted output of the one input.
+        result["same_output"] = bool(outputs) and all(
+            agree(outputs[0], o) for o in outputs)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        os.makedirs(self.scratch, exist_ok=True)
+        return result
+
+    def chain_source(self, k):
+        path = os.path.join(self.runner.programs, f"shift_chain_{k}.rasp")
+        lines = [f'load "{ROOT}/examples/lib/tracr.rasp";', "x0 = tokens;"]
+        lines += [f"x{i} = shift_by(1, x{i - 1});" for i in range(1, k + 1)]
+        lines.append(f"out = x{k};")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    def run(self):
+        with open(os.path.join(ROOT, "utils", "tracr-models.json")) as f:
+            programs = json.load(f)["programs"]
+        if self.smoke:
+            programs = [p for p in programs if p["program"] == "reverse"]
+        reps = 1 if self.smoke else 5
+        library = []
+        for ref in programs:
+            name = ref["program"]
+            vocab = ref["vocab"][1:-1]  # "{(,),{,}}" -> "(,),{,}"
+            self.runner.note(f"latency {name}")
+            path = os.path.join(ROOT, "examples", name + ".rasp")
+            result = self.measure(path, vocab, ref["max_seq_len"], reps)
+            result["program"] = name
+            library.append(result)
+        # The floor under every row: a rasp-run process that only starts
+        # (dynamic linking of libMLIR/libLLVM, static initialisers) and exits.
+        floor = [self.process(["--version"], self.fresh_cache())
+                 for _ in range(1 if self.smoke else 15)]
+        for run in floor:
+            run.pop("out", None)
+            run.pop("err", None)
+        chain = []
+        for k in [1, 2] if self.smoke else CHAIN:
+            self.runner.note(f"latency shift chain {k}")
+            result = self.measure(self.chain_source(k), "a,b,c,d", 5,
+                                  1 if self.smoke else 3)
+            result["k"] = k
+            chain.append(result)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        return {"library": library, "chain": chain, "floor": floor}
+
+
+def run(runner, run_process):
+    """The latency section; run_process(cmd, env) as in run-benchmarks.py."""
+    return Latency(runner, run_process).run()
+
+
+# Rendering --------------------------------------------------------------------
+
+def median(runs, key):
+    values = [r[key] for r in runs if key in r]
+    return statistics.median(values) if values else None
+
+
+def fmt_ms(seconds):
+    return "—" if seconds is None else f"{seconds * 1e3:.0f}"
+
+
+def verdict(met):
+    return "met" if met else "**missed**"
+
+
+def slope(points):
+    """Least-squares slope of log y against log x."""
+    import math
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+
+
+def render(results):
+    latency = results.get("latency") or {}
+    library = latency.get("library", [])
+    rows = [
+        "| program | V | N | layers / heads | cold wall | cold CPU "
+        "| of which lowering / JIT | warm wall | warm CPU | `--interpret` "
+        "wall | same output |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    colds, warms = [], []
+    for r in library:
+        cold, warm = median(r["cold"], "wall"), median(r["warm"], "wall")
+        stages = r.get("stages", {})
+        colds.append((cold, r["program"]))
+        warms.append((warm, r["program"]))
+        rows.append(
+            f"| {r['program']} | {len(r['vocab'].split(','))} "
+            f"| {r['max_seq_len']} | {r.get('layers', '?')} / "
+            f"{r.get('heads', '?')} | {fmt_ms(cold)} "
+            f"| {fmt_ms(median(r['cold'], 'cpu'))} "
+            f"| {fmt_ms(stages.get('lower to LLVM dialect'))} / "
+            f"{fmt_ms(stages.get('JIT compile'))} | {fmt_ms(warm)} "
+            f"| {fmt_ms(median(r['warm'], 'cpu'))} "
+            f"| {fmt_ms(median(r['interpret'], 'wall'))} "
+            f"| {'yes' if r.get('same_output') else '**no**'} |")
+    rows.append("")
+    rows.append("Milliseconds, medians of "
+                f"{max((len(r['cold']) for r in library), default=0)} "
+                "processes each; lowering / JIT from one more cold run with "
+                "`--timing` (wall).")
+    floor = latency.get("floor", [])
+    floor_wall = median(floor, "wall")
+    if floor_wall is not None:
+        walls = sorted(r["wall"] for r in floor if "wall" in r)
+        rows.append("")
+        rows.append(
+            f"Start-up floor: `rasp-run --version` (load libMLIR and libLLVM, "
+            f"run static initialisers, exit) takes {fmt_ms(floor_wall)} ms "
+            f"wall (median of {len(walls)}; fastest {fmt_ms(walls[0])} ms, "
+            f"CPU {fmt_ms(median(floor, 'cpu'))} ms) in this run: every "
+            f"process above pays it.")
+    chain = latency.get("chain", [])
+    if chain:
+        rows += ["", "Chain of k `shift_by(1, ...)` (k layers, one head each), "
+                 "vocabulary a,b,c,d, N = 5:", "",
+                 "| k | cold wall | lowering | JIT | warm wall |",
+                 "|---|---|---|---|---|"]
+        for r in chain:
+            stages = r.get("stages", {})
+            rows.append(
+                f"| {r['k']} | {fmt_ms(median(r['cold'], 'wall'))} "
+                f"| {fmt_ms(stages.get('lower to LLVM dialect'))} "
+                f"| {fmt_ms(stages.get('JIT compile'))} "
+                f"| {fmt_ms(median(r['warm'], 'wall'))} |")
+    machine = results.get("machine", {})
+    load = results.get("load", {}).get("latency")
+    rows += ["", f"Run: commit {machine.get('commit', '?')}, started "
+             f"{results.get('started', '?')}, {machine.get('cores', '?')} "
+             f"cores" + (f", load average {'/'.join(map(str, load['before']))}"
+                         f" before, {'/'.join(map(str, load['after']))} "
+                         f"after" if load else "") + "."]
+    rows += ["", "Targets (issue 16):", ""]
+    measured = [(c, p) for c, p in colds if c is not None]
+    if measured:
+        worst = max(measured)
+        over = [p for c, p in measured if c > COLD_TARGET]
+        rows.append(
+            f"* **cold ≤ 150 ms for every library program**: "
+            f"{verdict(not over and len(measured) == len(library))}; "
+            f"{len(measured) - len(over)} of {len(library)} within, slowest "
+            f"{worst[1]} {fmt_ms(worst[0])} ms"
+            + (f"; over: {', '.join(over)}" if over else "") + ".")
+    measured = [(w, p) for w, p in warms if w is not None]
+    if measured:
+        worst = max(measured)
+        over = [p for w, p in measured if w > WARM_TARGET]
+        rows.append(
+            f"* **warm ≤ 30 ms for every library program**: "
+            f"{verdict(not over and len(measured) == len(library))}; "
+            f"{len(measured) - len(over)} of {len(library)} within, slowest "
+            f"{worst[1]} {fmt_ms(worst[0])} ms"
+            + (f"; over: {', '.join(over)}" if over else "") + ".")
+    # Wall time on a shared machine doubles under load; CPU time does not.
+    cold_cpu = [(median(r["cold"], "cpu"), r["program"]) for r in library]
+    warm_cpu = [(median(r["warm"], "cpu"), r["program"]) for r in library]
+    cold_cpu = [(c, p) for c, p in cold_cpu if c is not None]
+    warm_cpu = [(c, p) for c, p in warm_cpu if c is not None]
+    if cold_cpu and warm_cpu:
+        rows.append(
+            f"* The same targets on CPU time (user + system of the process, "
+            f"steadier than wall time under load): cold ≤ 150 ms on "
+            f"{sum(c <= COLD_TARGET for c, _ in cold_cpu)} of {len(library)} "
+            f"(slowest {max(cold_cpu)[1]} {fmt_ms(max(cold_cpu)[0])} ms), "
+            f"warm ≤ 30 ms on {sum(c <= WARM_TARGET for c, _ in warm_cpu)} "
+            f"of {len(library)} (slowest {max(warm_cpu)[1]} "
+            f"{fmt_ms(max(warm_cpu)[0])} ms).")
+    floor_cpu = median(floor, "cpu")
+    if floor_wall is not None and floor_cpu is not None and warm_cpu:
+        rows.append(
+            f"* For scale: the start-up floor was {fmt_ms(floor_wall)} ms "
+            f"wall, {fmt_ms(floor_cpu)} ms CPU in this run; warm CPU minus "
+            f"the floor's CPU from {fmt_ms(min(warm_cpu)[0] - floor_cpu)} to "
+            f"{fmt_ms(max(warm_cpu)[0] - floor_cpu)} ms, cold CPU minus the "
+            f"floor's from {fmt_ms(min(cold_cpu)[0] - floor_cpu)} to "
+            f"{fmt_ms(max(cold_cpu)[0] - floor_cpu)} ms.")
+    jit = [(r["k"], r["stages"].get("JIT compile"))
+           for r in chain if r.get("stages", {}).get("JIT compile")]
+    lib = [(r["layers"] + r["heads"], r["stages"].get("JIT compile"))
+           for r in library if r.get("layers") is not None
+           and r.get("stages", {}).get("JIT compile")]
+    s_chain, s_lib = slope(jit), slope(lib)
+    if s_chain is not None or s_lib is not None:
+        slopes = [s for s in (s_chain, s_lib) if s is not None]
+        rows.append(
+            f"* **JIT time at most linear in layers and heads** (slope of "
+            f"log JIT time against log (layers + heads) ≤ 1.1): "
+            f"{verdict(max(slopes) <= 1.1)}; shift chain "
+            f"{'—' if s_chain is None else f'{s_chain:.2f}'}, library "
+            f"{'—' if s_lib is None else f'{s_lib:.2f}'}.")
+    return "\n".join(rows)
