@@ -7,7 +7,11 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "llvm/ADT/DenseMap.h"
+
+#include <functional>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -25,16 +29,67 @@ struct Monomial {
   }
 };
 
-/// Follows index values back to the arguments' dimensions.
+/// Follows index values back to the model function's arguments' dimensions,
+/// through the calls of the component functions it shares between layers.
 class SizeTracer {
 public:
-  explicit SizeTracer(func::FuncOp func) : func(func) {}
+  /// A tracer of `func`; a callee's tracer resolves its arguments through
+  /// `call` in the tracer of its caller.
+  explicit SizeTracer(func::FuncOp func, SizeTracer *caller = nullptr,
+                      func::CallOp call = {})
+      : func(func), caller(caller), call(call) {}
 
   Monomial trace(Value size) {
     if (std::optional<Monomial> known = lookup(size))
       return *known;
     // Unknown: as large as a one-dimensional size of a call can be.
     return Monomial{1, 1, 1};
+  }
+
+  /// Dimension `index` of the ranked tensor `tensor`, if it is traceable.
+  std::optional<Monomial> dimOf(Value tensor, int64_t index) {
+    auto type = dyn_cast<RankedTensorType>(tensor.getType());
+    if (!type || index < 0 || index >= type.getRank())
+      return std::nullopt;
+    if (!type.isDynamicDim(index))
+      return Monomial{static_cast<uint64_t>(type.getDimSize(index)), 0, 0};
+    if (auto arg = dyn_cast<BlockArgument>(tensor)) {
+      if (arg.getOwner()->getParentOp() != func)
+        return std::nullopt;
+      if (caller)
+        return caller->dimOf(call.getOperand(arg.getArgNumber()), index);
+      // tokens: B x P; lengths: B.
+      if (arg.getArgNumber() == 0 && index == 0)
+        return Monomial{1, 1, 0};
+      if (arg.getArgNumber() == 0 && index == 1)
+        return Monomial{1, 0, 1};
+      if (arg.getArgNumber() == 1 && index == 0)
+        return Monomial{1, 1, 0};
+      return std::nullopt;
+    }
+    Operation *def = tensor.getDefiningOp();
+    auto dynamicOperand = [&](ValueRange sizes) -> std::optional<Monomial> {
+      int64_t position = type.getDynamicDimIndex(index);
+      if (position >= static_cast<int64_t>(sizes.size()))
+        return std::nullopt;
+      return lookup(sizes[position]);
+    };
+    if (auto empty = dyn_cast<tensor::EmptyOp>(def))
+      return dynamicOperand(empty.getDynamicSizes());
+    if (auto alloc = dyn_cast<bufferization::AllocTensorOp>(def))
+      return dynamicOperand(alloc.getDynamicSizes());
+    if (auto cast = dyn_cast<tensor::CastOp>(def))
+      return dimOf(cast.getSource(), index);
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
+      OpFoldResult size = expand.getMixedOutputShape()[index];
+      if (auto value = dyn_cast<Value>(size))
+        return lookup(value);
+      return std::nullopt;
+    }
+    if (auto destination = dyn_cast<DestinationStyleOpInterface>(def))
+      return dimOf(destination.getTiedOpOperand(cast<OpResult>(tensor))->get(),
+                   index);
+    return std::nullopt;
   }
 
 private:
@@ -47,9 +102,13 @@ private:
   }
 
   std::optional<Monomial> compute(Value size) {
-    Operation *def = size.getDefiningOp();
-    if (!def)
+    if (auto arg = dyn_cast<BlockArgument>(size)) {
+      // An index argument of a component function: the caller's operand.
+      if (caller && arg.getOwner()->getParentOp() == func)
+        return caller->lookup(call.getOperand(arg.getArgNumber()));
       return std::nullopt;
+    }
+    Operation *def = size.getDefiningOp();
     if (auto constant = dyn_cast<arith::ConstantIndexOp>(def))
       return Monomial{
           static_cast<uint64_t>(std::max<int64_t>(constant.value(), 0)), 0, 0};
@@ -61,22 +120,15 @@ private:
       return std::nullopt;
     }
     if (auto dim = dyn_cast<tensor::DimOp>(def)) {
-      std::optional<int64_t> index = dim.getConstantIndex();
-      auto arg = dyn_cast<BlockArgument>(dim.getSource());
-      if (!index || !arg || arg.getOwner()->getParentOp() != func)
-        return std::nullopt;
-      // tokens: B x P; lengths: B.
-      if (arg.getArgNumber() == 0 && *index == 0)
-        return Monomial{1, 1, 0};
-      if (arg.getArgNumber() == 0 && *index == 1)
-        return Monomial{1, 0, 1};
-      if (arg.getArgNumber() == 1 && *index == 0)
-        return Monomial{1, 1, 0};
+      if (std::optional<int64_t> index = dim.getConstantIndex())
+        return dimOf(dim.getSource(), *index);
     }
     return std::nullopt;
   }
 
   func::FuncOp func;
+  SizeTracer *caller;
+  func::CallOp call;
   llvm::DenseMap<Value, std::optional<Monomial>> cache;
 };
 } // namespace
@@ -96,8 +148,8 @@ ActivationEstimate ActivationEstimate::get(Operation *op) {
   auto func = dyn_cast<func::FuncOp>(op);
   if (!func)
     return estimate;
-  SizeTracer tracer(func);
-  auto addTensor = [&](RankedTensorType type, ValueRange dynamicSizes) {
+  auto addTensor = [&](SizeTracer &tracer, RankedTensorType type,
+                       ValueRange dynamicSizes) {
     Monomial size{static_cast<uint64_t>(
                       std::max<int64_t>(type.getElementTypeBitWidth(), 8) / 8),
                   0, 0};
@@ -115,12 +167,28 @@ ActivationEstimate ActivationEstimate::get(Operation *op) {
     estimate.add(size.batchPower, size.positionPower,
                  saturatingProduct({2, size.factor}));
   };
-  func.walk([&](Operation *inner) {
-    if (auto empty = dyn_cast<tensor::EmptyOp>(inner))
-      addTensor(empty.getType(), empty.getDynamicSizes());
-    else if (auto alloc = dyn_cast<bufferization::AllocTensorOp>(inner))
-      addTensor(alloc.getType(), alloc.getDynamicSizes());
-  });
+  // Every call of a component function counts its allocations again, with
+  // the sizes of that call's operands.
+  std::function<void(func::FuncOp, SizeTracer &, unsigned)> walkFunction =
+      [&](func::FuncOp function, SizeTracer &tracer, unsigned depth) {
+        function.walk([&](Operation *inner) {
+          if (auto empty = dyn_cast<tensor::EmptyOp>(inner)) {
+            addTensor(tracer, empty.getType(), empty.getDynamicSizes());
+          } else if (auto alloc =
+                         dyn_cast<bufferization::AllocTensorOp>(inner)) {
+            addTensor(tracer, alloc.getType(), alloc.getDynamicSizes());
+          } else if (auto call = dyn_cast<func::CallOp>(inner)) {
+            auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                call, call.getCalleeAttr());
+            if (callee && !callee.isExternal() && depth < 8) {
+              SizeTracer calleeTracer(callee, &tracer, call);
+              walkFunction(callee, calleeTracer, depth + 1);
+            }
+          }
+        });
+      };
+  SizeTracer tracer(func);
+  walkFunction(func, tracer, 0);
   // The result is copied out of the call's buffer: count it twice.
   for (Type type : func.getResultTypes())
     if (auto tensor = dyn_cast<RankedTensorType>(type)) {

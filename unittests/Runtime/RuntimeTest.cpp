@@ -366,4 +366,43 @@ TEST_F(RuntimeTest, EstimatesActivationsAsPolynomialsInBatchAndPositions) {
   EXPECT_EQ(estimate.evaluate(0, 7), 0u);
 }
 
+TEST_F(RuntimeTest, EstimatesActivationsOfEveryCallOfAComponentFunction) {
+  // The model calls one shape-generic component twice, once with the batch
+  // and positions as index operands, once with a row count traced through a
+  // tensor operand: both calls' allocations count, with the caller's sizes.
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
+      "func.func @f(%t: tensor<?x?xi32>, %l: tensor<?xi32>) "
+      "-> tensor<?x?x3xf32> {\n"
+      "  %c0 = arith.constant 0 : index\n"
+      "  %c1 = arith.constant 1 : index\n"
+      "  %b = tensor.dim %t, %c0 : tensor<?x?xi32>\n"
+      "  %n = tensor.dim %t, %c1 : tensor<?x?xi32>\n"
+      "  %x = tensor.empty(%b) : tensor<?x4xf32>\n"
+      "  %y = call @head(%x, %b, %n) : (tensor<?x4xf32>, index, index) "
+      "-> tensor<?x?x?xf32>\n"
+      "  %z = call @head(%x, %n, %c1) : (tensor<?x4xf32>, index, index) "
+      "-> tensor<?x?x?xf32>\n"
+      "  %out = tensor.empty(%b, %n) : tensor<?x?x3xf32>\n"
+      "  return %out : tensor<?x?x3xf32>\n}\n"
+      "func.func private @head(%x: tensor<?x4xf32>, %b: index, %n: index) "
+      "-> tensor<?x?x?xf32> {\n"
+      "  %c0 = arith.constant 0 : index\n"
+      "  %rows = tensor.dim %x, %c0 : tensor<?x4xf32>\n"
+      "  %s = tensor.empty(%rows, %n, %n) : tensor<?x?x?xf32>\n"
+      "  %p = tensor.empty(%b, %n, %n) : tensor<?x?x?xf32>\n"
+      "  return %p : tensor<?x?x?xf32>\n}",
+      &context);
+  ASSERT_TRUE(module);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  ActivationEstimate estimate = ActivationEstimate::get(func);
+  // Twice each: x 16*B, first call 4*B*P^2 + 4*B*P^2, second call 4*B*1 +
+  // 4*P*1, the result 12*B*P plus its copy out 12*B*P.
+  auto expected = [](uint64_t b, uint64_t p) {
+    return 2 * (16 * b + 8 * b * p * p + 4 * b + 4 * p + 24 * b * p);
+  };
+  EXPECT_EQ(estimate.evaluate(1, 1), expected(1, 1));
+  EXPECT_EQ(estimate.evaluate(3, 7), expected(3, 7));
+  EXPECT_EQ(estimate.evaluate(256, 51), expected(256, 51));
+}
+
 } // namespace
