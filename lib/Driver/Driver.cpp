@@ -139,7 +139,7 @@ mlir::rasp::driver::loadProgram(llvm::SourceMgr &sourceMgr,
     importOptions.vocab = p.vocab;
     importOptions.maxSeqLen = p.maxSeqLen;
     importOptions.bos = p.bos;
-    importOptions.causal = p.causal.value_or(false);
+    importOptions.causal = p.causal;
     importOptions.outputName = options.outputName;
     module = importRASP(sourceMgr, context, importOptions);
   } else {

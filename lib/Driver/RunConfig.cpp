@@ -24,18 +24,8 @@ std::string mlir::rasp::driver::printedForm(const PyValue &v) {
 }
 
 llvm::Expected<std::vector<PyValue>>
-mlir::rasp::driver::parseVocabList(llvm::StringRef list) {
-  if (list.empty())
-    return llvm::createStringError("the vocabulary is empty");
-  std::vector<PyValue> vocab;
-  llvm::SmallVector<llvm::StringRef> items;
-  list.split(items, ',');
-  for (llvm::StringRef item : items) {
-    if (item.empty())
-      return llvm::createStringError("empty vocabulary item in '" + list + "'");
-    vocab.push_back(py::parseVocabItem(item));
-  }
-  return vocab;
+mlir::rasp::driver::parseVocabList(llvm::StringRef list, py::VocabType type) {
+  return py::parseVocabList(list, type);
 }
 
 FailureOr<ProgramOp> mlir::rasp::driver::selectProgram(ModuleOp module,
@@ -123,7 +113,8 @@ mlir::rasp::driver::resolveRunConfig(ProgramOp program,
       return emitError(loc, "the program's vocabulary is not a list of values");
     config.vocab = std::move(*values);
   } else {
-    return emitError(loc, "no vocabulary: pass --vocab=LIST or give @")
+    return emitError(loc, "no vocabulary: pass --vocab=LIST or "
+                          "--vocab-file=FILE, or give @")
            << program.getSymName() << " a 'vocab' attribute";
   }
   if (overrides.maxSeqLen) {

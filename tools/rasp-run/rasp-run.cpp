@@ -40,6 +40,21 @@ static cl::opt<std::string> programFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     vocabOpt("vocab", cl::desc("Comma-separated token vocabulary"),
              cl::value_desc("LIST"), cl::cat(runCategory));
+static cl::opt<std::string> vocabFileOpt(
+    "vocab-file",
+    cl::desc("Read the vocabulary from FILE: one token per line, UTF-8, "
+             "exact strings (docs/rasp-run.md)"),
+    cl::value_desc("FILE"), cl::cat(runCategory));
+static cl::opt<py::VocabType> vocabTypeOpt(
+    "vocab-type", cl::desc("The type of the --vocab or --vocab-file items"),
+    cl::values(clEnumValN(py::VocabType::Auto, "auto",
+                          "int if it parses as one, else float, else str "
+                          "(default)"),
+               clEnumValN(py::VocabType::Str, "str",
+                          "strings, even those that look like numbers"),
+               clEnumValN(py::VocabType::Int, "int", "integers"),
+               clEnumValN(py::VocabType::Float, "float", "floats")),
+    cl::init(py::VocabType::Auto), cl::cat(runCategory));
 static cl::opt<int64_t>
     maxSeqLenOpt("max-seq-len", cl::desc("Longest input sequence, without BOS"),
                  cl::value_desc("N"), cl::cat(runCategory));
@@ -159,10 +174,25 @@ static void reportError(const llvm::Twine &message) {
 static FailureOr<DriverOptions> getDriverOptions() {
   DriverOptions options;
   RunOverrides &overrides = options.parameters;
-  if (vocabOpt.getNumOccurrences()) {
-    llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(vocabOpt);
+  bool listGiven = vocabOpt.getNumOccurrences();
+  bool fileGiven = vocabFileOpt.getNumOccurrences();
+  if (listGiven && fileGiven) {
+    reportError("give the vocabulary with --vocab or --vocab-file, not both");
+    return failure();
+  }
+  if (vocabTypeOpt.getNumOccurrences() && !listGiven && !fileGiven) {
+    reportError("--vocab-type types the items of --vocab or --vocab-file; "
+                "give one of them (a '# rasp:' header line has its own "
+                "--vocab-type)");
+    return failure();
+  }
+  if (listGiven || fileGiven) {
+    llvm::Expected<std::vector<PyValue>> vocab =
+        listGiven ? py::parseVocabList(vocabOpt, vocabTypeOpt)
+                  : py::readVocabFile(vocabFileOpt, vocabTypeOpt);
     if (!vocab) {
-      reportError("--vocab: " + llvm::toString(vocab.takeError()));
+      reportError((listGiven ? "--vocab: " : "--vocab-file: ") +
+                  llvm::toString(vocab.takeError()));
       return failure();
     }
     overrides.vocab = std::move(*vocab);

@@ -12,6 +12,7 @@
 
 #include "RaspDialect/Dialect/RASP/IR/RASPOps.h"
 #include "RaspDialect/Semantics/PyValue.h"
+#include "RaspDialect/Semantics/Vocabulary.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -43,9 +44,10 @@ struct RunConfig {
 /// repr for numbers and booleans (`1`, `1.5`, `True`).
 std::string printedForm(const PyValue &v);
 
-/// Parses a comma-separated `--vocab` list; each item goes through
-/// `py::parseVocabItem`. Fails on an empty list or an empty item.
-llvm::Expected<std::vector<PyValue>> parseVocabList(llvm::StringRef list);
+/// Parses a comma-separated `--vocab` list with `py::parseVocabList`: each
+/// item read as `type`. Fails on an empty list or an empty item.
+llvm::Expected<std::vector<PyValue>>
+parseVocabList(llvm::StringRef list, py::VocabType type = py::VocabType::Auto);
 
 /// The program called `name` in `module`, or its only program when `name` is
 /// empty. Emits an error at the module otherwise.

@@ -34,7 +34,8 @@ struct ImportRASPOptions {
   std::optional<std::vector<PyValue>> vocab;
   std::optional<int64_t> maxSeqLen;
   std::optional<std::string> bos;
-  bool causal = false;
+  /// Absent: not causal, unless the file's header says so.
+  std::optional<bool> causal;
   /// The top-level name whose SOp is the output (`--output=NAME`). Default:
   /// the SOp bound by the last top-level assignment of the main file.
   std::optional<std::string> outputName;
@@ -50,8 +51,8 @@ OwningOpRef<ModuleOp> importRASP(llvm::SourceMgr &sourceMgr,
                                  MLIRContext *context,
                                  const ImportRASPOptions &options = {});
 
-/// Registers the `--import-rasp` translation and its options (`--vocab`,
-/// `--max-seq-len`, `--bos`, `--causal`, `--output`) for mlirTranslateMain.
+/// Registers the `--import-rasp` translation and its options (those of
+/// `registerTranslationParameterOptions`) for mlirTranslateMain.
 void registerImportRASPTranslation();
 
 /// The compile parameters given to a RASP translation on the command line:
@@ -65,9 +66,13 @@ struct TranslationParameters {
 };
 
 /// Registers the options of the RASP translations (`--vocab`,
-/// `--max-seq-len`, `--bos`, `--causal`, `--output`) once, for every
-/// translation that reads them, and returns their parsed values.
-TranslationParameters getTranslationParameters();
+/// `--vocab-file`, `--vocab-type`, `--max-seq-len`, `--bos`, `--causal`,
+/// `--output`) once, for every translation that reads them.
+void registerTranslationParameterOptions();
+
+/// The parsed values of the options `registerTranslationParameterOptions`
+/// registered. Fails on a vocabulary that cannot be read or typed.
+llvm::Expected<TranslationParameters> getTranslationParameters();
 
 } // namespace mlir::rasp
 

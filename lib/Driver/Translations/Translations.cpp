@@ -47,7 +47,10 @@ DriverTranslationOptions &driverTranslationOptions() {
 
 /// The driver options the command line gives.
 static FailureOr<DriverOptions> getDriverOptions(Location loc) {
-  TranslationParameters p = getTranslationParameters();
+  llvm::Expected<TranslationParameters> parameters = getTranslationParameters();
+  if (!parameters)
+    return emitError(loc, llvm::toString(parameters.takeError()));
+  TranslationParameters &p = *parameters;
   DriverOptions options;
   options.parameters.vocab = p.vocab;
   options.parameters.maxSeqLen = p.maxSeqLen;
@@ -104,7 +107,7 @@ static LogicalResult exportSafetensors(llvm::SourceMgr &sourceMgr,
 
 void mlir::rasp::driver::registerRASPToTensorIRTranslation() {
   // Registers the options before the command line is parsed.
-  getTranslationParameters();
+  registerTranslationParameterOptions();
   driverTranslationOptions();
   static TranslateRegistration registration(
       "rasp-to-tensor-ir",
@@ -117,7 +120,7 @@ void mlir::rasp::driver::registerRASPToTensorIRTranslation() {
 }
 
 void mlir::rasp::driver::registerRASPToSafetensorsTranslation() {
-  getTranslationParameters();
+  registerTranslationParameterOptions();
   driverTranslationOptions();
   static TranslateRegistration registration(
       "rasp-to-safetensors",

@@ -320,7 +320,8 @@ OwningOpRef<ModuleOp> mlir::rasp::frontend::emitProgram(
     bos = builder.getStringAttr(*options.bos);
   auto program = ProgramOp::create(
       builder, loc, builder.getStringAttr(options.programName), vocab,
-      maxSeqLen, bos, options.causal ? builder.getUnitAttr() : nullptr);
+      maxSeqLen, bos,
+      options.causal.value_or(false) ? builder.getUnitAttr() : nullptr);
   Block *body = new Block();
   program.getBody().push_back(body);
   if (failed(ProgramEmitter(context, plan).emit(body, output)))

@@ -10,6 +10,7 @@
 #include "Elaborator.h"
 #include "Emitter.h"
 #include "Fusion.h"
+#include "Header.h"
 #include "Lexer.h"
 
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
@@ -32,8 +33,13 @@ OwningOpRef<ModuleOp> mlir::rasp::importRASP(llvm::SourceMgr &sourceMgr,
                                              const ImportRASPOptions &options) {
   context->loadDialect<RASPDialect, arith::ArithDialect, math::MathDialect,
                        scf::SCFDialect>();
+  // The parameters the file's `# rasp:` header gives, unless given here.
+  FailureOr<ImportRASPOptions> withHeader =
+      applyHeaderOptions(sourceMgr, context, options);
+  if (failed(withHeader))
+    return nullptr;
   ProgramGraph graph(context);
-  Elaborator elaborator(sourceMgr, context, options, graph);
+  Elaborator elaborator(sourceMgr, context, *withHeader, graph);
   FailureOr<SOpNode *> output = elaborator.run();
   if (failed(output))
     return nullptr;
@@ -46,7 +52,7 @@ OwningOpRef<ModuleOp> mlir::rasp::importRASP(llvm::SourceMgr &sourceMgr,
   Location fileLoc = getFileLineColLoc(
       sourceMgr, llvm::SMLoc::getFromPointer(main->getBufferStart()), context);
   OwningOpRef<ModuleOp> module =
-      emitProgram(context, *plan, *output, options, fileLoc);
+      emitProgram(context, *plan, *output, *withHeader, fileLoc);
   if (!module || failed(verify(*module)))
     return nullptr;
   // Repeated def calls create identical selects and maps; keep one of each.

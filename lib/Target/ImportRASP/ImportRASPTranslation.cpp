@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RaspDialect/Dialect/RASP/IR/RASPDialect.h"
+#include "RaspDialect/Semantics/Vocabulary.h"
 #include "RaspDialect/Target/ImportRASP.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -30,6 +31,22 @@ struct TranslationOptions {
       "vocab", llvm::cl::CommaSeparated, llvm::cl::cat(category),
       llvm::cl::desc(
           "Token values: ints, floats or strings (comma separated)")};
+  llvm::cl::opt<std::string> vocabFile{
+      "vocab-file", llvm::cl::cat(category), llvm::cl::value_desc("FILE"),
+      llvm::cl::desc("Read the token values from FILE: one per line, UTF-8, "
+                     "exact strings")};
+  llvm::cl::opt<py::VocabType> vocabType{
+      "vocab-type", llvm::cl::cat(category),
+      llvm::cl::desc("The type of the --vocab or --vocab-file items"),
+      llvm::cl::values(
+          clEnumValN(py::VocabType::Auto, "auto",
+                     "int if it parses as one, else float, else str "
+                     "(default)"),
+          clEnumValN(py::VocabType::Str, "str",
+                     "strings, even those that look like numbers"),
+          clEnumValN(py::VocabType::Int, "int", "integers"),
+          clEnumValN(py::VocabType::Float, "float", "floats")),
+      llvm::cl::init(py::VocabType::Auto)};
   llvm::cl::opt<int64_t> maxSeqLen{
       "max-seq-len", llvm::cl::cat(category),
       llvm::cl::desc("Longest input sequence, without BOS")};
@@ -51,15 +68,40 @@ TranslationOptions &translationOptions() {
 }
 } // namespace
 
-TranslationParameters mlir::rasp::getTranslationParameters() {
+void mlir::rasp::registerTranslationParameterOptions() { translationOptions(); }
+
+llvm::Expected<TranslationParameters> mlir::rasp::getTranslationParameters() {
   TranslationOptions &cl = translationOptions();
   TranslationParameters p;
-  if (cl.vocab.getNumOccurrences()) {
+  bool listGiven = cl.vocab.getNumOccurrences();
+  bool fileGiven = cl.vocabFile.getNumOccurrences();
+  if (listGiven && fileGiven)
+    return llvm::createStringError(
+        "give the vocabulary with --vocab or --vocab-file, not both");
+  if (cl.vocabType.getNumOccurrences() && !listGiven && !fileGiven)
+    return llvm::createStringError(
+        "--vocab-type types the items of --vocab or --vocab-file; give one "
+        "of them (a '# rasp:' header line has its own --vocab-type)");
+  if (listGiven) {
     p.vocab.emplace();
     // `--vocab=` is an empty vocabulary, not one empty token.
-    if (cl.vocab.size() != 1 || !cl.vocab.front().empty())
-      for (const std::string &item : cl.vocab)
-        p.vocab->push_back(py::parseVocabItem(item));
+    if (cl.vocab.size() != 1 || !cl.vocab.front().empty()) {
+      for (const std::string &item : cl.vocab) {
+        llvm::Expected<PyValue> value = py::parseVocabItem(item, cl.vocabType);
+        if (!value)
+          return llvm::createStringError("--vocab: " +
+                                         llvm::toString(value.takeError()));
+        p.vocab->push_back(std::move(*value));
+      }
+    }
+  }
+  if (fileGiven) {
+    llvm::Expected<std::vector<PyValue>> vocab =
+        py::readVocabFile(cl.vocabFile, cl.vocabType);
+    if (!vocab)
+      return llvm::createStringError("--vocab-file: " +
+                                     llvm::toString(vocab.takeError()));
+    p.vocab = std::move(*vocab);
   }
   if (cl.maxSeqLen.getNumOccurrences())
     p.maxSeqLen = cl.maxSeqLen;
@@ -73,17 +115,24 @@ TranslationParameters mlir::rasp::getTranslationParameters() {
 }
 
 void mlir::rasp::registerImportRASPTranslation() {
-  translationOptions();
+  registerTranslationParameterOptions();
   static TranslateToMLIRRegistration registration(
       "import-rasp", "import a .rasp program into the rasp dialect",
       [](llvm::SourceMgr &sourceMgr,
          MLIRContext *context) -> OwningOpRef<Operation *> {
-        TranslationParameters p = getTranslationParameters();
+        llvm::Expected<TranslationParameters> parameters =
+            getTranslationParameters();
+        if (!parameters) {
+          emitError(UnknownLoc::get(context),
+                    llvm::toString(parameters.takeError()));
+          return nullptr;
+        }
+        TranslationParameters &p = *parameters;
         ImportRASPOptions options;
         options.vocab = p.vocab;
         options.maxSeqLen = p.maxSeqLen;
         options.bos = p.bos;
-        options.causal = p.causal.value_or(false);
+        options.causal = p.causal;
         options.outputName = p.outputName;
         return importRASP(sourceMgr, context, options);
       },

@@ -2,10 +2,12 @@
 
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 #include <variant>
 
 using namespace mlir;
@@ -209,10 +211,26 @@ template struct mlir::craft::ProgramTrace<double>;
 // Programs
 //===----------------------------------------------------------------------===//
 
+namespace {
+struct PyValueHash {
+  size_t operator()(const PyValue &v) const { return hash_value(v); }
+};
+} // namespace
+
+/// Identical values, and only they, have the same type and repr.
+static std::string identityKey(const PyValue &v) {
+  return std::to_string(static_cast<int>(v.getKind())) + ":" + v.repr();
+}
+
 struct ProgramEvaluator::Impl {
   llvm::DenseMap<Operation *, MLPBlock> mlps;
   llvm::DenseMap<Operation *, AttentionBlock> heads;
   rasp::ValueSet vocab;
+  /// The index of each vocabulary item: by type and printed form (the
+  /// identical item), then by value (an equal one, `1` for `True`). Hashed:
+  /// a lookup per input token costs the same for 50,000 items as for 5.
+  llvm::StringMap<size_t> identicalIndex;
+  std::unordered_map<PyValue, size_t, PyValueHash> equalIndex;
   /// The folded embedding tables, in the order of the embedding's results.
   std::vector<std::pair<EmbedSource, Matrix>> folds;
 };
@@ -226,6 +244,10 @@ FailureOr<ProgramEvaluator> ProgramEvaluator::get(ProgramOp program) {
   if (failed(vocab))
     return failure();
   impl->vocab = std::move(*vocab);
+  for (auto [i, item] : llvm::enumerate(impl->vocab)) {
+    impl->identicalIndex.try_emplace(identityKey(item), i);
+    impl->equalIndex.try_emplace(item, i);
+  }
   for (FoldAttr fold : embed.getFoldAttrs())
     impl->folds.push_back(
         {fold.getSource(), Matrix::fromElementsAttr(fold.getTable())});
@@ -266,14 +288,16 @@ ProgramEvaluator::run(llvm::ArrayRef<PyValue> tokens) const {
     one.at(p, 0) = 1;
   for (int64_t p = 1; p < n; ++p) {
     const PyValue &t = tokens[p - 1];
-    auto it = llvm::find_if(impl->vocab,
-                            [&](const PyValue &v) { return v.identical(t); });
-    if (it == impl->vocab.end())
-      it = llvm::find(impl->vocab, t);
-    if (it == impl->vocab.end())
+    size_t id;
+    if (auto it = impl->identicalIndex.find(identityKey(t));
+        it != impl->identicalIndex.end())
+      id = it->second;
+    else if (auto it = impl->equalIndex.find(t); it != impl->equalIndex.end())
+      id = it->second;
+    else
       return llvm::createStringError("token " + t.repr() +
                                      " is not in the vocabulary");
-    tok.at(p, it - impl->vocab.begin()) = 1;
+    tok.at(p, id) = 1;
     idx.at(p, p - 1) = 1;
   }
   // A folded table's row of the token (or position) at every position but
