@@ -68,8 +68,8 @@ mlir::rasp::driver::assembleTracedModel(const CraftModel &model,
     sameVocab = succeeded(item) && item->identical(config.vocab[i]);
   }
   if (!sameVocab)
-    return craft::ModelOp(model.model).emitError(
-        "the model's token ids do not match the vocabulary");
+    return craft::ModelOp(model.model)
+        .emitError("the model's token ids do not match the vocabulary");
   return assembled;
 }
 

@@ -102,8 +102,8 @@ llvm::Error CompiledModel::Impl::runRows(const TokenBatch &batch, int64_t begin,
   SmallVector<void *, 16> args;
   for (void *&pointer : pointers)
     args.push_back(&pointer);
-  if (uint64_t failed = callGuarded(
-          entry.load(std::memory_order_acquire), args.data()))
+  if (uint64_t failed =
+          callGuarded(entry.load(std::memory_order_acquire), args.data()))
     return makeError(llvm::formatv(
         "the compiled model could not allocate {0} bytes for rows {1} to {2} "
         "(out of memory; run fewer rows at once or free memory)",

@@ -190,8 +190,7 @@ protected:
             << x.repr() << " and " << rep.repr() << " against " << y.repr();
         if (succeeded(fa) && succeeded(fb))
           EXPECT_TRUE(fa->identical(*fb))
-              << x.repr() << " and " << rep.repr() << " against "
-              << y.repr();
+              << x.repr() << " and " << rep.repr() << " against " << y.repr();
       }
     }
     return classes.representatives.size();

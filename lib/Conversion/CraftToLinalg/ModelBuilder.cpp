@@ -27,10 +27,10 @@ ModelBuilder::ModelBuilder(func::FuncOp func,
   builder.setInsertionPointToStart(entry);
   tokens = entry->getArgument(0);
   lengths = entry->getArgument(1);
-  batch = options.batchSize > 0
-              ? indexConstant(options.batchSize)
-              : getValueOrCreateConstantIndexOp(builder, loc,
-                                                main.size(tokens, 0));
+  batch =
+      options.batchSize > 0
+          ? indexConstant(options.batchSize)
+          : getValueOrCreateConstantIndexOp(builder, loc, main.size(tokens, 0));
   positions =
       getValueOrCreateConstantIndexOp(builder, loc, main.size(tokens, 1));
   rows = arith::MulIOp::create(builder, loc, batch, positions);

@@ -154,7 +154,7 @@ Value TensorBuilder::addColumns(Value x, Value update, OpFoldResult offset) {
 }
 
 Value TensorBuilder::splitRows(Value x, Value batch, Value positions,
-                                bool keepStaticBatch) {
+                               bool keepStaticBatch) {
   auto source = cast<RankedTensorType>(x.getType());
   int64_t dynamic = ShapedType::kDynamic;
   SmallVector<int64_t> shape = {dynamic, dynamic};
