@@ -137,21 +137,14 @@ mlir::rasp::driver::createReportExecutor(
   FailureOr<Interpreter> interpreter = Interpreter::get(copy);
   if (failed(interpreter))
     return failure();
-  FailureOr<craft::AssembledModel> assembled =
-      assembleTracedModel(model, program.config);
-  if (failed(assembled))
-    return failure();
-  FailureOr<trace::TraceLayout> layout = trace::TraceLayout::get(model.model);
-  if (failed(layout))
-    return failure();
-  FailureOr<std::unique_ptr<CompiledProgram>> compiled =
-      compileTraced(program, options, timing);
-  if (failed(compiled))
+  FailureOr<TracedProgram> traced =
+      prepareTrace(program, model, options, timing);
+  if (failed(traced))
     return failure();
   auto executor = std::make_unique<ReportExecutorImpl>(
       std::move(extracted), copy, std::move(*interpreter), std::move(model),
-      std::make_unique<craft::AssembledModel>(std::move(*assembled)),
-      std::move(*layout), std::move(*compiled),
+      std::make_unique<craft::AssembledModel>(std::move(traced->assembled)),
+      std::move(traced->layout), std::move(traced->compiled),
       traceDocuments ? std::optional<trace::TraceOptions>(options.trace)
                      : std::nullopt);
   if (failed(executor->init(reportConfig, std::move(baseline))))

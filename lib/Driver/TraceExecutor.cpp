@@ -82,8 +82,8 @@ mlir::rasp::driver::compileTraced(const LoadedProgram &program,
   return CompiledProgram::compile(program, traced, timing);
 }
 
-FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
-    const LoadedProgram &program, CraftModel model,
+FailureOr<TracedProgram> mlir::rasp::driver::prepareTrace(
+    const LoadedProgram &program, const CraftModel &model,
     const DriverOptions &options, TimingScope *timing) {
   FailureOr<craft::AssembledModel> assembled =
       assembleTracedModel(model, program.config);
@@ -96,7 +96,18 @@ FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
       compileTraced(program, options, timing);
   if (failed(compiled))
     return failure();
+  return TracedProgram{std::move(*compiled), std::move(*assembled),
+                       std::move(*layout)};
+}
+
+FailureOr<std::unique_ptr<Executor>> mlir::rasp::driver::createTraceExecutor(
+    const LoadedProgram &program, CraftModel model,
+    const DriverOptions &options, TimingScope *timing) {
+  FailureOr<TracedProgram> traced =
+      prepareTrace(program, model, options, timing);
+  if (failed(traced))
+    return failure();
   return std::unique_ptr<Executor>(new TraceExecutor(
-      std::move(*compiled), std::move(model), std::move(*assembled),
-      std::move(*layout), options.trace));
+      std::move(traced->compiled), std::move(model),
+      std::move(traced->assembled), std::move(traced->layout), options.trace));
 }

@@ -15,7 +15,7 @@
 
 #include "RaspDialect/Driver/Driver.h"
 #include "RaspDialect/Runtime/MemoryEstimate.h"
-#include "RaspDialect/Trace/Recording.h"
+#include "RaspDialect/Trace/TraceDocument.h"
 
 #include "mlir/IR/Location.h"
 #include "llvm/ADT/SmallVector.h"
@@ -161,6 +161,23 @@ compileTraced(const LoadedProgram &program, const DriverOptions &options,
 /// vocabulary in order.
 FailureOr<craft::AssembledModel> assembleTracedModel(const CraftModel &model,
                                                      const RunConfig &config);
+
+/// What a trace of `program` needs: the traced variant compiled
+/// (compileTraced), `model` assembled (assembleTracedModel) and the layout of
+/// its residual stream.
+struct TracedProgram {
+  std::unique_ptr<CompiledProgram> compiled;
+  craft::AssembledModel assembled;
+  trace::TraceLayout layout;
+};
+
+/// Builds the TracedProgram of `program` and its craft model `model` (the
+/// one trace and report executors use). Emits diagnostics and fails like
+/// its parts.
+FailureOr<TracedProgram> prepareTrace(const LoadedProgram &program,
+                                      const CraftModel &model,
+                                      const DriverOptions &options,
+                                      TimingScope *timing = nullptr);
 
 /// The value a float32 model output stands for: the shortest decimal that
 /// reads back as the same float, as a Python float (so 1/3 prints as
