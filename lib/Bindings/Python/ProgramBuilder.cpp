@@ -184,6 +184,21 @@ LogicalResult writeTableBody(Writer &w, Region &body, Location where,
   return success();
 }
 
+/// Writes the table body of `op` (a map, sequence_map or select_where just
+/// created) and adds `op` to the program; erases it if the table is not
+/// well typed.
+Outcome<int> finishTableOp(Writer &w, Operation *op, Location where,
+                           TypeRange argTypes, Type resultType,
+                           llvm::ArrayRef<PyValue> keys,
+                           llvm::ArrayRef<PyValue> results) {
+  if (failed(writeTableBody(w, op->getRegion(0), where, argTypes, resultType,
+                            keys, results))) {
+    op->erase();
+    return w.fail();
+  }
+  return w.finish(op);
+}
+
 Type valueTypeOf(mlir::Value sop) {
   return cast<SOpType>(sop.getType()).getValueType();
 }
@@ -280,13 +295,8 @@ Outcome<int> ProgramBuilder::mapTable(int input, const std::vector<Value> &keys,
   if (failed(sopType))
     return w.fail();
   auto op = MapOp::create(w.b(), loc, *sopType, *in, nullptr);
-  if (failed(writeTableBody(w, op.getBody(), loc, {valueTypeOf(*in)},
-                            sopType->getValueType(), toPyValues(keys),
-                            resultValues))) {
-    op->erase();
-    return w.fail();
-  }
-  return w.finish(op);
+  return finishTableOp(w, op, loc, {valueTypeOf(*in)}, sopType->getValueType(),
+                       toPyValues(keys), resultValues);
 }
 
 Outcome<int> ProgramBuilder::sequenceMapTable(int lhs, int rhs,
@@ -309,13 +319,8 @@ Outcome<int> ProgramBuilder::sequenceMapTable(int lhs, int rhs,
     return w.fail();
   auto op = SequenceMapOp::create(w.b(), loc, *sopType, *x, *y, nullptr);
   Type argTypes[] = {valueTypeOf(*x), valueTypeOf(*y)};
-  if (failed(writeTableBody(w, op.getBody(), loc, argTypes,
-                            sopType->getValueType(), toPyValues(keys),
-                            resultValues))) {
-    op->erase();
-    return w.fail();
-  }
-  return w.finish(op);
+  return finishTableOp(w, op, loc, argTypes, sopType->getValueType(),
+                       toPyValues(keys), resultValues);
 }
 
 Outcome<int> ProgramBuilder::linearSequenceMap(int lhs, int rhs,
@@ -394,13 +399,8 @@ Outcome<int> ProgramBuilder::selectTable(int keys, int queries,
   auto op =
       SelectWhereOp::create(w.b(), loc, SelectorType::get(w.context()), *k, *q);
   Type argTypes[] = {valueTypeOf(*k), valueTypeOf(*q)};
-  if (failed(writeTableBody(w, op.getBody(), loc, argTypes,
-                            IntegerType::get(w.context(), 1), toPyValues(pairs),
-                            results))) {
-    op->erase();
-    return w.fail();
-  }
-  return w.finish(op);
+  return finishTableOp(w, op, loc, argTypes, IntegerType::get(w.context(), 1),
+                       toPyValues(pairs), results);
 }
 
 Outcome<int> ProgramBuilder::selectorAnd(int lhs, int rhs,
