@@ -25,6 +25,11 @@ run one after another. Sections:
               and without the model-size optimisations: craft-model time,
               end to end, peak memory, against Tracr's length sweep
               (bench/tracr-length-sweep.json); not in the default sections
+  large       hist, reverse and sort with vocabularies of 1k, 10k and 50k
+              tokens at max_seq_len 64 .. 512, default pipeline and
+              --optimize=false: widths, parameters, compile and end-to-end
+              time, peak memory, growth fits (bench/large_tables.py); not in
+              the default sections
 
 Raw results go to OUT/results.json, the tables to OUT/tables.md; --update
 replaces the blocks between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
@@ -41,6 +46,7 @@ import threading
 import time
 
 import bench_tables as tables
+import large_tables
 import latency
 import length_tables
 
@@ -250,6 +256,10 @@ class Runner:
                 results.append(config)
         return results
 
+    def large(self):
+        """Large vocabularies and lengths (bench/large_tables.py)."""
+        return large_tables.run_large(self, run_process)
+
     # Throughput --------------------------------------------------------------
 
     def export(self, program, vocab, n):
@@ -420,15 +430,19 @@ def main():
         blocks["latency"] = latency.render(results)
     if "lengths" in results:
         blocks.update(length_tables.render(results, tracr))
+    if "large" in results:
+        blocks.update(large_tables.render(results))
     with open(os.path.join(args.out_dir, "tables.md"), "w") as f:
         for name, body in blocks.items():
             f.write(f"<!-- bench:{name} -->\n{body.strip()}\n"
                     f"<!-- /bench:{name} -->\n\n")
     if args.update:
         if set(results) & {"library", "sweeps", "throughput"} == set():
-            # A latency-only run leaves the other sections' blocks (and their
-            # machine and targets) as they are; its block has its own.
-            blocks = {k: v for k, v in blocks.items() if k == "latency"}
+            # A latency-only (or lengths-only, large-only) run leaves the
+            # other sections' blocks (and their machine and targets) as they
+            # are; its blocks have their own.
+            blocks = {k: v for k, v in blocks.items()
+                      if k in ("latency", "large") or k.startswith("length")}
         update_markdown(args.update, blocks)
     print(os.path.join(args.out_dir, "tables.md"))
     return 0

@@ -68,6 +68,18 @@ typedef struct RaspValue {
   MlirStringRef string;
 } RaspValue;
 
+/// How vocabulary items given as text are typed (`rasp-run --vocab-type`).
+typedef enum RaspVocabType {
+  /// An int if it parses as one, else a float if it parses, else a string.
+  RaspVocabTypeAuto,
+  /// Every item is the string written ("01" stays "01").
+  RaspVocabTypeStr,
+  /// Every item is an int, written as Python prints it.
+  RaspVocabTypeInt,
+  /// Every item is a finite float, written as Python prints it.
+  RaspVocabTypeFloat,
+} RaspVocabType;
+
 //===----------------------------------------------------------------------===//
 // Status
 //===----------------------------------------------------------------------===//
@@ -114,6 +126,16 @@ MLIR_CAPI_EXPORTED void raspCompileOptionsSetVocab(RaspCompileOptions options,
 /// each an int, a float or else a string (`"a,b,1"`).
 MLIR_CAPI_EXPORTED RaspStatus
 raspCompileOptionsParseVocab(RaspCompileOptions options, MlirStringRef list);
+
+/// The vocabulary as `rasp-run --vocab=LIST --vocab-type=TYPE` takes it.
+MLIR_CAPI_EXPORTED RaspStatus raspCompileOptionsParseTypedVocab(
+    RaspCompileOptions options, MlirStringRef list, RaspVocabType type);
+
+/// The vocabulary as `rasp-run --vocab-file=PATH --vocab-type=TYPE` reads
+/// it: one token per line, exactly as written (docs/rasp-run.md). Errors
+/// name the file and line.
+MLIR_CAPI_EXPORTED RaspStatus raspCompileOptionsReadVocabFile(
+    RaspCompileOptions options, MlirStringRef path, RaspVocabType type);
 
 /// The longest input, without BOS. Replaces the program's `max_seq_len`.
 MLIR_CAPI_EXPORTED void

@@ -14,6 +14,7 @@
 #include "RaspDialect/Driver/Driver.h"
 #include "RaspDialect/Driver/Executor.h"
 #include "RaspDialect/Driver/SequenceIO.h"
+#include "RaspDialect/Semantics/Vocabulary.h"
 #include "RaspDialect/Support/MemoryBudget.h"
 #include "RaspDialect/Support/Text.h"
 
@@ -220,6 +221,44 @@ RaspStatus raspCompileOptionsParseVocab(RaspCompileOptions options,
   llvm::Expected<std::vector<PyValue>> vocab = parseVocabList(unwrap(list));
   if (!vocab)
     return statusError("invalid vocabulary: " +
+                       llvm::toString(vocab.takeError()));
+  unwrap(options)->parameters.vocab = std::move(*vocab);
+  return statusOk();
+}
+
+static py::VocabType unwrap(RaspVocabType type) {
+  switch (type) {
+  case RaspVocabTypeStr:
+    return py::VocabType::Str;
+  case RaspVocabTypeInt:
+    return py::VocabType::Int;
+  case RaspVocabTypeFloat:
+    return py::VocabType::Float;
+  case RaspVocabTypeAuto:
+    break;
+  }
+  return py::VocabType::Auto;
+}
+
+RaspStatus raspCompileOptionsParseTypedVocab(RaspCompileOptions options,
+                                             MlirStringRef list,
+                                             RaspVocabType type) {
+  llvm::Expected<std::vector<PyValue>> vocab =
+      py::parseVocabList(unwrap(list), unwrap(type));
+  if (!vocab)
+    return statusError("invalid vocabulary: " +
+                       llvm::toString(vocab.takeError()));
+  unwrap(options)->parameters.vocab = std::move(*vocab);
+  return statusOk();
+}
+
+RaspStatus raspCompileOptionsReadVocabFile(RaspCompileOptions options,
+                                           MlirStringRef path,
+                                           RaspVocabType type) {
+  llvm::Expected<std::vector<PyValue>> vocab =
+      py::readVocabFile(unwrap(path), unwrap(type));
+  if (!vocab)
+    return statusError("invalid vocabulary file: " +
                        llvm::toString(vocab.takeError()));
   unwrap(options)->parameters.vocab = std::move(*vocab);
   return statusOk();

@@ -60,6 +60,14 @@ enum class Encoding : uint8_t { Categorical, Numerical };
 /// Tracr's Comparison, applied as `predicate(key, query)`.
 enum class Comparison : uint8_t { Eq, Lt, Leq, Gt, Geq, Neq, True, False };
 
+/// A vocabulary as `rasp-run --vocab=TEXT` (a comma-separated list) or
+/// `--vocab-file=PATH` reads it, items typed by `type` ("auto", "str",
+/// "int" or "float", as `--vocab-type`); errors name the file and line.
+Outcome<std::vector<Value>> parseVocab(const std::string &text,
+                                       const std::string &type);
+Outcome<std::vector<Value>> readVocabFile(const std::string &path,
+                                          const std::string &type);
+
 /// The compile parameters and options of a program.
 struct Parameters {
   /// The vocabulary in token-id order.

@@ -209,6 +209,26 @@ PYBIND11_MODULE(_raspc, m) {
       py::object(py::module_::import("raspc.errors").attr("CompileError"))
           .release();
   m.attr("CompileError") = compileError;
+  m.def(
+      "parse_vocab",
+      [](const std::string &text, const std::string &type) {
+        return fromValues(unwrap(parseVocab(text, type)));
+      },
+      py::arg("text"), py::arg("vocab_type") = "auto",
+      "A comma-separated vocabulary as `rasp-run --vocab` reads it.");
+  m.def(
+      "read_vocab_file",
+      [](const std::string &path, const std::string &type) {
+        std::vector<Value> vocab;
+        {
+          py::gil_scoped_release release;
+          vocab = unwrap(readVocabFile(path, type));
+        }
+        return fromValues(vocab);
+      },
+      py::arg("path"), py::arg("vocab_type") = "auto",
+      "A vocabulary file (one token per line) as `rasp-run --vocab-file` "
+      "reads it.");
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p)

@@ -2,6 +2,8 @@
 
 #include "BridgeImpl.h"
 
+#include "RaspDialect/Semantics/Vocabulary.h"
+
 #include "llvm/Support/raw_ostream.h"
 
 #include <climits>
@@ -180,6 +182,44 @@ FailureOr<driver::DriverOptions> makeDriverOptions(const Parameters &parameters,
       return failure();
     }
   return options;
+}
+
+//===----------------------------------------------------------------------===//
+// Vocabularies
+//===----------------------------------------------------------------------===//
+
+/// The items `read` gives with `type`, or the error.
+static Outcome<std::vector<Value>>
+vocabOutcome(const std::string &type,
+             llvm::function_ref<llvm::Expected<std::vector<PyValue>>(
+                 py::VocabType)>
+                 read) {
+  std::optional<py::VocabType> parsed = py::parseVocabType(type);
+  if (!parsed)
+    return Outcome<std::vector<Value>>::failure(
+        "unknown vocabulary type '" + type +
+        "' (expected auto, str, int or float)");
+  llvm::Expected<std::vector<PyValue>> vocab = read(*parsed);
+  if (!vocab)
+    return Outcome<std::vector<Value>>::failure(
+        llvm::toString(vocab.takeError()));
+  Outcome<std::vector<Value>> out;
+  out.value = fromPyValues(*vocab);
+  return out;
+}
+
+Outcome<std::vector<Value>> parseVocab(const std::string &text,
+                                       const std::string &type) {
+  return vocabOutcome(type, [&](py::VocabType t) {
+    return py::parseVocabList(text, t);
+  });
+}
+
+Outcome<std::vector<Value>> readVocabFile(const std::string &path,
+                                          const std::string &type) {
+  return vocabOutcome(type, [&](py::VocabType t) {
+    return py::readVocabFile(path, t);
+  });
 }
 
 } // namespace raspc

@@ -2,7 +2,13 @@
 //
 // x[b * N + n, :] = tokens[ids[b, n], :] + positions[n, :], over the columns
 // where the tables are not zero (craft::EmbeddingTables::columns); the rest of
-// the residual starts at zero.
+// the residual starts at zero. The token table is gathered in its sparse form
+// (one one-hot column per id, and the few rest columns), so the weights grow
+// with the vocabulary, not with vocabulary x width:
+//
+//   tokens[id, c] = (c == column[id]) + rest[id, restIndex[c]]
+//
+// where restIndex maps a column without rest entries to an all-zero column.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,8 +45,26 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
 
   OpBuilder &builder = b.getBuilder();
   Location loc = b.getLoc();
-  Value tokenTable = b.weights(tableColumns(e.tokens, width, span),
-                               {e.numTokenIds, span.dim}, "token_embedding");
+  // The rest table with a trailing zero column, and each span column's index
+  // into it.
+  int64_t numRest = e.getNumRestColumns();
+  std::vector<float> rest;
+  rest.reserve(e.numTokenIds * (numRest + 1));
+  for (int64_t id = 0; id < e.numTokenIds; ++id) {
+    rest.insert(rest.end(), e.tokenRest.begin() + id * numRest,
+                e.tokenRest.begin() + (id + 1) * numRest);
+    rest.push_back(0.0f);
+  }
+  std::vector<int64_t> restIndex(span.dim, numRest);
+  for (auto [k, column] : llvm::enumerate(e.restColumns))
+    if (column >= span.offset && column < span.offset + span.dim)
+      restIndex[column - span.offset] = k;
+  Value tokenColumns = b.weights(ArrayRef<int64_t>(e.tokenColumns),
+                                 {e.numTokenIds}, "token_columns");
+  Value restTable =
+      b.weights(rest, {e.numTokenIds, numRest + 1}, "token_embedding_rest");
+  Value restColumns = b.weights(ArrayRef<int64_t>(restIndex), {span.dim},
+                                "token_embedding_rest_index");
   Value positionTable =
       b.weights(tableColumns(e.positions, width, span),
                 {e.numPositions, span.dim}, "position_embedding");
@@ -62,13 +86,27 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
           builder, loc, empty.getType(), ValueRange{ids}, ValueRange{empty},
           maps, iterators,
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value id =
-                arith::IndexCastOp::create(nb, l, nb.getIndexType(), args[0]);
+            Type indexType = nb.getIndexType();
+            Value id = arith::IndexCastOp::create(nb, l, indexType, args[0]);
             Value row = linalg::IndexOp::create(nb, l, 0);
             Value column = linalg::IndexOp::create(nb, l, 1);
             Value position = arith::RemUIOp::create(nb, l, row, positions);
-            Value token = tensor::ExtractOp::create(nb, l, tokenTable,
-                                                    ValueRange{id, column});
+            // The one-hot entry: 1 where the column is the id's direction.
+            Value hot = arith::IndexCastOp::create(
+                nb, l, indexType,
+                tensor::ExtractOp::create(nb, l, tokenColumns, ValueRange{id}));
+            Value absolute = arith::AddIOp::create(
+                nb, l, column, arith::ConstantIndexOp::create(nb, l, span.offset));
+            Value isHot = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::eq, hot, absolute);
+            Value oneHot = arith::UIToFPOp::create(nb, l, nb.getF32Type(), isHot);
+            Value k = arith::IndexCastOp::create(
+                nb, l, indexType,
+                tensor::ExtractOp::create(nb, l, restColumns,
+                                          ValueRange{column}));
+            Value restValue = tensor::ExtractOp::create(nb, l, restTable,
+                                                        ValueRange{id, k});
+            Value token = arith::AddFOp::create(nb, l, oneHot, restValue);
             Value place = tensor::ExtractOp::create(
                 nb, l, positionTable, ValueRange{position, column});
             Value sum = arith::AddFOp::create(nb, l, token, place);

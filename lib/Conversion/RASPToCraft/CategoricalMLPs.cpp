@@ -102,6 +102,11 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
     return failure();
   // Classes of values the function does not tell apart (one call per pair
   // of key classes, ElementFunction::keyOf).
+  // The function is evaluated on every pair and the MLP has a hidden unit
+  // per pair: checked before either is built.
+  if (failed(l.checkTableSize(op, x.values.size(), y.values.size(),
+                              2 * sizeof(PyValue), "the sequence map table")))
+    return failure();
   FailureOr<PairClasses> classes = classifyPair(*fn, x.values, y.values, f);
   if (failed(classes))
     return failure();

@@ -5,6 +5,7 @@
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Dialect/Craft/Evaluator/Evaluator.h"
+#include "RaspDialect/Support/MemoryBudget.h"
 
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -80,6 +81,16 @@ void Lowering::noteFusionFallback(Location loc, const llvm::Twine &reason) {
 LogicalResult Lowering::fail(Operation *op, llvm::Error error) {
   return op->emitOpError("cannot be lowered to craft: ")
          << llvm::toString(std::move(error));
+}
+
+LogicalResult Lowering::checkTableSize(Operation *op, uint64_t rows,
+                                       uint64_t cols, uint64_t bytesPerEntry,
+                                       StringRef what) {
+  uint64_t bytes = rasp::saturatingProduct({rows, cols, bytesPerEntry});
+  return rasp::MemoryBudget::check(
+      op->getLoc(), bytes,
+      what + " of '" + op->getName().getStringRef() + "' " + labelFor(op) +
+          " (" + llvm::Twine(rows) + " x " + llvm::Twine(cols) + " entries)");
 }
 
 FailureOr<PyValue> Lowering::call(Operation *op, const ElementFunction &fn,

@@ -63,6 +63,11 @@ struct TreeBuilder {
     if (failed(side(keys, keyValues, key)) ||
         failed(side(queries, queryValues, query)))
       return failure();
+    // The predicate is evaluated on every pair into a 0/1 table: checked
+    // before it is built (a byte per entry while it is built).
+    if (failed(l.checkTableSize(select, keyValues.size(), queryValues.size(),
+                                1, "the selector table")))
+      return failure();
     llvm::Expected<craft::Matrix> m = table(keyValues, queryValues);
     if (!m)
       return l.fail(select, m.takeError());

@@ -51,10 +51,11 @@ std::vector<float> forward(const AssembledModel &m,
                            llvm::ArrayRef<int64_t> ids) {
   int64_t n = ids.size(), d = m.width;
   std::vector<float> x(n * d);
-  for (int64_t p = 0; p < n; ++p)
+  for (int64_t p = 0; p < n; ++p) {
+    std::vector<float> token = m.embedding.tokenRow(ids[p]);
     for (int64_t c = 0; c < d; ++c)
-      x[p * d + c] =
-          m.embedding.tokenRow(ids[p])[c] + m.embedding.positionRow(p)[c];
+      x[p * d + c] = token[c] + m.embedding.positionRow(p)[c];
+  }
   for (const AssembledLayer &layer : m.layers) {
     // Heads read the stream before the layer.
     std::vector<float> update(n * d, 0.0f);

@@ -91,10 +91,10 @@ TEST_F(AssemblyTest, EmbeddingTablesFollowTheVocabularyOrder) {
   EXPECT_EQ(e.numPositions, 3);
   // Id 0 is "c" (third direction), id 1 "a", id 2 "b"; every row sets one.
   using V = std::vector<float>;
-  EXPECT_EQ(row(e.tokenRow(0), 12), (V{0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(row(e.tokenRow(1), 12), (V{1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(row(e.tokenRow(2), 12), (V{0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(row(e.tokenRow(3), 12), (V{0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.tokenRow(0), (V{0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.tokenRow(1), (V{1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.tokenRow(2), (V{0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.tokenRow(3), (V{0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0}));
   // Position 0 (BOS) is zero; position p sets indices:p-1.
   EXPECT_EQ(row(e.positionRow(0), 12), V(12, 0.0f));
   EXPECT_EQ(row(e.positionRow(1), 12), (V{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}));

@@ -266,7 +266,7 @@ TEST_F(TransformerWeightsTest, ReverseLayout) {
             (std::vector<int64_t>{m.readout.range.dim}));
 
   // The embeddings are the assembled tables.
-  EXPECT_EQ(f.lookup("embed.W_E")->data, m.embedding.tokens);
+  EXPECT_EQ(f.lookup("embed.W_E")->data, m.embedding.denseTokens());
   EXPECT_EQ(f.lookup("pos_embed.W_pos")->data, m.embedding.positions);
   // W_K is the identity on the key subspaces; W_Q carries the scale.
   const craft::AssembledHead &head = m.layers.back().heads.front();

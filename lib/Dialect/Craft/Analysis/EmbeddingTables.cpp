@@ -13,6 +13,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 
+#include <map>
+#include <set>
+
 using namespace mlir;
 using namespace mlir::craft;
 
@@ -28,8 +31,11 @@ public:
 private:
   FailureOr<ResidualRange> rangeOf(Value value, unsigned expectedDim);
   LogicalResult addFolds(ArrayRef<int64_t> tokenIds);
-  float *tokenRow(int64_t id) {
-    return tables.tokens.data() + id * tables.width;
+  /// Adds `value` at `column` of token row `id`'s rest (the column must be
+  /// in `restIndex`).
+  void addRest(int64_t id, int64_t column, float value) {
+    tables.tokenRest[id * tables.getNumRestColumns() + restIndex.at(column)] +=
+        value;
   }
   float *positionRow(int64_t p) {
     return tables.positions.data() + p * tables.width;
@@ -43,6 +49,8 @@ private:
   EmbedOp embed;
   const ResidualLayout &layout;
   EmbeddingTables tables;
+  /// Residual column -> index into `tables.restColumns`.
+  std::map<int64_t, int64_t> restIndex;
 };
 } // namespace
 
@@ -83,19 +91,41 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   tables.width = layout.getWidth();
   tables.numTokenIds = static_cast<int64_t>(vocab.size()) + 1;
   tables.numPositions = maxSeqLen + 1;
+  // The rest columns: `one`, then every column a token fold writes.
+  std::set<int64_t> rest = {one->offset};
+  for (auto [result, fold] :
+       llvm::zip(embed.getFolded(), embed.getFoldAttrs())) {
+    if (fold.getSource() != EmbedSource::Tokens)
+      continue;
+    FailureOr<ResidualRange> range = rangeOf(result, fold.getSpace().getDim());
+    if (failed(range))
+      return failure();
+    for (int64_t c = 0; c < range->dim; ++c)
+      rest.insert(range->offset + c);
+  }
+  tables.restColumns.assign(rest.begin(), rest.end());
+  for (auto [k, column] : llvm::enumerate(tables.restColumns))
+    restIndex[column] = k;
+
   // The tables are copied on their way into the model (weights, their
-  // lowering, the JIT's constants): a vocabulary of 20,000 items has 1.6 GB
-  // of tables and peaks at 6.3 GB, so four copies are counted.
-  uint64_t bytes = mlir::rasp::saturatingProduct(
-      {4, static_cast<uint64_t>(tables.numTokenIds + tables.numPositions),
-       static_cast<uint64_t>(tables.width), sizeof(float)});
+  // lowering, the JIT's constants), so four copies are counted. The token
+  // table is sparse: one column per id and its rest columns.
+  uint64_t floats = mlir::rasp::saturatingSum(
+      mlir::rasp::saturatingProduct(
+          {static_cast<uint64_t>(tables.numPositions),
+           static_cast<uint64_t>(tables.width)}),
+      mlir::rasp::saturatingProduct(
+          {static_cast<uint64_t>(tables.numTokenIds),
+           static_cast<uint64_t>(tables.restColumns.size() + 2)}));
+  uint64_t bytes = mlir::rasp::saturatingProduct({4, floats, sizeof(float)});
   if (failed(mlir::rasp::MemoryBudget::check(
           embed.getLoc(), bytes,
           "the embedding tables (" + llvm::Twine(tables.numTokenIds) +
               " token ids and " + llvm::Twine(tables.numPositions) +
               " positions, residual width " + llvm::Twine(tables.width) + ")")))
     return failure();
-  tables.tokens.assign(tables.numTokenIds * tables.width, 0.0f);
+  tables.tokenColumns.assign(tables.numTokenIds, bos->offset);
+  tables.tokenRest.assign(tables.numTokenIds * tables.restColumns.size(), 0.0f);
   tables.positions.assign(tables.numPositions * tables.width, 0.0f);
 
   // Token rows: the token's one-hot and `one`; BOS: its own direction and
@@ -108,12 +138,11 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
              << item << " has no direction in the token space " << tokenSpace;
     tokenIds[*index] = id;
     int64_t column = tokens->offset + *index;
-    tokenRow(id)[column] = 1.0f;
-    tokenRow(id)[one->offset] = 1.0f;
+    tables.tokenColumns[id] = column;
+    addRest(id, one->offset, 1.0f);
     tables.tokenLabels.push_back(labelOf(column));
   }
-  tokenRow(tables.getBosId())[bos->offset] = 1.0f;
-  tokenRow(tables.getBosId())[one->offset] = 1.0f;
+  addRest(tables.getBosId(), one->offset, 1.0f);
   tables.tokenLabels.push_back(labelOf(bos->offset));
 
   // Position rows: position p >= 1 holds input token p - 1, so it sets
@@ -133,13 +162,21 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 
   // The column span of the tables, so consumers can skip the zero columns.
   int64_t lo = tables.width, hi = 0;
-  for (const std::vector<float> *table : {&tables.tokens, &tables.positions})
-    for (size_t i = 0, e = table->size(); i < e; ++i)
-      if ((*table)[i] != 0.0f) {
-        int64_t column = static_cast<int64_t>(i) % tables.width;
-        lo = std::min(lo, column);
-        hi = std::max(hi, column + 1);
+  auto cover = [&](int64_t column) {
+    lo = std::min(lo, column);
+    hi = std::max(hi, column + 1);
+  };
+  for (int64_t column : tables.tokenColumns)
+    cover(column);
+  for (auto [k, column] : llvm::enumerate(tables.restColumns))
+    for (int64_t id = 0; id < tables.numTokenIds; ++id)
+      if (tables.tokenRest[id * tables.getNumRestColumns() + k] != 0.0f) {
+        cover(column);
+        break;
       }
+  for (size_t i = 0, e = tables.positions.size(); i < e; ++i)
+    if (tables.positions[i] != 0.0f)
+      cover(static_cast<int64_t>(i) % tables.width);
   tables.columns = lo < hi ? ResidualRange{lo, hi - lo} : ResidualRange{0, 0};
   return std::move(tables);
 }
@@ -155,13 +192,10 @@ LogicalResult TableBuilder::addFolds(ArrayRef<int64_t> tokenIds) {
       return failure();
     bool byToken = fold.getSource() == EmbedSource::Tokens;
     forEachNonZero(fold.getTable(), [&](int64_t r, int64_t c, double v) {
-      float *row = nullptr;
       if (byToken && tokenIds[r] >= 0)
-        row = tokenRow(tokenIds[r]);
+        addRest(tokenIds[r], range->offset + c, static_cast<float>(v));
       else if (!byToken && r + 1 < tables.numPositions)
-        row = positionRow(r + 1);
-      if (row)
-        row[range->offset + c] += static_cast<float>(v);
+        positionRow(r + 1)[range->offset + c] += static_cast<float>(v);
     });
   }
   return success();
@@ -172,4 +206,25 @@ mlir::craft::buildEmbeddingTables(ModelOp model, const ResidualLayout &layout) {
   if (!model.getEmbedOp())
     return model.emitOpError("has no 'craft.embed'");
   return TableBuilder(model, layout).build();
+}
+
+void EmbeddingTables::writeTokenRow(int64_t id, float *row) const {
+  std::fill(row, row + width, 0.0f);
+  row[tokenColumns[id]] = 1.0f;
+  int64_t numRest = getNumRestColumns();
+  for (int64_t k = 0; k < numRest; ++k)
+    row[restColumns[k]] += tokenRest[id * numRest + k];
+}
+
+std::vector<float> EmbeddingTables::tokenRow(int64_t id) const {
+  std::vector<float> row(width);
+  writeTokenRow(id, row.data());
+  return row;
+}
+
+std::vector<float> EmbeddingTables::denseTokens() const {
+  std::vector<float> table(getDenseTokensSize());
+  for (int64_t id = 0; id < numTokenIds; ++id)
+    writeTokenRow(id, table.data() + id * width);
+  return table;
 }

@@ -113,13 +113,26 @@ struct AssembledLayer {
 
 /// The token and position embeddings: the residual at position p of an
 /// input is `tokens[id] + positions[p]`.
+///
+/// The token table is stored sparsely, so that it grows with the vocabulary
+/// and not with vocabulary x residual width (a vocabulary of V items has V
+/// token directions, so the dense table is quadratic in V): row `id` is 1 at
+/// column `tokenColumns[id]` (the id's token or BOS direction) plus the
+/// values `tokenRest[id, k]` at the columns `restColumns[k]` (`one` and the
+/// folded subspaces). `denseTokens()` writes the dense table.
 struct EmbeddingTables {
   /// Residual width D: the length of every row.
   int64_t width = 0;
   /// V + 1 rows (BOS last) and max_seq_len + 1 rows (BOS position first).
   int64_t numTokenIds = 0, numPositions = 0;
-  /// Row-major tables, numTokenIds x width and numPositions x width.
-  std::vector<float> tokens, positions;
+  /// Per token id, the column of its one-hot direction.
+  std::vector<int64_t> tokenColumns;
+  /// The other columns a token row sets, ascending, none a token column.
+  std::vector<int64_t> restColumns;
+  /// Row-major, numTokenIds x restColumns.size().
+  std::vector<float> tokenRest;
+  /// Row-major, numPositions x width.
+  std::vector<float> positions;
   /// The smallest residual range outside which both tables are zero.
   ResidualRange columns;
   /// The vocabulary items (attributes) of ids 0..V-1.
@@ -129,7 +142,19 @@ struct EmbeddingTables {
   llvm::SmallVector<std::string> tokenLabels;
 
   int64_t getBosId() const { return numTokenIds - 1; }
-  const float *tokenRow(int64_t id) const { return tokens.data() + id * width; }
+  int64_t getNumRestColumns() const {
+    return static_cast<int64_t>(restColumns.size());
+  }
+  /// Writes the token row of `id` into `row` (`width` floats, zeroed first).
+  void writeTokenRow(int64_t id, float *row) const;
+  /// The token row of `id`, dense.
+  std::vector<float> tokenRow(int64_t id) const;
+  /// The dense numTokenIds x width token table (what an export writes).
+  std::vector<float> denseTokens() const;
+  /// The number of floats of the dense token table.
+  uint64_t getDenseTokensSize() const {
+    return static_cast<uint64_t>(numTokenIds) * static_cast<uint64_t>(width);
+  }
   const float *positionRow(int64_t p) const {
     return positions.data() + p * width;
   }
