@@ -292,6 +292,31 @@ static int testErrors(void) {
   reportFailure("missing file", raspProgramCreateFromFile(str("no/such.rasp"),
                                                           options, &program));
 
+  // Typed vocabularies, as rasp-run --vocab-type: "01" stays a string.
+  RaspProgram typed;
+  if (reportFailure("typed vocab", raspCompileOptionsParseTypedVocab(
+                                       options, str("01,2"), RaspVocabTypeStr)))
+    return 31;
+  if (reportFailure("typed load", raspProgramCreate(str("x = tokens;"),
+                                                    str("p.rasp"), options,
+                                                    &typed)))
+    return 32;
+  RaspValue first = raspProgramGetVocabItem(typed, 0);
+  // CHECK-LABEL: typed: string 01
+  printf("typed: %s %.*s\n",
+         first.kind == RaspValueString ? "string" : "not a string",
+         (int)first.string.length, first.string.data);
+  raspProgramDestroy(typed);
+  // CHECK-LABEL: int vocabulary failed:
+  // CHECK-NEXT: invalid vocabulary: {{.*}}'a'
+  reportFailure("int vocabulary", raspCompileOptionsParseTypedVocab(
+                                      options, str("1,a"), RaspVocabTypeInt));
+  // CHECK-LABEL: vocabulary file failed:
+  // CHECK-NEXT: invalid vocabulary file: {{.*}}no/such.vocab
+  reportFailure("vocabulary file",
+                raspCompileOptionsReadVocabFile(options, str("no/such.vocab"),
+                                                RaspVocabTypeAuto));
+
   // The memory budget: a model whose embedding tables do not fit it is a
   // failed status naming the estimate, not an allocation.
   uint64_t savedBudget = raspGetMemoryBudget();
@@ -308,7 +333,7 @@ static int testErrors(void) {
     return 30;
   RaspModel model;
   // CHECK-LABEL: over budget failed:
-  // CHECK-NEXT: p.rasp:1:1: error: the embedding tables {{.*}} would need an estimated 61.3 MiB, over the memory budget of 1.0 MiB
+  // CHECK-NEXT: p.rasp:1:1: error: the embedding tables {{.*}} would need an estimated 61.2 MiB, over the memory budget of 1.0 MiB
   reportFailure("over budget", raspProgramCompile(program, &model));
   raspProgramDestroy(program);
   raspSetMemoryBudget(savedBudget);

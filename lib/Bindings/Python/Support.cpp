@@ -189,11 +189,10 @@ FailureOr<driver::DriverOptions> makeDriverOptions(const Parameters &parameters,
 //===----------------------------------------------------------------------===//
 
 /// The items `read` gives with `type`, or the error.
-static Outcome<std::vector<Value>>
-vocabOutcome(const std::string &type,
-             llvm::function_ref<llvm::Expected<std::vector<PyValue>>(
-                 py::VocabType)>
-                 read) {
+static Outcome<std::vector<Value>> vocabOutcome(
+    const std::string &type,
+    llvm::function_ref<llvm::Expected<std::vector<PyValue>>(py::VocabType)>
+        read) {
   std::optional<py::VocabType> parsed = py::parseVocabType(type);
   if (!parsed)
     return Outcome<std::vector<Value>>::failure(
@@ -210,16 +209,14 @@ vocabOutcome(const std::string &type,
 
 Outcome<std::vector<Value>> parseVocab(const std::string &text,
                                        const std::string &type) {
-  return vocabOutcome(type, [&](py::VocabType t) {
-    return py::parseVocabList(text, t);
-  });
+  return vocabOutcome(
+      type, [&](py::VocabType t) { return py::parseVocabList(text, t); });
 }
 
 Outcome<std::vector<Value>> readVocabFile(const std::string &path,
                                           const std::string &type) {
-  return vocabOutcome(type, [&](py::VocabType t) {
-    return py::readVocabFile(path, t);
-  });
+  return vocabOutcome(
+      type, [&](py::VocabType t) { return py::readVocabFile(path, t); });
 }
 
 } // namespace raspc

@@ -44,6 +44,11 @@ bool mlir::rasp::isLookupBlock(const AssembledHead::QKBlock &block,
 }
 
 namespace {
+/// How a W_QK lookup table is stored: f32 entries, packed bits, or (a 0/1
+/// table with at most one 1 per row, as equality selectors give) the column
+/// of each row's 1, so that the table grows with its rows, not rows x cols.
+enum class LookupForm { F32, Bits, Match };
+
 /// Generics over (b, i, j) or (b, i, j, c) on B x N x N scores.
 class HeadOps {
 public:
@@ -73,7 +78,7 @@ public:
 
   Value denseScores(Value q3, Value k3, Value scores);
   std::pair<Value, Value> argmax(Value slice);
-  Value lookupScores(Value x, Value scores, Value table, bool bits,
+  Value lookupScores(Value x, Value scores, Value table, LookupForm form,
                      ValueRange ranges, Value batch, Value positions);
   Value mask(Value scores, Value lengths, Value scale, Value causal);
   Value softmax(Value logits);
@@ -130,8 +135,9 @@ std::pair<Value, Value> HeadOps::argmax(Value slice) {
 /// s[b, i, j] += q_val * k_val * W[q_arg, k_arg]: exact for one-hot (or zero)
 /// query and key subspaces, where the dense product has a single non-zero
 /// term. `ranges` are the query offset and size, then the key's. 0/1 tables
-/// are read as packed bits (rows x ceil(cols / 64) words).
-Value HeadOps::lookupScores(Value x, Value scores, Value table, bool bits,
+/// are read as packed bits (rows x ceil(cols / 64) words) or, with at most
+/// one 1 per row, as that 1's column per row (-1 for none).
+Value HeadOps::lookupScores(Value x, Value scores, Value table, LookupForm form,
                             ValueRange ranges, Value batch, Value positions) {
   auto [queryIndex, queryValue] = argmax(t.columns(x, ranges[0], ranges[1]));
   auto [keyIndex, keyValue] = argmax(t.columns(x, ranges[2], ranges[3]));
@@ -148,7 +154,16 @@ Value HeadOps::lookupScores(Value x, Value scores, Value table, bool bits,
         Value row = arith::IndexCastOp::create(nb, l, indexType, args[0]);
         Value column = arith::IndexCastOp::create(nb, l, indexType, args[2]);
         Value weight;
-        if (bits) {
+        if (form == LookupForm::Match) {
+          // table[row] is the one key direction row `row` matches, or -1.
+          Value match =
+              tensor::ExtractOp::create(nb, l, table, ValueRange{row});
+          Value key =
+              arith::IndexCastOp::create(nb, l, nb.getI64Type(), column);
+          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                            match, key);
+          weight = arith::UIToFPOp::create(nb, l, nb.getF32Type(), hit);
+        } else if (form == LookupForm::Bits) {
           Value six = arith::ConstantIndexOp::create(nb, l, 6);
           Value word = tensor::ExtractOp::create(
               nb, l, table,
@@ -247,9 +262,21 @@ static Value buildLookups(ModelBuilder &b,
     const craft::Matrix &w = *block->weights;
     int64_t numRows = w.getRows(), cols = w.getCols();
     std::string name = b.weightName("lookup" + std::to_string(i));
-    bool bits = w.isZeroOne();
+    LookupForm form = LookupForm::F32;
+    std::vector<int64_t> match;
+    if (w.isZeroOne()) {
+      form = LookupForm::Match;
+      match.assign(numRows, -1);
+      w.forEachNonZero([&](int64_t r, int64_t c, double) {
+        if (match[r] >= 0)
+          form = LookupForm::Bits;
+        match[r] = c;
+      });
+    }
     Value table;
-    if (bits) {
+    if (form == LookupForm::Match) {
+      table = b.weights(match, {numRows}, name);
+    } else if (form == LookupForm::Bits) {
       int64_t wordsPerRow = craft::Matrix::wordsPerRow(cols);
       std::vector<int64_t> words(numRows * wordsPerRow, 0);
       if (w.getKind() == craft::Matrix::Kind::Bits)
@@ -275,12 +302,15 @@ static Value buildLookups(ModelBuilder &b,
                                b.indexConstant(block->key.dim),
                                b.getBatch(),
                                b.getPositions()};
+    StringRef function = form == LookupForm::Match  ? "lookup_match"
+                         : form == LookupForm::Bits ? "lookup_bits"
+                                                    : "lookup_f32";
     scores =
-        b.call(bits ? "lookup_bits" : "lookup_f32", args, {scores.getType()},
-               /*specialized=*/false, [bits](TensorBuilder &t, ValueRange a) {
+        b.call(function, args, {scores.getType()},
+               /*specialized=*/false, [form](TensorBuilder &t, ValueRange a) {
                  HeadOps ops(t);
                  return SmallVector<Value>{ops.lookupScores(
-                     a[0], a[1], a[2], bits, a.slice(3, 4), a[7], a[8])};
+                     a[0], a[1], a[2], form, a.slice(3, 4), a[7], a[8])};
                })[0];
   }
   return scores;

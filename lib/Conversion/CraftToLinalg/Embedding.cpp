@@ -96,16 +96,18 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
                 nb, l, indexType,
                 tensor::ExtractOp::create(nb, l, tokenColumns, ValueRange{id}));
             Value absolute = arith::AddIOp::create(
-                nb, l, column, arith::ConstantIndexOp::create(nb, l, span.offset));
-            Value isHot = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::eq, hot, absolute);
-            Value oneHot = arith::UIToFPOp::create(nb, l, nb.getF32Type(), isHot);
+                nb, l, column,
+                arith::ConstantIndexOp::create(nb, l, span.offset));
+            Value isHot = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                                hot, absolute);
+            Value oneHot =
+                arith::UIToFPOp::create(nb, l, nb.getF32Type(), isHot);
             Value k = arith::IndexCastOp::create(
                 nb, l, indexType,
                 tensor::ExtractOp::create(nb, l, restColumns,
                                           ValueRange{column}));
-            Value restValue = tensor::ExtractOp::create(nb, l, restTable,
-                                                        ValueRange{id, k});
+            Value restValue =
+                tensor::ExtractOp::create(nb, l, restTable, ValueRange{id, k});
             Value token = arith::AddFOp::create(nb, l, oneHot, restValue);
             Value place = tensor::ExtractOp::create(
                 nb, l, positionTable, ValueRange{position, column});

@@ -7,6 +7,8 @@
 
 #include "Lowering.h"
 
+#include "RaspDialect/Support/MemoryBudget.h"
+
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 
 #include <map>
@@ -104,8 +106,11 @@ LogicalResult mlir::rasp::lowering::lowerSequenceMap(Lowering &l,
   // of key classes, ElementFunction::keyOf).
   // The function is evaluated on every pair and the MLP has a hidden unit
   // per pair: checked before either is built.
-  if (failed(l.checkTableSize(op, x.values.size(), y.values.size(),
-                              2 * sizeof(PyValue), "the sequence map table")))
+  if (failed(l.checkTableSize(
+          op, x.values.size(), y.values.size(),
+          rasp::saturatingProduct(
+              {x.values.size(), y.values.size(), 2 * sizeof(PyValue)}),
+          "the sequence map table")))
     return failure();
   FailureOr<PairClasses> classes = classifyPair(*fn, x.values, y.values, f);
   if (failed(classes))

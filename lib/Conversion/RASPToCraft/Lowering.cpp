@@ -84,13 +84,12 @@ LogicalResult Lowering::fail(Operation *op, llvm::Error error) {
 }
 
 LogicalResult Lowering::checkTableSize(Operation *op, uint64_t rows,
-                                       uint64_t cols, uint64_t bytesPerEntry,
+                                       uint64_t cols, uint64_t bytes,
                                        StringRef what) {
-  uint64_t bytes = rasp::saturatingProduct({rows, cols, bytesPerEntry});
   return rasp::MemoryBudget::check(
       op->getLoc(), bytes,
-      what + " of '" + op->getName().getStringRef() + "' " + labelFor(op) +
-          " (" + llvm::Twine(rows) + " x " + llvm::Twine(cols) + " entries)");
+      what + " of '" + op->getName().getStringRef() + "' (" +
+          llvm::Twine(rows) + " x " + llvm::Twine(cols) + " entries)");
 }
 
 FailureOr<PyValue> Lowering::call(Operation *op, const ElementFunction &fn,

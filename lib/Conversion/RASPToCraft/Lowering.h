@@ -201,12 +201,12 @@ public:
   /// Reports a synthesis error at `op`.
   LogicalResult fail(Operation *op, llvm::Error error);
 
-  /// Checks a table of `rows` x `cols` entries of `bytesPerEntry` bytes that
-  /// `op` is about to build (`what`: "the sequence map table") against the
-  /// memory budget, before it is allocated: over it is an error at `op`
+  /// Checks a table of `rows` x `cols` entries and an estimated `bytes`
+  /// that `op` is about to build (`what`: "the sequence map table") against
+  /// the memory budget, before it is allocated: over it is an error at `op`
   /// naming the SOp, the size and the option that raises the budget.
   LogicalResult checkTableSize(Operation *op, uint64_t rows, uint64_t cols,
-                               uint64_t bytesPerEntry, llvm::StringRef what);
+                               uint64_t bytes, llvm::StringRef what);
 
   /// Calls an element function, reporting a failure at `op`.
   FailureOr<PyValue> call(Operation *op, const ElementFunction &fn,

@@ -9,6 +9,8 @@
 
 #include "Lowering.h"
 
+#include "RaspDialect/Support/MemoryBudget.h"
+
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Selectors.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -63,10 +65,12 @@ struct TreeBuilder {
     if (failed(side(keys, keyValues, key)) ||
         failed(side(queries, queryValues, query)))
       return failure();
-    // The predicate is evaluated on every pair into a 0/1 table: checked
-    // before it is built (a byte per entry while it is built).
+    // The predicate is evaluated on every pair into a 0/1 table (a bit per
+    // entry, equality sparse): checked before it is built.
+    uint64_t entries =
+        rasp::saturatingProduct({keyValues.size(), queryValues.size()});
     if (failed(l.checkTableSize(select, keyValues.size(), queryValues.size(),
-                                1, "the selector table")))
+                                entries / 8 + 1, "the selector table")))
       return failure();
     llvm::Expected<craft::Matrix> m = table(keyValues, queryValues);
     if (!m)
@@ -91,7 +95,14 @@ struct TreeBuilder {
       return SelectorTree::combine(kind, std::move(children));
     };
     return llvm::TypeSwitch<Operation *, FailureOr<SelectorTree>>(def)
-        .Case<SelectOp>([&](SelectOp op) {
+        .Case<SelectOp>([&](SelectOp op) -> FailureOr<SelectorTree> {
+          // `True` reads neither operand: a constant leaf, not a table over
+          // their value sets (select(tokens, tokens, True), the `length` of
+          // a vocabulary of V tokens, would be V x V).
+          if (op.getPredicate() == Comparison::True)
+            return SelectorTree::leaf(
+                std::nullopt, std::nullopt,
+                craft::Matrix::fromTriplets(1, 1, {{0, 0, 1.0}}));
           return leaf(op, op.getKeys(), op.getQueries(),
                       [&](const ValueSet &k, const ValueSet &q) {
                         return synth::comparisonTable(op.getPredicate(), k, q);

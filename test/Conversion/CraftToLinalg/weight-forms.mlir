@@ -10,8 +10,10 @@
 // CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
 // CHECK:         %[[B:.*]] = tensor.dim
 // CHECK:         %[[N:.*]] = tensor.dim
-// Tables of 28 and 21 entries are resources; smaller weights stay literals.
-// CHECK:         arith.constant dense_resource<token_embedding> : tensor<4x7xf32>
+// Tables of 8, 7 and 21 entries are resources; smaller weights (the 4 token
+// columns) stay literals.
+// CHECK:         arith.constant dense_resource<token_embedding_rest> : tensor<4x2xf32>
+// CHECK:         arith.constant dense_resource<token_embedding_rest_index> : tensor<7xi64>
 // CHECK:         arith.constant dense_resource<position_embedding> : tensor<3x7xf32>
 // CHECK:         %[[X0:.*]] = tensor.insert_slice
 
@@ -20,7 +22,7 @@
 // [[false, false], [true, false]], into zero scores.
 // CHECK:         %[[ZERO:.*]] = linalg.fill
 // CHECK:         %[[BITS:.*]] = arith.constant dense<{{\[\[}}0], [1]]> : tensor<2x1xi64>
-// CHECK:         %[[LOOKED:.*]] = call @__rasp_lookup_bits(%{{.*}}, %[[ZERO]], %{{.*}}, %[[C5]], %[[C2]], %[[C5]], %[[C2]], %[[B]], %[[N]])
+// CHECK:         %[[LOOKED:.*]] = call @__rasp_lookup_match(%{{.*}}, %[[ZERO]], %{{.*}}, %[[C5]], %[[C2]], %[[C5]], %[[C2]], %[[B]], %[[N]])
 // The one x bos block (1 entry) is still multiplied, in the head: W_Q
 // [[0.5]] from column 4 against key column 3. W_OV (the identity) in
 // gather form: column c reads row c.
@@ -37,8 +39,8 @@
 // CHECK:         call @__rasp_mlp_gather_gather(%[[HEAD]]#0,
 // CHECK:         return
 
-// CHECK-LABEL: func.func private @__rasp_lookup_bits(
-// CHECK-SAME:      %[[X:[^:]*]]: tensor<?x?xf32>, %[[S:[^:]*]]: tensor<?x?x?xf32>, %[[TABLE:[^:]*]]: tensor<?x?xi64>, %[[QOFF:[^:]*]]: index, %[[QDIM:[^:]*]]: index, %[[KOFF:[^:]*]]: index, %[[KDIM:[^:]*]]: index
+// CHECK-LABEL: func.func private @__rasp_lookup_match(
+// CHECK-SAME:      %[[X:[^:]*]]: tensor<?x?xf32>, %[[S:[^:]*]]: tensor<?x?x?xf32>, %[[TABLE:[^:]*]]: tensor<?xi64>, %[[QOFF:[^:]*]]: index, %[[QDIM:[^:]*]]: index, %[[KOFF:[^:]*]]: index, %[[KDIM:[^:]*]]: index
 // CHECK:         %[[QIN:.*]] = tensor.extract_slice %[[X]][0, %[[QOFF]]] [%{{.*}}, %[[QDIM]]] [1, 1]
 // CHECK:         %[[QARG:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[QIN]] : tensor<?x?xf32>) outs(%{{.*}}, %{{.*}} : tensor<?xi32>, tensor<?xf32>)
 // CHECK:           %[[D:.*]] = linalg.index 1 : index
@@ -55,11 +57,11 @@
 // CHECK:         ^bb0(%[[QIE:.*]]: i32, %[[QVE:.*]]: f32, %[[KIE:.*]]: i32, %[[KVE:.*]]: f32, %[[ACC:.*]]: f32):
 // CHECK:           %[[ROW:.*]] = arith.index_cast %[[QIE]] : i32 to index
 // CHECK:           %[[COL:.*]] = arith.index_cast %[[KIE]] : i32 to index
-// CHECK:           %[[WORD_INDEX:.*]] = arith.shrui %[[COL]], %{{.*}} : index
-// CHECK:           %[[WORD:.*]] = tensor.extract %[[TABLE]][%[[ROW]], %[[WORD_INDEX]]] : tensor<?x?xi64>
-// CHECK:           %[[SHIFTED:.*]] = arith.shrui %[[WORD]], %{{.*}} : i64
-// CHECK:           %[[BIT:.*]] = arith.andi %[[SHIFTED]], %{{.*}} : i64
-// CHECK:           %[[W:.*]] = arith.uitofp %[[BIT]] : i64 to f32
+// The table holds each query direction's one matching key direction.
+// CHECK:           %[[MATCH:.*]] = tensor.extract %[[TABLE]][%[[ROW]]] : tensor<?xi64>
+// CHECK:           %[[KEY:.*]] = arith.index_cast %[[COL]] : index to i64
+// CHECK:           %[[HIT:.*]] = arith.cmpi eq, %[[MATCH]], %[[KEY]] : i64
+// CHECK:           %[[W:.*]] = arith.uitofp %[[HIT]] : i1 to f32
 // CHECK:           %[[BOTH:.*]] = arith.mulf %[[QVE]], %[[KVE]] : f32
 // CHECK:           %[[TERM:.*]] = arith.mulf %[[BOTH]], %[[W]] : f32
 // CHECK:           arith.addf %[[ACC]], %[[TERM]] : f32
@@ -81,5 +83,6 @@
 // CHECK:         linalg.batch_matmul
 
 // CHECK:       dialect_resources
-// CHECK:         token_embedding: "0x04000000
+// CHECK:         token_embedding_rest: "0x04000000
+// CHECK:         token_embedding_rest_index: "0x08000000
 // CHECK:         position_embedding: "0x04000000

@@ -42,6 +42,10 @@ static bool isTotallyOrdered(const ValueSet &a, const ValueSet &b) {
          (llvm::all_of(a, string) && llvm::all_of(b, string));
 }
 
+/// Equality tables from this many entries on are built sparse (smaller
+/// ones stay bit tables, as every other comparison).
+static constexpr int64_t kSparseEqualityEntries = int64_t(1) << 16;
+
 llvm::Expected<Matrix>
 mlir::craft::synth::comparisonTable(Comparison predicate, const ValueSet &keys,
                                     const ValueSet &queries) {
@@ -56,6 +60,18 @@ mlir::craft::synth::comparisonTable(Comparison predicate, const ValueSet &keys,
         },
         keys, queries);
 
+  if (predicate == Comparison::Eq && rows * cols > kSparseEqualityEntries) {
+    // At most one key equals a query (value sets hold distinct values): a
+    // sparse table, linear in the value sets and not their product.
+    std::vector<Triplet> entries;
+    for (int64_t r = 0; r < rows; ++r) {
+      auto [lower, upper] = std::equal_range(keys.begin(), keys.end(),
+                                             queries[r], PyValue::setLess);
+      for (auto it = lower; it != upper; ++it)
+        entries.push_back({r, it - keys.begin(), 1.0});
+    }
+    return Matrix::fromTriplets(rows, cols, std::move(entries));
+  }
   int64_t wpr = Matrix::wordsPerRow(cols);
   std::vector<uint64_t> words(rows * wpr, 0);
   for (int64_t r = 0; r < rows; ++r) {

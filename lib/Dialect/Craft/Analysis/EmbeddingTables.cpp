@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <map>
 #include <set>
@@ -111,9 +112,8 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   // lowering, the JIT's constants), so four copies are counted. The token
   // table is sparse: one column per id and its rest columns.
   uint64_t floats = mlir::rasp::saturatingSum(
-      mlir::rasp::saturatingProduct(
-          {static_cast<uint64_t>(tables.numPositions),
-           static_cast<uint64_t>(tables.width)}),
+      mlir::rasp::saturatingProduct({static_cast<uint64_t>(tables.numPositions),
+                                     static_cast<uint64_t>(tables.width)}),
       mlir::rasp::saturatingProduct(
           {static_cast<uint64_t>(tables.numTokenIds),
            static_cast<uint64_t>(tables.restColumns.size() + 2)}));
@@ -130,9 +130,17 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 
   // Token rows: the token's one-hot and `one`; BOS: its own direction and
   // `one`. Every row sets `one`, so it is 1 at every position.
+  // Directions by value, so that each id is found in O(1)
+  // (SpaceAttr::indexOf is a linear search: quadratic over a vocabulary).
+  llvm::DenseMap<Attribute, unsigned> directionOf;
+  for (auto [i, value] : llvm::enumerate(tokenSpace.getValues()))
+    directionOf.try_emplace(value, i);
   std::vector<int64_t> tokenIds(tokenSpace.getDim(), -1);
   for (auto [id, item] : llvm::enumerate(vocab)) {
-    std::optional<unsigned> index = tokenSpace.indexOf(item);
+    auto found = directionOf.find(item);
+    std::optional<unsigned> index;
+    if (found != directionOf.end())
+      index = found->second;
     if (!index)
       return model.emitOpError("vocabulary item ")
              << item << " has no direction in the token space " << tokenSpace;
