@@ -18,10 +18,11 @@
 // CHECK:         %[[X0:.*]] = tensor.insert_slice
 
 // The indices x indices block (4 entries) is looked up (query and key at
-// columns 5..6): bit (row q, column k) of the packed table
-// [[false, false], [true, false]], into zero scores.
+// columns 5..6): the table [[false, false], [true, false]] has at most one
+// true per row, so it is stored as that column per row (-1 for none), into
+// zero scores.
 // CHECK:         %[[ZERO:.*]] = linalg.fill
-// CHECK:         %[[BITS:.*]] = arith.constant dense<{{\[\[}}0], [1]]> : tensor<2x1xi64>
+// CHECK:         %[[MATCHES:.*]] = arith.constant dense<[-1, 0]> : tensor<2xi64>
 // CHECK:         %[[LOOKED:.*]] = call @__rasp_lookup_match(%{{.*}}, %[[ZERO]], %{{.*}}, %[[C5]], %[[C2]], %[[C5]], %[[C2]], %[[B]], %[[N]])
 // The one x bos block (1 entry) is still multiplied, in the head: W_Q
 // [[0.5]] from column 4 against key column 3. W_OV (the identity) in
