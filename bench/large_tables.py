@@ -61,9 +61,16 @@ def run_large(runner, run_process):
     smoke = runner.smoke
     vocabs = SMOKE_VOCABS if smoke else VOCABS
     lengths = SMOKE_LENGTHS if smoke else LENGTHS
+    programs = PROGRAMS
+    # --programs and --lengths restrict the section as the length sweep's.
+    if runner.args.programs:
+        wanted = runner.args.programs.split(",")
+        programs = {k: v for k, v in PROGRAMS.items() if k in wanted}
+    if runner.args.lengths:
+        lengths = [int(n) for n in runner.args.lengths.split(",")]
     rasp_run = os.path.join(runner.bin, "rasp-run")
     results = []
-    for name, source in PROGRAMS.items():
+    for name, source in programs.items():
         for v in vocabs:
             path_v = vocab_file(runner.programs, v)
             stopped = {}

@@ -397,9 +397,9 @@ def main():
                         help="only render the tables of an earlier run")
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--programs",
-                        help="lengths: only these library programs")
+                        help="lengths, large: only these programs")
     parser.add_argument("--lengths",
-                        help="lengths: only these max_seq_len values")
+                        help="lengths, large: only these max_seq_len values")
     args = parser.parse_args()
     args.out_dir = args.out_dir or os.path.join(args.build_dir, "bench-results")
     os.makedirs(args.out_dir, exist_ok=True)

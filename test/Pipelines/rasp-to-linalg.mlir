@@ -24,7 +24,7 @@
 
 // OPTIONS-LABEL: func.func @hist(
 // OPTIONS-SAME:    rasp.token_labels = ["tokens:b", "tokens:a", "tokens:START"]
-// OPTIONS:         dense_resource<token_embedding>
+// OPTIONS:         dense_resource<position_embedding>
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>
