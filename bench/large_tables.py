@@ -130,13 +130,28 @@ def fit(points):
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den
 
 
-def _stat(result, key):
+def _model(result):
     stats = (result or {}).get("stats") or {}
-    return stats.get(key)
+    models = stats.get("models") or [{}]
+    return models[0]
+
+
+def _width(result):
+    return _model(result).get("residual_width")
+
+
+def _hidden(result):
+    hidden = _model(result).get("mlp_hidden_per_layer")
+    return sum(hidden) if hidden is not None else None
 
 
 def _params(result):
-    return _stat(result, "total_params") or _stat(result, "parameters")
+    """Block parameters (dense per-block matrices)."""
+    return (_model(result).get("params") or {}).get("blocks")
+
+
+def _nonzero(result):
+    return (_model(result).get("params") or {}).get("blocks_nonzero")
 
 
 def _fmt_count(n):
@@ -163,10 +178,8 @@ def _cell(result):
         return ["skipped"] + ["—"] * 5
     run = result.get("run")
     error = result.get("error")
-    width = _stat(result, "residual_width")
-    hidden = _stat(result, "mlp_hidden")
-    cells = [_fmt_count(width), _fmt_count(hidden),
-             _fmt_count(_params(result))]
+    cells = [_fmt_count(_width(result)), _fmt_count(_hidden(result)),
+             f"{_fmt_count(_params(result))} ({_fmt_count(_nonzero(result))})"]
     if run:
         cells += [_fmt_s(run["compile"]), _fmt_s(run["wall"]),
                   f"{run['peak_rss_kib'] / 1024:.0f} MB"]
@@ -188,8 +201,9 @@ def render(results):
         "Vocabularies of V tokens (`--vocab-file`, typed str) at max_seq_len "
         "N, compiled mode, one process per measurement (time limit "
         f"{TIME_LIMIT} s). *after*: the default pipeline; *before*: "
-        "`--optimize=false`. Width, hidden units and parameters from "
-        "`--model-stats=json`; compile is the sum of the compile stages of "
+        "`--optimize=false`. Width, hidden units (all layers) and block "
+        "parameters (non-zero in brackets) from `--model-stats=json`; "
+        "compile is the sum of the compile stages of "
         "`--timing`; end to end is the `rasp-run` process on one input of N "
         "tokens (parse, compile, JIT, run), peak its RSS.",
         "",
@@ -205,31 +219,33 @@ def render(results):
             _cell(c.get("before"))) + " |")
     lines.append("")
     fits = []
-    for name in PROGRAMS:
+    for name in sorted({c["program"] for c in configs}):
         for setting in SETTINGS:
             def points(key, vary):
                 out = []
                 for c in configs:
                     if c["program"] != name:
                         continue
-                    if vary == "V" and c["N"] != min(LENGTHS):
+                    if vary == "V" and c["N"] != min(x["N"] for x in configs):
                         continue
-                    if vary == "N" and c["V"] != min(VOCABS):
+                    if vary == "N" and c["V"] != min(x["V"] for x in configs):
                         continue
                     r = c.get(setting) or {}
-                    y = _params(r) if key == "params" else (
-                        (r.get("run") or {}).get("wall"))
+                    y = (_params(r) if key == "params" else
+                         _nonzero(r) if key == "nonzero" else
+                         (r.get("run") or {}).get("wall"))
                     out.append((c[vary], y))
                 return out
             slopes = [fit(points(k, x)) for x in ("V", "N")
-                      for k in ("params", "time")]
+                      for k in ("params", "nonzero", "time")]
             fits.append(f"| {name} | {setting} | " + " | ".join(
                 "—" if s is None else f"{s:.2f}" for s in slopes) + " |")
     lines += [
         "Growth fits (slope of log y against log x; 1 is linear):",
         "",
-        "| program | setting | params vs V (N=64) | time vs V (N=64) | "
-        "params vs N (V=1k) | time vs N (V=1k) |",
-        "|---|---|---:|---:|---:|---:|",
+        "| program | setting | params vs V (shortest N) | non-zero vs V | "
+        "end to end vs V | params vs N (smallest V) | non-zero vs N | "
+        "end to end vs N |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ] + fits
     return {"large": "\n".join(lines)}
