@@ -25,6 +25,11 @@ run one after another. Sections:
               and without the model-size optimisations: craft-model time,
               end to end, peak memory, against Tracr's length sweep
               (bench/tracr-length-sweep.json); not in the default sections
+  index_growth reverse, shift_by(1), shift_by(2) and sort at vocabulary 100
+              and max_seq_len 64, 128, 256, 512, with and without index
+              arithmetic: parameters, hidden units, width, time, memory and
+              the fitted growth in N (bench/growth_tables.py); not in the
+              default sections
 
 Raw results go to OUT/results.json, the tables to OUT/tables.md; --update
 replaces the blocks between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
@@ -41,6 +46,7 @@ import threading
 import time
 
 import bench_tables as tables
+import growth_tables
 import latency
 import length_tables
 
@@ -181,6 +187,9 @@ class Runner:
                 return {"error": err.strip()[-2000:]}
             runs.append({"wall": wall, "cpu": cpu, "peak_rss_kib": rss})
         return runs
+
+    def index_growth(self):
+        return growth_tables.measure(self, run_process)
 
     def sweeps(self):
         sizes = [5] if self.smoke else SIZES
@@ -420,6 +429,8 @@ def main():
         blocks["latency"] = latency.render(results)
     if "lengths" in results:
         blocks.update(length_tables.render(results, tracr))
+    if "index_growth" in results:
+        blocks.update(growth_tables.render(results))
     with open(os.path.join(args.out_dir, "tables.md"), "w") as f:
         for name, body in blocks.items():
             f.write(f"<!-- bench:{name} -->\n{body.strip()}\n"
@@ -428,7 +439,8 @@ def main():
         if set(results) & {"library", "sweeps", "throughput"} == set():
             # A latency-only run leaves the other sections' blocks (and their
             # machine and targets) as they are; its block has its own.
-            blocks = {k: v for k, v in blocks.items() if k == "latency"}
+            blocks = {k: v for k, v in blocks.items()
+                      if k in ("latency", "index-growth")}
         update_markdown(args.update, blocks)
     print(os.path.join(args.out_dir, "tables.md"))
     return 0
