@@ -31,8 +31,13 @@ GROWTH_OPTIONS = [
 
 def measure(runner, run_process):
     """One rasp-run process per (program, setting, N)."""
-    lengths = [16] if runner.smoke else GROWTH_LENGTHS
+    lengths = [8, 16] if runner.smoke else GROWTH_LENGTHS
     names = ["shift_by_1"] if runner.smoke else list(GROWTH_PROGRAMS)
+    if runner.args.programs:
+        names = [p for p in runner.args.programs.split(",")
+                 if p in GROWTH_PROGRAMS]
+    if runner.args.lengths and not runner.smoke:
+        lengths = [int(n) for n in runner.args.lengths.split(",")]
     vocab = ",".join(str(v) for v in range(1, GROWTH_VOCAB + 1))
     results = []
     for name in names:
