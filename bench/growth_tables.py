@@ -31,7 +31,7 @@ GROWTH_OPTIONS = [
 
 def measure(runner, run_process):
     """One rasp-run process per (program, setting, N)."""
-    lengths = [8, 16] if runner.smoke else GROWTH_LENGTHS
+    lengths = [16, 32] if runner.smoke else GROWTH_LENGTHS
     names = ["shift_by_1"] if runner.smoke else list(GROWTH_PROGRAMS)
     if runner.args.programs:
         names = [p for p in runner.args.programs.split(",")

@@ -184,8 +184,12 @@ void IndexArithmetic::analyse(Operation *select) {
       return static_cast<int64_t>(std::unique(reprs.begin(), reprs.end()) -
                                   reprs.begin());
     };
-    plan.categoricalCost = distinct(*q) * distinct(*k);
-    plan.quadraticCost = 16 + 2 * n;
+    int64_t queryValues = distinct(*q), keyValues = distinct(*k);
+    plan.categoricalCost = queryValues * keyValues;
+    // The two features are residual directions the table does not need:
+    // each is counted as the query and key rows it replaces, so that short
+    // models (the library's, N <= 10) keep their tables and widths.
+    plan.quadraticCost = 16 + 2 * n + 2 * (queryValues + keyValues);
     // docs/exactness.md (7.2): every partial sum of the score is a
     // half-integer of magnitude at most (N + |m| N + |d|)^2 + d^2 + 2.
     double span = static_cast<double>(n) * (1 + std::abs(m)) + std::abs(d);

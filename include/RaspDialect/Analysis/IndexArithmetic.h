@@ -30,7 +30,8 @@ struct IndexSelectorPlan {
   /// Selected iff key index == slope * query index + offset.
   int64_t slope = 0, offset = 0;
   /// Entries of the categorical W_QK table, and the size of the quadratic
-  /// head (W_QK entries plus the embedding of the position features).
+  /// head (W_QK entries, the embedding of the position features, and their
+  /// two residual directions counted as the table's query and key rows).
   int64_t categoricalCost = 0, quadraticCost = 0;
   /// The quadratic form is used (it is exact and smaller).
   bool quadratic = false;

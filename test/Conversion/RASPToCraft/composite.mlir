@@ -53,9 +53,7 @@ rasp.program @different attributes {vocab = ["a", "b", "c"], max_seq_len = 6 : i
 
 // CHECK-LABEL: craft.program @shift
 // shift_by(1, tokens): nothing is selected at the first token, which is None.
-// At max_seq_len 6 the quadratic form over the positions (28 weights) is
-// smaller than the 6 x 6 table (index-arithmetic.mlir).
-// CHECK: craft.attention_head query(%indices_num, %indices_sq, %one, %bos : {{.*}}) key(%indices_num, %indices_sq, %one, %bos : {{.*}}) value(%tokens : !craft.vec<3>)
+// CHECK: craft.attention_head query(%indices, %one, %bos : {{.*}}) key(%indices, %bos : {{.*}}) value(%tokens : !craft.vec<3>)
 // EVAL: @shift: [null, "a", "b", "a", "a", "c"]
 rasp.program @shift attributes {vocab = ["a", "b", "c"], max_seq_len = 6 : i64} {
   %t = rasp.tokens {values = ["a", "b", "c"]} : !rasp.sop<categorical, !rasp.str>

@@ -4,7 +4,7 @@
 
 // At max_seq_len 4 the table (16 entries) is smaller than the quadratic
 // head: the categorical encoding stays.
-// REMARK: index-arithmetic-small.mlir:[[# @LINE + 12]]:{{[0-9]+}}: remark: position selector (key index == 1 * query index + -1) compiled as a categorical table: the categorical table (16 entries) is not larger than the quadratic head (24)
+// REMARK: index-arithmetic-small.mlir:[[# @LINE + 12]]:{{[0-9]+}}: remark: position selector (key index == 1 * query index + -1) compiled as a categorical table: the categorical table (16 entries) is not larger than the quadratic head (40)
 // CHECK-LABEL: craft.program @small
 // CHECK: craft.attention_head query(%{{.*}}, %{{.*}}, %{{.*}} : !craft.vec<4>, !craft.vec<1>, !craft.vec<1>)
 // EVAL: @small: [null, "a", "b", "c"]

@@ -11,7 +11,7 @@
 // keeps the tables and computes the same (EVAL).
 
 // shift_by(2): q == k + 2, so i_k = i_q - 2 (a = 1, b = -1, c = 2).
-// REMARK: index-arithmetic.mlir:[[# @LINE + 28]]:{{[0-9]+}}: remark: position selector (key index == 1 * query index + -2) compiled as a quadratic form over numerical positions: 40 weights instead of a table of 144 entries
+// REMARK: index-arithmetic.mlir:[[# @LINE + 28]]:{{[0-9]+}}: remark: position selector (key index == 1 * query index + -2) compiled as a quadratic form over numerical positions: 88 weights instead of a table of 144 entries
 
 // The position features i and i^2: one-unit MLPs of the index one-hot,
 // which --fold-embeddings turns into embedding tables (FOLD).
@@ -55,7 +55,7 @@ rasp.program @shift attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 12 :
 // select(indices, 11 - indices, ==) reads the positions backwards (a
 // reverse of a fixed length), and a selector width counts it (BOS tied
 // with the selected level).
-// REMARK: index-arithmetic.mlir:[[# @LINE + 19]]:{{[0-9]+}}: remark: position selector (key index == -1 * query index + 11) compiled as a quadratic form over numerical positions: 40 weights instead of a table of 144 entries
+// REMARK: index-arithmetic.mlir:[[# @LINE + 19]]:{{[0-9]+}}: remark: position selector (key index == -1 * query index + 11) compiled as a quadratic form over numerical positions: 88 weights instead of a table of 144 entries
 // CHECK-LABEL: craft.program @mirror
 // CHECK: craft.attention_head {{.*}} scale 20.5867
 // EVAL: @mirror: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
