@@ -30,6 +30,11 @@ run one after another. Sections:
               --optimize=false: widths, parameters, compile and end-to-end
               time, peak memory, growth fits (bench/large_tables.py); not in
               the default sections
+  index_growth reverse, shift_by(1), shift_by(2) and sort at vocabulary 100
+              and max_seq_len 64, 128, 256, 512, with and without index
+              arithmetic: parameters, hidden units, width, time, memory and
+              the fitted growth in N (bench/growth_tables.py); not in the
+              default sections
 
 Raw results go to OUT/results.json, the tables to OUT/tables.md; --update
 replaces the blocks between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`
@@ -46,6 +51,7 @@ import threading
 import time
 
 import bench_tables as tables
+import growth_tables
 import large_tables
 import latency
 import length_tables
@@ -187,6 +193,9 @@ class Runner:
                 return {"error": err.strip()[-2000:]}
             runs.append({"wall": wall, "cpu": cpu, "peak_rss_kib": rss})
         return runs
+
+    def index_growth(self):
+        return growth_tables.measure(self, run_process)
 
     def sweeps(self):
         sizes = [5] if self.smoke else SIZES
@@ -432,17 +441,20 @@ def main():
         blocks.update(length_tables.render(results, tracr))
     if "large" in results:
         blocks.update(large_tables.render(results))
+    if "index_growth" in results:
+        blocks.update(growth_tables.render(results))
     with open(os.path.join(args.out_dir, "tables.md"), "w") as f:
         for name, body in blocks.items():
             f.write(f"<!-- bench:{name} -->\n{body.strip()}\n"
                     f"<!-- /bench:{name} -->\n\n")
     if args.update:
         if set(results) & {"library", "sweeps", "throughput"} == set():
-            # A latency-only (or lengths-only, large-only) run leaves the
-            # other sections' blocks (and their machine and targets) as they
-            # are; its blocks have their own.
+            # A run of the sections with their own blocks (latency, lengths,
+            # large, index_growth) leaves the other sections' blocks (and
+            # their machine and targets) as they are.
+            own = ("latency", "large", "index-growth")
             blocks = {k: v for k, v in blocks.items()
-                      if k in ("latency", "large") or k.startswith("length")}
+                      if k in own or k.startswith("length")}
         update_markdown(args.update, blocks)
     print(os.path.join(args.out_dir, "tables.md"))
     return 0

@@ -87,11 +87,23 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
     Option<"fusionRemarks", "fusion-remarks", "bool", "false",
            "Emit a remark at every SOp whose fused MLP is not used, saying "
            "why (estimated work, table size, or the synthesis' refusal)">,
+    Option<"indexArithmetic", "index-arithmetic", "bool", "true",
+           "Compile a selector relating two positions linearly (key index "
+           "== m * query index + d, as in shift_by) as a head whose score is "
+           "the exact quadratic form -(i_k - m i_q - d)^2 over numerical "
+           "position features, where that is smaller than the categorical "
+           "table (docs/exactness.md, section 7)">,
+    Option<"encodingRemarks", "encoding-remarks", "bool", "false",
+           "Emit a remark at every selector index-arithmetic considered, "
+           "saying which encoding it chose and why">,
   ];
   let statistics = [
     Statistic<"fusionFallbacks", "fusion-fallbacks",
               "Fused MLPs computed from their operands instead (estimated "
               "cost too large or refused by the synthesis)">,
+    Statistic<"quadraticSelectors", "quadratic-selectors",
+              "Selectors compiled as quadratic forms over position "
+              "features">,
   ];
 }
 

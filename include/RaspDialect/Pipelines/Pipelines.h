@@ -73,6 +73,17 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
       llvm::cl::desc("a remark at every SOp whose fused MLP is not used, "
                      "saying why"),
       llvm::cl::init(LowerToCraftPassOptions().fusionRemarks)};
+  Option<bool> indexArithmetic{
+      *this, "index-arithmetic",
+      llvm::cl::desc("compile selectors relating positions linearly as "
+                     "quadratic forms over numerical positions where that "
+                     "is smaller than their tables"),
+      llvm::cl::init(LowerToCraftPassOptions().indexArithmetic)};
+  Option<bool> encodingRemarks{
+      *this, "encoding-remarks",
+      llvm::cl::desc("a remark at every position selector saying which "
+                     "encoding it got and why"),
+      llvm::cl::init(LowerToCraftPassOptions().encodingRemarks)};
   Option<bool> pruneDirections{
       *this, "prune-directions",
       llvm::cl::desc("drop residual directions and hidden units nothing "
@@ -89,6 +100,8 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
     lowering.foldEmbeddings = foldEmbeddings;
     lowering.maxFusedWork = maxFusedWork;
     lowering.fusionRemarks = fusionRemarks;
+    lowering.indexArithmetic = indexArithmetic;
+    lowering.encodingRemarks = encodingRemarks;
     return lowering;
   }
 
@@ -97,6 +110,7 @@ struct RASPCompileOptions : public PassPipelineOptions<Derived> {
     fuseMLPs = false;
     factorSelectors = false;
     foldEmbeddings = false;
+    indexArithmetic = false;
     pruneDirections = false;
   }
 };

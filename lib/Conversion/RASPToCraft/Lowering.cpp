@@ -463,6 +463,9 @@ LogicalResult Lowering::run() {
   one = embed.getOne();
   bos = embed.getBos();
 
+  if (options.indexArithmetic)
+    indexArithmetic.emplace(source, synthesis.maxSeqLen);
+
   Value output = source.getOutput();
   llvm::DenseSet<Operation *> needed = reachableFrom(output);
   for (Operation &op : source.getBody().front())

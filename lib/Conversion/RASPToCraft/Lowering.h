@@ -9,6 +9,7 @@
 #ifndef RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_LOWERING_H
 #define RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_LOWERING_H
 
+#include "RaspDialect/Analysis/IndexArithmetic.h"
 #include "RaspDialect/Conversion/RASPToCraft/RASPToCraft.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Attention.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Exactness.h"
@@ -175,6 +176,11 @@ public:
   /// `space` itself if it is exact, else a cached copy through clamp units.
   Value clean(Value space);
 
+  /// The numerical position features i and i^2 (0 at BOS), each computed
+  /// by a one-unit MLP of `indices` that fold-embeddings places in the
+  /// embedding; null if the positions are not 0 .. N-1.
+  std::pair<Value, Value> positionFeatures();
+
   /// Records the lowered form of an SOp result.
   void define(Value sop, SOpInfo info) { infos[sop] = std::move(info); }
 
@@ -220,6 +226,8 @@ public:
   ProgramOp source;
   Value tokens, indices, one, bos;
   ValueSet tokenValues, indexValues;
+  /// With index-arithmetic: the encoding chosen for each position selector.
+  std::optional<IndexArithmetic> indexArithmetic;
 
 private:
   LogicalResult lowerOp(Operation *op);
@@ -234,6 +242,7 @@ private:
   std::map<std::vector<void *>, Value> tupleFeatures;
   llvm::DenseSet<Value> noisy;
   llvm::DenseMap<Value, Value> cleanCopies;
+  std::optional<std::pair<Value, Value>> positionFeatureSpaces;
   llvm::StringSet<> labels;
   llvm::DenseMap<llvm::StringRef, unsigned> counters;
 };
@@ -333,6 +342,13 @@ FailureOr<LoweredSelector> lowerSelector(Lowering &l, Operation *user,
                                          craft::synth::HeadKind kind,
                                          craft::Matrix wov,
                                          llvm::StringRef label);
+
+/// With index-arithmetic: the quadratic-form head of a selector the
+/// analysis chose to compile so (docs/exactness.md, section 7).
+FailureOr<LoweredSelector> lowerIndexSelector(Lowering &l, Operation *user,
+                                              const IndexSelectorPlan &plan,
+                                              craft::synth::HeadKind kind,
+                                              craft::Matrix wov);
 
 /// The head of a conjunction of terms over `operands` (subspaces indexed by
 /// the terms' operand ids), with noisy operands cleaned where needed.

@@ -42,6 +42,8 @@ struct LowerToCraftPass
     options.foldEmbeddings = foldEmbeddings;
     options.maxFusedWork = maxFusedWork;
     options.fusionRemarks = fusionRemarks;
+    options.indexArithmetic = indexArithmetic;
+    options.encodingRemarks = encodingRemarks;
     SmallVector<ProgramOp> programs(getOperation().getOps<ProgramOp>());
     bool failedAny = false;
     for (ProgramOp program : programs) {
@@ -49,6 +51,7 @@ struct LowerToCraftPass
       FailureOr<craft::ProgramOp> lowered =
           lowerToCraft(program, options, &stats);
       fusionFallbacks += stats.fusionFallbacks;
+      quadraticSelectors += stats.quadraticSelectors;
       if (failed(lowered)) {
         failedAny = true;
         continue;

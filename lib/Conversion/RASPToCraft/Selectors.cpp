@@ -173,6 +173,19 @@ FailureOr<LoweredSelector>
 mlir::rasp::lowering::lowerSelector(Lowering &l, Operation *user,
                                     Value selector, synth::HeadKind kind,
                                     craft::Matrix wov, StringRef label) {
+  if (l.indexArithmetic)
+    if (const IndexSelectorPlan *plan = l.indexArithmetic->planFor(selector)) {
+      if (l.options.encodingRemarks)
+        emitRemark(selector.getLoc())
+            << "position selector (key index == " << plan->slope
+            << " * query index + " << plan->offset << ") compiled "
+            << (plan->quadratic ? "as a quadratic form over numerical "
+                                  "positions: "
+                                : "as a categorical table: ")
+            << plan->reason;
+      if (plan->quadratic)
+        return lowerIndexSelector(l, user, *plan, kind, std::move(wov));
+    }
   TreeBuilder builder{l, user, {}};
   FailureOr<SelectorTree> tree = builder.build(selector);
   if (failed(tree))

@@ -24,6 +24,8 @@ struct LowerToCraftStats {
   /// (table size, units x points) was too large, or by the synthesis, and
   /// computed from their operands' subspaces instead.
   int64_t fusionFallbacks = 0;
+  /// Selectors compiled as quadratic forms over position features.
+  int64_t quadraticSelectors = 0;
 };
 
 /// Builds the craft program of `program` right after it. Emits diagnostics

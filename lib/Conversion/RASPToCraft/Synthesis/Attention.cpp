@@ -129,6 +129,43 @@ mlir::craft::synth::selectorHead(llvm::ArrayRef<SelectorTerm> terms,
   return head;
 }
 
+AttentionBlock
+mlir::craft::synth::quadraticHead(int64_t a, int64_t b, int64_t c,
+                                  HeadKind kind, Matrix wov,
+                                  const SynthesisOptions &options) {
+  // Operands on both sides: 0 = i, 1 = i^2, 2 = one, 3 = bos.
+  enum { I = 0, Sq = 1, One = 2, Bos = 3 };
+  double da = a, db = b, dc = c;
+  double bosLevel = kind == HeadKind::Aggregate ? -0.5 : 0.0;
+  // -(a k + b q + c)^2 expanded into query-feature x key-feature products;
+  // the BOS column cancels the terms a non-BOS query gets from the BOS
+  // key's `one` and sets its level (docs/exactness.md, 7.1).
+  std::map<std::pair<int, int>, double> w = {{{I, I}, -2 * da * db},
+                                             {{One, Sq}, -da * da},
+                                             {{One, I}, -2 * da * dc},
+                                             {{Sq, One}, -db * db},
+                                             {{I, One}, -2 * db * dc},
+                                             {{One, One}, -dc * dc},
+                                             {{Sq, Bos}, db * db},
+                                             {{I, Bos}, 2 * db * dc},
+                                             {{One, Bos}, dc * dc + bosLevel},
+                                             {{Bos, Bos}, 1.0}};
+  AttentionBlock block;
+  block.queryDims = {1, 1, 1, 1};
+  block.keyDims = {1, 1, 1, 1};
+  for (auto [pair, v] : w)
+    if (v != 0)
+      block.wqk.push_back({static_cast<unsigned>(pair.first),
+                           static_cast<unsigned>(pair.second),
+                           Matrix::fromTriplets(1, 1, {{0, 0, v}})});
+  block.valueDims = {wov.getRows()};
+  block.outputDim = wov.getCols();
+  block.wov = std::move(wov);
+  block.scale = softmaxScale(options, kind == HeadKind::Aggregate ? 0.5 : 1.0);
+  block.causal = options.causal;
+  return block;
+}
+
 llvm::Expected<Matrix>
 mlir::craft::synth::categoricalValueMap(const ValueSet &inputs,
                                         const ValueSet &outputs) {

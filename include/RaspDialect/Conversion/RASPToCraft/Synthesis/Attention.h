@@ -54,6 +54,17 @@ SelectorHead selectorHead(llvm::ArrayRef<SelectorTerm> terms,
                           HeadKind kind, Matrix wov,
                           const SynthesisOptions &options);
 
+/// The head of a selector that holds iff `a i_k + b i_q + c == 0` between
+/// integer positions (docs/exactness.md, section 7). Queries and keys are
+/// both (i, i^2, one, bos), the numerical position features i and i^2
+/// (0 at BOS); the score is -(a i_k + b i_q + c)^2, so the selected key
+/// gets 0 and every other key at most -1; the BOS key gets -1/2
+/// (aggregate) or 0 (selector width) from every non-BOS query, and one unit
+/// more from the BOS query, which sees the other keys at most at 0. Every
+/// weight is an integer or a half-integer.
+AttentionBlock quadraticHead(int64_t a, int64_t b, int64_t c, HeadKind kind,
+                             Matrix wov, const SynthesisOptions &options);
+
 /// W_OV of a categorical aggregate: each input value to the same value of
 /// the output space.
 llvm::Expected<Matrix> categoricalValueMap(const rasp::ValueSet &inputs,
