@@ -229,6 +229,8 @@ private:
   }
 
   FailureOr<ValueSet> linearSequenceMap(LinearSequenceMapOp op) {
+    if (std::optional<FailureOr<ValueSet>> shared = sharedSelectorSums(op))
+      return std::move(*shared);
     if (std::optional<FailureOr<ValueSet>> fast = linearSums(op))
       return std::move(*fast);
     SetBuilder out(maxValues);
@@ -250,38 +252,91 @@ private:
   /// chunks instead of hashed one PyValue at a time. std::nullopt where
   /// the general path is needed.
   std::optional<FailureOr<ValueSet>> linearSums(LinearSequenceMapOp op) {
-    auto doubles =
-        [](const ValueSet &set) -> std::optional<std::vector<double>> {
-      std::vector<double> out;
-      out.reserve(set.size());
-      constexpr int64_t exact = int64_t(1) << 53;
-      for (const PyValue &v : set) {
-        if (v.isFloat() && std::isfinite(v.getFloat()))
-          out.push_back(v.getFloat());
-        else if ((v.isInt() || v.isBool()) && v.getInt() <= exact &&
-                 v.getInt() >= -exact)
-          out.push_back(static_cast<double>(v.getInt()));
-        else
-          return std::nullopt;
-      }
-      return out;
-    };
-    std::optional<std::vector<double>> xs = doubles(setOf(op.getLhs()));
-    std::optional<std::vector<double>> ys = doubles(setOf(op.getRhs()));
+    std::optional<std::vector<double>> xs = exactDoubles(setOf(op.getLhs()));
+    std::optional<std::vector<double>> ys = exactDoubles(setOf(op.getRhs()));
     if (!xs || !ys)
       return std::nullopt;
-    double a = op.getLhsCoeff().convertToDouble();
-    double b = op.getRhsCoeff().convertToDouble();
-    std::vector<double> ax, by;
-    for (double x : *xs)
-      ax.push_back(a * x);
-    for (double y : *ys)
-      by.push_back(b * y);
-    // The sign of the first zero produced is kept, as a Python set keeps
-    // the first of 0.0 and -0.0.
-    std::optional<bool> zeroSign;
-    std::vector<double> sums, chunk;
-    auto flush = [&]() -> bool {
+    LinearSums sums(op, maxValues);
+    if (!sums.add(*xs, *ys))
+      return sums.failure(*this);
+    return sums.take(*this);
+  }
+
+  /// The doubles of a set of finite floats and ints that doubles hold
+  /// exactly, or std::nullopt.
+  static std::optional<std::vector<double>> exactDoubles(const ValueSet &set) {
+    std::vector<double> out;
+    out.reserve(set.size());
+    constexpr int64_t exact = int64_t(1) << 53;
+    for (const PyValue &v : set) {
+      if (v.isFloat() && std::isfinite(v.getFloat()))
+        out.push_back(v.getFloat());
+      else if ((v.isInt() || v.isBool()) && v.getInt() <= exact &&
+               v.getInt() >= -exact)
+        out.push_back(static_cast<double>(v.getInt()));
+      else
+        return std::nullopt;
+    }
+    return out;
+  }
+
+  /// The distinct values of `a x + b y` over any number of (xs, ys) blocks.
+  class LinearSums {
+  public:
+    LinearSums(LinearSequenceMapOp op, size_t maxValues)
+        : op(op), maxValues(maxValues), a(op.getLhsCoeff().convertToDouble()),
+          b(op.getRhsCoeff().convertToDouble()) {}
+
+    /// Adds every `a x + b y`; false when a sum is not finite (`tooMany`
+    /// unset) or the set exceeds the cap (`tooMany` set).
+    bool add(llvm::ArrayRef<double> xs, llvm::ArrayRef<double> ys) {
+      std::vector<double> by;
+      by.reserve(ys.size());
+      for (double y : ys)
+        by.push_back(b * y);
+      constexpr size_t kChunk = size_t(1) << 22;
+      for (double x : xs) {
+        double ax = a * x;
+        for (double y : by) {
+          double sum = ax + y;
+          if (!std::isfinite(sum))
+            return false;
+          // The sign of the first zero produced is kept, as a Python set
+          // keeps the first of 0.0 and -0.0.
+          if (sum == 0) {
+            if (!zeroSign)
+              zeroSign = std::signbit(sum);
+            sum = 0.0;
+          }
+          chunk.push_back(sum);
+          if (chunk.size() >= kChunk && !flush())
+            return false;
+        }
+      }
+      return true;
+    }
+
+    /// The result of a failed `add`: std::nullopt (the general path) for a
+    /// sum that is not finite, the cap's error otherwise.
+    std::optional<FailureOr<ValueSet>> failure(ValueSetInferrer &inferrer) {
+      if (!tooMany)
+        return std::nullopt;
+      return FailureOr<ValueSet>(inferrer.tooManyValues(op));
+    }
+
+    std::optional<FailureOr<ValueSet>> take(ValueSetInferrer &inferrer) {
+      if (!flush())
+        return failure(inferrer);
+      ValueSet out;
+      out.reserve(sums.size());
+      for (double sum : sums)
+        out.push_back(
+            PyValue::real(sum == 0 && zeroSign && *zeroSign ? -0.0 : sum));
+      return FailureOr<ValueSet>(std::move(out));
+    }
+
+  private:
+    bool flush() {
       llvm::sort(chunk);
       chunk.erase(std::unique(chunk.begin(), chunk.end()), chunk.end());
       std::vector<double> merged;
@@ -290,31 +345,76 @@ private:
                      std::back_inserter(merged));
       sums = std::move(merged);
       chunk.clear();
-      return sums.size() <= maxValues;
-    };
-    constexpr size_t kChunk = size_t(1) << 22;
-    for (double x : ax)
-      for (double y : by) {
-        double sum = x + y;
-        if (!std::isfinite(sum))
-          return std::nullopt;
-        if (sum == 0) {
-          if (!zeroSign)
-            zeroSign = std::signbit(sum);
-          sum = 0.0;
-        }
-        chunk.push_back(sum);
-        if (chunk.size() >= kChunk && !flush())
-          return FailureOr<ValueSet>(tooManyValues(op));
-      }
-    if (!flush())
-      return FailureOr<ValueSet>(tooManyValues(op));
-    ValueSet out;
-    out.reserve(sums.size());
-    for (double sum : sums)
-      out.push_back(
-          PyValue::real(sum == 0 && zeroSign && *zeroSign ? -0.0 : sum));
-    return FailureOr<ValueSet>(std::move(out));
+      tooMany = sums.size() > maxValues;
+      return !tooMany;
+    }
+
+    LinearSequenceMapOp op;
+    size_t maxValues;
+    double a, b;
+    std::optional<bool> zeroSign;
+    std::vector<double> sums, chunk;
+    bool tooMany = false;
+  };
+
+  /// Two numerical aggregates over one selector select equally many keys
+  /// at every position, so `a mean(u) + b mean(v)` only combines means of
+  /// equally many values (and the two defaults where the selector selects
+  /// nothing): N sets of pairs of means of n values, about N^3 sums where
+  /// the operands' sets give N^4 (`pair_balance`). std::nullopt where this
+  /// does not apply or the general path is needed.
+  std::optional<FailureOr<ValueSet>>
+  sharedSelectorSums(LinearSequenceMapOp op) {
+    auto lhs = op.getLhs().getDefiningOp<AggregateOp>();
+    auto rhs = op.getRhs().getDefiningOp<AggregateOp>();
+    if (!lhs || !rhs || lhs == rhs || lhs.getSelector() != rhs.getSelector() ||
+        !lhs.getType().isNumerical() || !rhs.getType().isNumerical())
+      return std::nullopt;
+    llvm::Expected<std::vector<ValueSet>> xs =
+        numericalMeansByCount(setOf(lhs.getInput()), maxSeqLen(), maxValues);
+    llvm::Expected<std::vector<ValueSet>> ys =
+        numericalMeansByCount(setOf(rhs.getInput()), maxSeqLen(), maxValues);
+    if (!xs || !ys) {
+      llvm::consumeError(xs.takeError());
+      llvm::consumeError(ys.takeError());
+      return std::nullopt;
+    }
+    LinearSums sums(op, maxValues);
+    for (auto [x, y] : llvm::zip_equal(*xs, *ys)) {
+      std::optional<std::vector<double>> dx = exactDoubles(x);
+      std::optional<std::vector<double>> dy = exactDoubles(y);
+      if (!dx || !dy)
+        return std::nullopt;
+      if (!sums.add(*dx, *dy))
+        return sums.failure(*this);
+    }
+    if (!facts.alwaysSelectsSome(lhs.getSelector())) {
+      // Where nothing is selected both are their defaults; a None (or no)
+      // default makes the combination None, which adds nothing.
+      std::optional<PyValue> dx = defaultOf(lhs), dy = defaultOf(rhs);
+      auto finite = [](const std::optional<PyValue> &d) {
+        return d && d->isNumber() && std::isfinite(d->toDouble());
+      };
+      if ((dx && !dx->isNone() && !finite(dx)) ||
+          (dy && !dy->isNone() && !finite(dy)))
+        return std::nullopt;
+      if (finite(dx) && finite(dy) &&
+          !sums.add({dx->toDouble()}, {dy->toDouble()}))
+        return sums.failure(*this);
+    }
+    return sums.take(*this);
+  }
+
+  /// The default of an aggregate, std::nullopt if it has none or it is not
+  /// a value.
+  static std::optional<PyValue> defaultOf(AggregateOp op) {
+    std::optional<Attribute> attr = op.getDefaultValue();
+    if (!attr)
+      return std::nullopt;
+    FailureOr<PyValue> v = fromAttr(*attr);
+    if (failed(v))
+      return std::nullopt;
+    return *v;
   }
 
   FailureOr<ValueSet> aggregate(AggregateOp op) {
