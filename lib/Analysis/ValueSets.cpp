@@ -11,10 +11,12 @@
 #include "RaspDialect/Semantics/ElementFunction.h"
 #include "RaspDialect/Support/MemoryBudget.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <unordered_set>
 
@@ -248,8 +250,8 @@ private:
 
   /// `a x + b y` over operands whose values are all finite floats or ints
   /// that doubles hold exactly, computed as Python does (two products, then
-  /// one sum, each rounded once) on doubles: sorted and deduplicated in
-  /// chunks instead of hashed one PyValue at a time. std::nullopt where
+  /// one sum, each rounded once) on doubles: deduplicated by their bits
+  /// instead of hashed one PyValue at a time. std::nullopt where
   /// the general path is needed.
   std::optional<FailureOr<ValueSet>> linearSums(LinearSequenceMapOp op) {
     std::optional<std::vector<double>> xs = exactDoubles(setOf(op.getLhs()));
@@ -259,7 +261,7 @@ private:
     LinearSums sums(op, maxValues);
     if (!sums.add(*xs, *ys))
       return sums.failure(*this);
-    return sums.take(*this);
+    return sums.take();
   }
 
   /// The doubles of a set of finite floats and ints that doubles hold
@@ -280,7 +282,8 @@ private:
     return out;
   }
 
-  /// The distinct values of `a x + b y` over any number of (xs, ys) blocks.
+  /// The distinct values of `a x + b y` over any number of (xs, ys) blocks,
+  /// deduplicated by their bits as they are produced (0.0 and -0.0 as one).
   class LinearSums {
   public:
     LinearSums(LinearSequenceMapOp op, size_t maxValues)
@@ -294,7 +297,6 @@ private:
       by.reserve(ys.size());
       for (double y : ys)
         by.push_back(b * y);
-      constexpr size_t kChunk = size_t(1) << 22;
       for (double x : xs) {
         double ax = a * x;
         for (double y : by) {
@@ -308,9 +310,15 @@ private:
               zeroSign = std::signbit(sum);
             sum = 0.0;
           }
-          chunk.push_back(sum);
-          if (chunk.size() >= kChunk && !flush())
+          uint64_t bits;
+          std::memcpy(&bits, &sum, sizeof(bits));
+          if (!seen.insert(bits).second)
+            continue;
+          sums.push_back(sum);
+          if (sums.size() > maxValues) {
+            tooMany = true;
             return false;
+          }
         }
       }
       return true;
@@ -324,9 +332,8 @@ private:
       return FailureOr<ValueSet>(inferrer.tooManyValues(op));
     }
 
-    std::optional<FailureOr<ValueSet>> take(ValueSetInferrer &inferrer) {
-      if (!flush())
-        return failure(inferrer);
+    std::optional<FailureOr<ValueSet>> take() {
+      llvm::sort(sums);
       ValueSet out;
       out.reserve(sums.size());
       for (double sum : sums)
@@ -336,24 +343,12 @@ private:
     }
 
   private:
-    bool flush() {
-      llvm::sort(chunk);
-      chunk.erase(std::unique(chunk.begin(), chunk.end()), chunk.end());
-      std::vector<double> merged;
-      merged.reserve(sums.size() + chunk.size());
-      std::set_union(sums.begin(), sums.end(), chunk.begin(), chunk.end(),
-                     std::back_inserter(merged));
-      sums = std::move(merged);
-      chunk.clear();
-      tooMany = sums.size() > maxValues;
-      return !tooMany;
-    }
-
     LinearSequenceMapOp op;
     size_t maxValues;
     double a, b;
     std::optional<bool> zeroSign;
-    std::vector<double> sums, chunk;
+    llvm::DenseSet<uint64_t> seen;
+    std::vector<double> sums;
     bool tooMany = false;
   };
 
@@ -402,7 +397,7 @@ private:
           !sums.add({dx->toDouble()}, {dy->toDouble()}))
         return sums.failure(*this);
     }
-    return sums.take(*this);
+    return sums.take();
   }
 
   /// The default of an aggregate, std::nullopt if it has none or it is not

@@ -190,6 +190,10 @@ static Value reusableSpace(Lowering &l, const SOpInfo &info) {
   return Value();
 }
 
+/// The error bound above which a numerical fused MLP is compared with the
+/// MLP over its operands' subspaces.
+static constexpr double kFusedErrorRetry = 1e-3;
+
 /// Why the fused MLP of `value` is not even tried: its estimated work
 /// exceeds `max-fused-work`. The synthesis sorts the table's points along
 /// each projection it tries and bounds the error of its units over sorted
@@ -233,6 +237,35 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
   std::optional<Synthesized> s;
   if (fused) {
     s = std::move(*fused);
+    // A numerical value read through a large fused table can carry an error
+    // bound that a later comparison of its means cannot afford (the
+    // `shuffle_dyck` balances at N = 12: 0.04 fused, too much for the mean
+    // over all positions that follows, while the table over class views of
+    // the operands is exact). Past kFusedErrorRetry the cuts (as on a
+    // refusal below) are tried too and the smallest bound is kept.
+    for (int attempt = 0;
+         info.numerical && s->error > kFusedErrorRetry && attempt < 2;
+         ++attempt) {
+      FailureOr<FusedValue> cut = failure();
+      if (attempt == 0 && info.cut)
+        cut = info.cut();
+      else if (attempt == 1 && isa_and_nonnull<SequenceMapOp>(op))
+        cut = classCut(l, op);
+      else
+        continue;
+      if (failed(cut))
+        return failure();
+      llvm::Expected<Synthesized> t = synthesize(l, *cut, outValues, 0);
+      if (!t) {
+        llvm::consumeError(t.takeError());
+      } else if (t->error < s->error) {
+        l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(),
+                             "its error bound " + std::to_string(s->error) +
+                                 " exceeds the " + std::to_string(t->error) +
+                                 " of an MLP over its operands' subspaces");
+        s = std::move(*t);
+      }
+    }
   } else {
     // Refused: from the operands' subspaces, then from class views of
     // numerical operands. Each attempt materialises what it reads.
@@ -249,6 +282,9 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
       if (failed(cut))
         return failure();
       llvm::Expected<Synthesized> t = synthesize(l, *cut, outValues, 0);
+      if (getenv("RASP_DBG_ERR"))
+        llvm::errs() << "retry " << s->error << " -> " << (t ? t->error : -1.0)
+                     << "\n";
       if (t)
         s = std::move(*t);
       else
