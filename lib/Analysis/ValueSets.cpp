@@ -12,6 +12,7 @@
 #include "RaspDialect/Support/MemoryBudget.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
@@ -90,10 +91,23 @@ private:
   }
 
   InFlightDiagnostic tooManyValues(Operation *op) {
-    return op->emitOpError("has more than ")
-           << maxValues
-           << " possible values; raise 'max-values' of --infer-bases to "
-              "allow it";
+    InFlightDiagnostic diag =
+        op->emitOpError("has more than ")
+        << maxValues
+        << " possible values; raise 'max-values' of --infer-bases to allow it";
+    noteReaders(diag, op);
+    return diag;
+  }
+
+  /// Names the ops that read the value set `op` could not enumerate: each
+  /// of them is why it is needed (a table, a comparison, or the set of a
+  /// consumer built from it).
+  static void noteReaders(InFlightDiagnostic &diag, Operation *op) {
+    llvm::SmallPtrSet<Operation *, 4> seen;
+    for (Operation *user : op->getUsers())
+      if (seen.insert(user).second)
+        diag.attachNote(user->getLoc())
+            << "its value set is needed by this '" << user->getName() << "'";
   }
 
   /// Reports a failed evaluation of `op`'s element function on `args`.
@@ -430,9 +444,13 @@ private:
     } else {
       llvm::Expected<ValueSet> means =
           numericalMeans(input, maxSeqLen(), maxValues);
-      if (!means)
-        return op.emitOpError("value set cannot be computed: ")
-               << llvm::toString(means.takeError());
+      if (!means) {
+        InFlightDiagnostic diag = op.emitOpError("value set cannot be "
+                                                 "computed: ")
+                                  << llvm::toString(means.takeError());
+        noteReaders(diag, op);
+        return diag;
+      }
       for (PyValue &mean : *means)
         if (!out.insert(std::move(mean)))
           return tooManyValues(op);
