@@ -445,10 +445,12 @@ private:
       llvm::Expected<ValueSet> means =
           numericalMeans(input, maxSeqLen(), maxValues);
       if (!means) {
-        InFlightDiagnostic diag = op.emitOpError("value set cannot be "
-                                                 "computed: ")
-                                  << llvm::toString(means.takeError());
-        noteReaders(diag, op);
+        std::string message = llvm::toString(means.takeError());
+        InFlightDiagnostic diag =
+            op.emitOpError("value set cannot be computed: ") << message;
+        // Past the cap, name who needs the enumeration.
+        if (llvm::StringRef(message).starts_with("more than"))
+          noteReaders(diag, op);
         return diag;
       }
       for (PyValue &mean : *means)
