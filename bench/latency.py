@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -151,6 +152,7 @@ class Latency:
         for run in floor:
             run.pop("out", None)
             run.pop("err", None)
+        linking = self.link_floor(1 if self.smoke else 15)
         chain = []
         for k in [1, 2] if self.smoke else CHAIN:
             self.runner.note(f"latency shift chain {k}")
@@ -159,7 +161,48 @@ class Latency:
             result["k"] = k
             chain.append(result)
         shutil.rmtree(self.scratch, ignore_errors=True)
-        return {"library": library, "chain": chain, "floor": floor}
+        return {"library": library, "chain": chain, "floor": floor,
+                "link_floor": linking}
+
+    def link_floor(self, reps):
+        """What the floor is made of: a program that does nothing, linked
+        with libLLVM.so and with libLLVM.so + libMLIR.so as rasp-run is
+        (the build's C compiler and LLVM), so the dynamic loader and the
+        libraries' own static initialisers are all it runs. {} when the
+        build's compiler is not at hand."""
+        cache = {}
+        build = os.path.dirname(self.rasp_run.rstrip("/"))
+        try:
+            with open(os.path.join(os.path.dirname(build),
+                                   "CMakeCache.txt")) as f:
+                for line in f:
+                    key, _, value = line.strip().partition("=")
+                    cache[key.split(":")[0]] = value
+        except OSError:
+            return {}
+        cc = cache.get("CMAKE_C_COMPILER")
+        llvm_dir = cache.get("LLVM_DIR")
+        if not cc or not llvm_dir:
+            return {}
+        libdir = os.path.dirname(os.path.dirname(llvm_dir))
+        source = os.path.join(self.scratch, "empty.c")
+        with open(source, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        result = {}
+        for name, libs in (("none", []), ("LLVM", ["-lLLVM"]),
+                           ("LLVM+MLIR", ["-lMLIR", "-lLLVM"])):
+            exe = os.path.join(self.scratch, "empty-" + name.replace("+", "-"))
+            cmd = [cc, source, "-o", exe, "-Wl,--no-as-needed", f"-L{libdir}",
+                   f"-Wl,-rpath,{libdir}", *libs]
+            if subprocess.run(cmd, capture_output=True).returncode != 0:
+                return {}
+            runs = []
+            for _ in range(reps):
+                code, _, _, wall, cpu, _ = self.run_process([exe])
+                if code == 0:
+                    runs.append({"wall": wall, "cpu": cpu})
+            result[name] = runs
+        return result
 
 
 def run(runner, run_process):
@@ -235,6 +278,20 @@ def render(results):
             f"wall (median of {len(walls)}; fastest {fmt_ms(walls[0])} ms, "
             f"CPU {fmt_ms(median(floor, 'cpu'))} ms) in this run: every "
             f"process above pays it.")
+    linking = latency.get("link_floor", {})
+    if linking.get("LLVM+MLIR"):
+        parts = ", ".join(
+            f"{label} {fmt_ms(median(linking[name], 'wall'))} ms wall / "
+            f"{fmt_ms(median(linking[name], 'cpu'))} ms CPU"
+            for name, label in (("none", "no library"),
+                                ("LLVM", "libLLVM.so"),
+                                ("LLVM+MLIR", "libLLVM.so + libMLIR.so"))
+            if linking.get(name))
+        rows.append("")
+        rows.append(
+            f"Of which linking alone: an empty `main` linked with the "
+            f"libraries rasp-run loads (medians of "
+            f"{len(linking['LLVM+MLIR'])}): {parts}.")
     chain = latency.get("chain", [])
     if chain:
         rows += ["", "Chain of k `shift_by(1, ...)` (k layers, one head each), "

@@ -57,13 +57,28 @@ if os.path.exists(os.path.join(config.rasp_obj_root, "bin", "rasp-bench")):
 # is not instrumented: ASan must not trust its container annotations, and
 # its allocations look leaked. Project libraries cannot be loaded into an
 # uninstrumented host (python3, mlir-opt): those tests require "no-asan".
-if config.rasp_sanitize:
+# -DRASP_ENABLE_FUZZER=ON builds everything with ASan too (CMakeLists.txt).
+fuzzing = config.rasp_enable_fuzzer.upper() in ("ON", "1", "TRUE", "YES")
+sanitizers = [s for s in config.rasp_sanitize.split(",") if s]
+if fuzzing and "address" not in sanitizers:
+    sanitizers.append("address")
+if sanitizers:
     config.available_features.add("sanitizer")
     config.environment["ASAN_OPTIONS"] = (
         "allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
-if "address" not in config.rasp_sanitize.split(","):
+if "address" not in sanitizers:
     config.available_features.add("no-asan")
+
+# Bounded libFuzzer runs (test/Tools/rasp-*-fuzzer): each target mutates
+# for fuzz_seconds (lit -Dfuzz_seconds=N or RASP_FUZZ_SECONDS; default 60).
+fuzzers = ["rasp-import-fuzzer", "rasp-mlir-fuzzer", "rasp-safetensors-fuzzer"]
+if fuzzing:
+    config.available_features.add("fuzzer")
+    llvm_config.add_tool_substitutions(fuzzers, tool_dirs)
+fuzz_seconds = (lit_config.params.get("fuzz_seconds") or
+                os.environ.get("RASP_FUZZ_SECONDS") or "60")
+config.substitutions.append(("%fuzz_seconds", str(int(fuzz_seconds))))
 
 # The long tier (tests of more than ~15 s: the install tree, the browser,
 # the fuzzer corpus, random comparisons, raspc's long tests, the benchmark

@@ -71,11 +71,14 @@ inline void loadProjectDialects(MLIRContext &context) {
 }
 
 /// Library program `name` after the textual pass pipeline `pipeline`; null,
-/// with a gtest failure, if it does not parse or compile. Warnings are
-/// dropped: validation warns about input-dependent aggregates.
+/// with a gtest failure, if it does not parse or compile. With `causal`, the
+/// program is compiled with causal attention (its `causal` attribute, as
+/// `rasp-run --causal` sets it). Warnings are dropped: validation warns about
+/// input-dependent aggregates.
 inline OwningOpRef<ModuleOp> compileLibraryProgram(MLIRContext &context,
                                                    llvm::StringRef name,
-                                                   llvm::StringRef pipeline) {
+                                                   llvm::StringRef pipeline,
+                                                   bool causal = false) {
   ScopedDiagnosticHandler quiet(&context, [](Diagnostic &d) {
     return success(d.getSeverity() != DiagnosticSeverity::Error);
   });
@@ -85,6 +88,11 @@ inline OwningOpRef<ModuleOp> compileLibraryProgram(MLIRContext &context,
     ADD_FAILURE() << "cannot parse " << path;
     return nullptr;
   }
+  if (causal)
+    module->walk([&](Operation *op) {
+      if (op->getName().getStringRef() == "rasp.program")
+        op->setAttr("causal", UnitAttr::get(&context));
+    });
   PassManager pm(&context);
   if (failed(parsePassPipeline(pipeline, pm)) || failed(pm.run(*module))) {
     ADD_FAILURE() << "'" << pipeline.str() << "' fails on " << path;

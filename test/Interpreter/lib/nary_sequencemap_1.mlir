@@ -12,11 +12,9 @@
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/nary_sequencemap_1.expected
 // RUN: rasp-run --mode=craft --causal %s < %S/Inputs/nary_sequencemap_1.causal.in \
 // RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/nary_sequencemap_1.causal.expected
-// The compiled transformer (JIT, all inputs in one padded batch): the same vectors.
-// RUN: rasp-run %s < %S/Inputs/nary_sequencemap_1.in \
-// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/nary_sequencemap_1.expected
-// RUN: rasp-run --causal %s < %S/Inputs/nary_sequencemap_1.causal.in \
-// RUN:   | %python %rasp_src_root/test/Utils/compare-json-lines.py --rtol 1e-4 --atol 1e-6 %S/Inputs/nary_sequencemap_1.causal.expected
+// Compiled (JIT), this graph is checked against the craft evaluator, plain
+// and causal, in unittests/Conversion/CraftToLinalg; the .rasp form runs
+// compiled on these vectors in test/Examples.
 
 !int = !rasp.sop<categorical, i64>
 

@@ -1,11 +1,14 @@
 //===- ConvertLibraryTest.cpp - Compiled Tracr library models -------------===//
 //
-// Converts the model of every Tracr library program (test/Interpreter/lib) to
-// tensor IR, JIT-compiles it with the runtime and runs every input up to a
-// length in one padded batch. The output subspace at every position must be
-// the craft evaluator's (float32) on the same model, up to float32 rounding:
-// raw vectors, not only their decoding. Once with the default weight forms,
-// once with the gather and lookup forms forced on every matrix.
+// Converts the model of every Tracr library program, as Tracr builds it
+// (test/Interpreter/lib), to tensor IR, JIT-compiles it with the runtime and
+// runs every input up to a length in one padded batch. The output subspace at
+// every position must be the craft evaluator's (float32) on the same model,
+// up to float32 rounding: raw vectors, not only their decoding. With the
+// default weight forms, plain and causal, and with the gather and lookup
+// forms forced on every matrix. (The lit tests run these programs in the
+// interpreter and the craft evaluator on Tracr's vectors; the .rasp forms of
+// test/Examples also run compiled on them.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,11 +41,13 @@ constexpr size_t kMaxInputs = 300;
 
 struct Case {
   const char *program;
-  bool forced;
+  bool forced, causal;
 };
 
 std::string caseName(const ::testing::TestParamInfo<Case> &info) {
-  return std::string(info.param.program) + (info.param.forced ? "_forced" : "");
+  return std::string(info.param.program) +
+         (info.param.forced ? "_forced" : "") +
+         (info.param.causal ? "_causal" : "");
 }
 
 class ConvertLibraryTest : public ::testing::TestWithParam<Case> {
@@ -55,12 +60,13 @@ protected:
 TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
   const Case &c = GetParam();
   OwningOpRef<ModuleOp> module = rasp::test::compileLibraryProgram(
-      context, c.program,
-      "infer-bases,validate,lower-to-craft,allocate-layers");
+      context, c.program, "infer-bases,validate,lower-to-craft,allocate-layers",
+      c.causal);
   ASSERT_TRUE(module);
   auto models = module->getOps<ModelOp>();
   ASSERT_FALSE(models.empty());
   ModelOp model = *models.begin();
+  ASSERT_EQ(model.getCausal(), c.causal);
 
   // The reference: the craft evaluator on the same model, kept in a module
   // of its own (the runtime compiles the whole module it is given).
@@ -132,8 +138,9 @@ TEST_P(ConvertLibraryTest, CompiledModelComputesWhatTheCraftModelComputes) {
 std::vector<Case> allCases() {
   std::vector<Case> cases;
   for (const char *name : rasp::test::tracrLibraryPrograms())
-    for (bool forced : {false, true})
-      cases.push_back({name, forced});
+    for (Case c : {Case{name, false, false}, Case{name, false, true},
+                   Case{name, true, false}})
+      cases.push_back(c);
   return cases;
 }
 
