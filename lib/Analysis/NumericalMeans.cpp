@@ -2,7 +2,9 @@
 //
 // The means of every multiset of 1..N values drawn from a finite set, by a
 // dynamic programme over reachable sums: S_1 = V, S_n = {s + v : s in S_{n-1},
-// v in V}, means = {s / n : s in S_n}.
+// v in V}, means = {s / n : s in S_n}. The programme hands each mean with its
+// count n to a sink: one set of all means (numericalMeans), or one set per
+// count (numericalMeansByCount).
 //
 // Exactness: the interpreter computes `sum(xs) / len(xs)` (Tracr's `_mean`).
 // Int sums are exact, so S_n is exact and each mean is one Python true
@@ -70,6 +72,9 @@ private:
 };
 } // namespace
 
+/// Receives the mean of `n` values; false once a set exceeds the cap.
+using MeanSink = llvm::function_ref<bool(int64_t n, double mean)>;
+
 static llvm::Error tooMany(size_t maxValues, int64_t n) {
   return error("more than " + llvm::Twine(maxValues) +
                " distinct means or sums (reached with " + llvm::Twine(n) +
@@ -108,10 +113,9 @@ static constexpr uint64_t kMaxBitsetBits = uint64_t(1) << 26;
 
 /// Int inputs whose sums span a small range: S_n as a bitset of offsets
 /// s - n * lo, built by shifted ORs.
-static llvm::Expected<ValueSet> intMeansBitset(llvm::ArrayRef<int64_t> vals,
-                                               int64_t maxSeqLen,
-                                               MeanSet &means,
-                                               size_t maxValues) {
+static llvm::Error intMeansBitset(llvm::ArrayRef<int64_t> vals,
+                                  int64_t maxSeqLen, MeanSink sink,
+                                  size_t maxValues) {
   int64_t lo = vals.front();
   uint64_t range = static_cast<uint64_t>(vals.back()) - lo;
   std::vector<uint64_t> prev(1, 1), cur; // S_0 = {0}
@@ -124,12 +128,12 @@ static llvm::Expected<ValueSet> intMeansBitset(llvm::ArrayRef<int64_t> vals,
       for (uint64_t word = cur[w]; word; word &= word - 1) {
         uint64_t offset = w * 64 + __builtin_ctzll(word);
         int64_t sum = n * lo + static_cast<int64_t>(offset);
-        if (!means.insert(intMean(sum, n)))
+        if (!sink(n, intMean(sum, n)))
           return tooMany(maxValues, n);
       }
     std::swap(prev, cur);
   }
-  return means.take();
+  return llvm::Error::success();
 }
 
 /// S_n = {s + v : s in S_{n-1}, v in V} for sorted S_{n-1}: since rounding is
@@ -168,9 +172,8 @@ static bool nextSums(const std::vector<T> &prev, llvm::ArrayRef<T> vals,
 /// Inputs whose sums are sparse in their range, and floats: S_n as a sorted
 /// vector.
 template <typename T>
-static llvm::Expected<ValueSet> sparseMeans(llvm::ArrayRef<T> vals,
-                                            int64_t maxSeqLen, MeanSet &means,
-                                            size_t maxValues) {
+static llvm::Error sparseMeans(llvm::ArrayRef<T> vals, int64_t maxSeqLen,
+                               MeanSink sink, size_t maxValues) {
   std::vector<T> prev(vals.begin(), vals.end()), cur;
   bool nanSum = false;
   for (int64_t n = 1; n <= maxSeqLen; ++n) {
@@ -185,18 +188,19 @@ static llvm::Expected<ValueSet> sparseMeans(llvm::ArrayRef<T> vals,
         mean = n == 1 ? sum : sum / static_cast<double>(n);
       else
         mean = intMean(sum, n);
-      if (!means.insert(mean))
+      if (!sink(n, mean))
         return tooMany(maxValues, n);
     }
     if (nanSum)
-      means.insert(std::nan(""));
+      sink(n, std::nan(""));
   }
-  return means.take();
+  return llvm::Error::success();
 }
 
-llvm::Expected<ValueSet>
-mlir::rasp::numericalMeans(llvm::ArrayRef<PyValue> inputs, int64_t maxSeqLen,
-                           size_t maxValues) {
+/// Runs the programme over `inputs`, handing every mean to `sink`.
+static llvm::Error forEachMean(llvm::ArrayRef<PyValue> inputs,
+                               int64_t maxSeqLen, size_t maxValues,
+                               MeanSink sink) {
   bool anyFloat = false;
   std::vector<int64_t> ints;
   std::vector<double> floats;
@@ -214,18 +218,18 @@ mlir::rasp::numericalMeans(llvm::ArrayRef<PyValue> inputs, int64_t maxSeqLen,
     if (!v.isFloat())
       ints.push_back(v.getInt());
   }
-  MeanSet means(maxValues);
   if (maxSeqLen < 1 || (floats.empty() && !inputNaN))
-    return means.take();
+    return llvm::Error::success();
   if (anyFloat) {
     // Means of sequences holding a NaN are NaN.
     if (inputNaN)
-      means.insert(std::nan(""));
+      for (int64_t n = 1; n <= maxSeqLen; ++n)
+        sink(n, std::nan(""));
     llvm::sort(floats);
     floats.erase(std::unique(floats.begin(), floats.end()), floats.end());
     if (floats.empty())
-      return means.take();
-    return sparseMeans<double>(floats, maxSeqLen, means, maxValues);
+      return llvm::Error::success();
+    return sparseMeans<double>(floats, maxSeqLen, sink, maxValues);
   }
 
   llvm::sort(ints);
@@ -239,6 +243,33 @@ mlir::rasp::numericalMeans(llvm::ArrayRef<PyValue> inputs, int64_t maxSeqLen,
   __int128 range = hi - lo;
   if (range * maxSeqLen + 1 <= static_cast<__int128>(kMaxBitsetBits) &&
       range <= 64 * static_cast<__int128>(ints.size()))
-    return intMeansBitset(ints, maxSeqLen, means, maxValues);
-  return sparseMeans<int64_t>(ints, maxSeqLen, means, maxValues);
+    return intMeansBitset(ints, maxSeqLen, sink, maxValues);
+  return sparseMeans<int64_t>(ints, maxSeqLen, sink, maxValues);
+}
+
+llvm::Expected<ValueSet>
+mlir::rasp::numericalMeans(llvm::ArrayRef<PyValue> inputs, int64_t maxSeqLen,
+                           size_t maxValues) {
+  MeanSet means(maxValues);
+  if (llvm::Error err =
+          forEachMean(inputs, maxSeqLen, maxValues,
+                      [&](int64_t, double mean) { return means.insert(mean); }))
+    return std::move(err);
+  return means.take();
+}
+
+llvm::Expected<std::vector<ValueSet>>
+mlir::rasp::numericalMeansByCount(llvm::ArrayRef<PyValue> inputs,
+                                  int64_t maxSeqLen, size_t maxValues) {
+  std::vector<MeanSet> means(std::max<int64_t>(maxSeqLen, 0),
+                             MeanSet(maxValues));
+  if (llvm::Error err = forEachMean(
+          inputs, maxSeqLen, maxValues,
+          [&](int64_t n, double mean) { return means[n - 1].insert(mean); }))
+    return std::move(err);
+  std::vector<ValueSet> out;
+  out.reserve(means.size());
+  for (MeanSet &set : means)
+    out.push_back(set.take());
+  return out;
 }

@@ -11,10 +11,13 @@
 #include "RaspDialect/Semantics/ElementFunction.h"
 #include "RaspDialect/Support/MemoryBudget.h"
 
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <iterator>
 #include <unordered_set>
 
@@ -88,10 +91,23 @@ private:
   }
 
   InFlightDiagnostic tooManyValues(Operation *op) {
-    return op->emitOpError("has more than ")
-           << maxValues
-           << " possible values; raise 'max-values' of --infer-bases to "
-              "allow it";
+    InFlightDiagnostic diag =
+        op->emitOpError("has more than ")
+        << maxValues
+        << " possible values; raise 'max-values' of --infer-bases to allow it";
+    noteReaders(diag, op);
+    return diag;
+  }
+
+  /// Names the ops that read the value set `op` could not enumerate: each
+  /// of them is why it is needed (a table, a comparison, or the set of a
+  /// consumer built from it).
+  static void noteReaders(InFlightDiagnostic &diag, Operation *op) {
+    llvm::SmallPtrSet<Operation *, 4> seen;
+    for (Operation *user : op->getUsers())
+      if (seen.insert(user).second)
+        diag.attachNote(user->getLoc())
+            << "its value set is needed by this '" << user->getName() << "'";
   }
 
   /// Reports a failed evaluation of `op`'s element function on `args`.
@@ -229,6 +245,8 @@ private:
   }
 
   FailureOr<ValueSet> linearSequenceMap(LinearSequenceMapOp op) {
+    if (std::optional<FailureOr<ValueSet>> shared = sharedSelectorSums(op))
+      return std::move(*shared);
     if (std::optional<FailureOr<ValueSet>> fast = linearSums(op))
       return std::move(*fast);
     SetBuilder out(maxValues);
@@ -246,75 +264,166 @@ private:
 
   /// `a x + b y` over operands whose values are all finite floats or ints
   /// that doubles hold exactly, computed as Python does (two products, then
-  /// one sum, each rounded once) on doubles: sorted and deduplicated in
-  /// chunks instead of hashed one PyValue at a time. std::nullopt where
+  /// one sum, each rounded once) on doubles: deduplicated by their bits
+  /// instead of hashed one PyValue at a time. std::nullopt where
   /// the general path is needed.
   std::optional<FailureOr<ValueSet>> linearSums(LinearSequenceMapOp op) {
-    auto doubles =
-        [](const ValueSet &set) -> std::optional<std::vector<double>> {
-      std::vector<double> out;
-      out.reserve(set.size());
-      constexpr int64_t exact = int64_t(1) << 53;
-      for (const PyValue &v : set) {
-        if (v.isFloat() && std::isfinite(v.getFloat()))
-          out.push_back(v.getFloat());
-        else if ((v.isInt() || v.isBool()) && v.getInt() <= exact &&
-                 v.getInt() >= -exact)
-          out.push_back(static_cast<double>(v.getInt()));
-        else
-          return std::nullopt;
-      }
-      return out;
-    };
-    std::optional<std::vector<double>> xs = doubles(setOf(op.getLhs()));
-    std::optional<std::vector<double>> ys = doubles(setOf(op.getRhs()));
+    std::optional<std::vector<double>> xs = exactDoubles(setOf(op.getLhs()));
+    std::optional<std::vector<double>> ys = exactDoubles(setOf(op.getRhs()));
     if (!xs || !ys)
       return std::nullopt;
-    double a = op.getLhsCoeff().convertToDouble();
-    double b = op.getRhsCoeff().convertToDouble();
-    std::vector<double> ax, by;
-    for (double x : *xs)
-      ax.push_back(a * x);
-    for (double y : *ys)
-      by.push_back(b * y);
-    // The sign of the first zero produced is kept, as a Python set keeps
-    // the first of 0.0 and -0.0.
-    std::optional<bool> zeroSign;
-    std::vector<double> sums, chunk;
-    auto flush = [&]() -> bool {
-      llvm::sort(chunk);
-      chunk.erase(std::unique(chunk.begin(), chunk.end()), chunk.end());
-      std::vector<double> merged;
-      merged.reserve(sums.size() + chunk.size());
-      std::set_union(sums.begin(), sums.end(), chunk.begin(), chunk.end(),
-                     std::back_inserter(merged));
-      sums = std::move(merged);
-      chunk.clear();
-      return sums.size() <= maxValues;
-    };
-    constexpr size_t kChunk = size_t(1) << 22;
-    for (double x : ax)
-      for (double y : by) {
-        double sum = x + y;
-        if (!std::isfinite(sum))
-          return std::nullopt;
-        if (sum == 0) {
-          if (!zeroSign)
-            zeroSign = std::signbit(sum);
-          sum = 0.0;
+    LinearSums sums(op, maxValues);
+    if (!sums.add(*xs, *ys))
+      return sums.failure(*this);
+    return sums.take();
+  }
+
+  /// The doubles of a set of finite floats and ints that doubles hold
+  /// exactly, or std::nullopt.
+  static std::optional<std::vector<double>> exactDoubles(const ValueSet &set) {
+    std::vector<double> out;
+    out.reserve(set.size());
+    constexpr int64_t exact = int64_t(1) << 53;
+    for (const PyValue &v : set) {
+      if (v.isFloat() && std::isfinite(v.getFloat()))
+        out.push_back(v.getFloat());
+      else if ((v.isInt() || v.isBool()) && v.getInt() <= exact &&
+               v.getInt() >= -exact)
+        out.push_back(static_cast<double>(v.getInt()));
+      else
+        return std::nullopt;
+    }
+    return out;
+  }
+
+  /// The distinct values of `a x + b y` over any number of (xs, ys) blocks,
+  /// deduplicated by their bits as they are produced (0.0 and -0.0 as one).
+  class LinearSums {
+  public:
+    LinearSums(LinearSequenceMapOp op, size_t maxValues)
+        : op(op), maxValues(maxValues), a(op.getLhsCoeff().convertToDouble()),
+          b(op.getRhsCoeff().convertToDouble()) {}
+
+    /// Adds every `a x + b y`; false when a sum is not finite (`tooMany`
+    /// unset) or the set exceeds the cap (`tooMany` set).
+    bool add(llvm::ArrayRef<double> xs, llvm::ArrayRef<double> ys) {
+      std::vector<double> by;
+      by.reserve(ys.size());
+      for (double y : ys)
+        by.push_back(b * y);
+      for (double x : xs) {
+        double ax = a * x;
+        for (double y : by) {
+          double sum = ax + y;
+          if (!std::isfinite(sum))
+            return false;
+          // The sign of the first zero produced is kept, as a Python set
+          // keeps the first of 0.0 and -0.0.
+          if (sum == 0) {
+            if (!zeroSign)
+              zeroSign = std::signbit(sum);
+            sum = 0.0;
+          }
+          uint64_t bits;
+          std::memcpy(&bits, &sum, sizeof(bits));
+          if (!seen.insert(bits).second)
+            continue;
+          sums.push_back(sum);
+          if (sums.size() > maxValues) {
+            tooMany = true;
+            return false;
+          }
         }
-        chunk.push_back(sum);
-        if (chunk.size() >= kChunk && !flush())
-          return FailureOr<ValueSet>(tooManyValues(op));
       }
-    if (!flush())
-      return FailureOr<ValueSet>(tooManyValues(op));
-    ValueSet out;
-    out.reserve(sums.size());
-    for (double sum : sums)
-      out.push_back(
-          PyValue::real(sum == 0 && zeroSign && *zeroSign ? -0.0 : sum));
-    return FailureOr<ValueSet>(std::move(out));
+      return true;
+    }
+
+    /// The result of a failed `add`: std::nullopt (the general path) for a
+    /// sum that is not finite, the cap's error otherwise.
+    std::optional<FailureOr<ValueSet>> failure(ValueSetInferrer &inferrer) {
+      if (!tooMany)
+        return std::nullopt;
+      return FailureOr<ValueSet>(inferrer.tooManyValues(op));
+    }
+
+    std::optional<FailureOr<ValueSet>> take() {
+      llvm::sort(sums);
+      ValueSet out;
+      out.reserve(sums.size());
+      for (double sum : sums)
+        out.push_back(
+            PyValue::real(sum == 0 && zeroSign && *zeroSign ? -0.0 : sum));
+      return FailureOr<ValueSet>(std::move(out));
+    }
+
+  private:
+    LinearSequenceMapOp op;
+    size_t maxValues;
+    double a, b;
+    std::optional<bool> zeroSign;
+    llvm::DenseSet<uint64_t> seen;
+    std::vector<double> sums;
+    bool tooMany = false;
+  };
+
+  /// Two numerical aggregates over one selector select equally many keys
+  /// at every position, so `a mean(u) + b mean(v)` only combines means of
+  /// equally many values (and the two defaults where the selector selects
+  /// nothing): N sets of pairs of means of n values, about N^3 sums where
+  /// the operands' sets give N^4 (`pair_balance`). std::nullopt where this
+  /// does not apply or the general path is needed.
+  std::optional<FailureOr<ValueSet>>
+  sharedSelectorSums(LinearSequenceMapOp op) {
+    auto lhs = op.getLhs().getDefiningOp<AggregateOp>();
+    auto rhs = op.getRhs().getDefiningOp<AggregateOp>();
+    if (!lhs || !rhs || lhs == rhs || lhs.getSelector() != rhs.getSelector() ||
+        !lhs.getType().isNumerical() || !rhs.getType().isNumerical())
+      return std::nullopt;
+    llvm::Expected<std::vector<ValueSet>> xs =
+        numericalMeansByCount(setOf(lhs.getInput()), maxSeqLen(), maxValues);
+    llvm::Expected<std::vector<ValueSet>> ys =
+        numericalMeansByCount(setOf(rhs.getInput()), maxSeqLen(), maxValues);
+    if (!xs || !ys) {
+      llvm::consumeError(xs.takeError());
+      llvm::consumeError(ys.takeError());
+      return std::nullopt;
+    }
+    LinearSums sums(op, maxValues);
+    for (auto [x, y] : llvm::zip_equal(*xs, *ys)) {
+      std::optional<std::vector<double>> dx = exactDoubles(x);
+      std::optional<std::vector<double>> dy = exactDoubles(y);
+      if (!dx || !dy)
+        return std::nullopt;
+      if (!sums.add(*dx, *dy))
+        return sums.failure(*this);
+    }
+    if (!facts.alwaysSelectsSome(lhs.getSelector())) {
+      // Where nothing is selected both are their defaults; a None (or no)
+      // default makes the combination None, which adds nothing.
+      std::optional<PyValue> dx = defaultOf(lhs), dy = defaultOf(rhs);
+      auto finite = [](const std::optional<PyValue> &d) {
+        return d && d->isNumber() && std::isfinite(d->toDouble());
+      };
+      if ((dx && !dx->isNone() && !finite(dx)) ||
+          (dy && !dy->isNone() && !finite(dy)))
+        return std::nullopt;
+      if (finite(dx) && finite(dy) &&
+          !sums.add({dx->toDouble()}, {dy->toDouble()}))
+        return sums.failure(*this);
+    }
+    return sums.take();
+  }
+
+  /// The default of an aggregate, std::nullopt if it has none or it is not
+  /// a value.
+  static std::optional<PyValue> defaultOf(AggregateOp op) {
+    std::optional<Attribute> attr = op.getDefaultValue();
+    if (!attr)
+      return std::nullopt;
+    FailureOr<PyValue> v = fromAttr(*attr);
+    if (failed(v))
+      return std::nullopt;
+    return *v;
   }
 
   FailureOr<ValueSet> aggregate(AggregateOp op) {
@@ -335,9 +444,15 @@ private:
     } else {
       llvm::Expected<ValueSet> means =
           numericalMeans(input, maxSeqLen(), maxValues);
-      if (!means)
-        return op.emitOpError("value set cannot be computed: ")
-               << llvm::toString(means.takeError());
+      if (!means) {
+        std::string message = llvm::toString(means.takeError());
+        InFlightDiagnostic diag =
+            op.emitOpError("value set cannot be computed: ") << message;
+        // Past the cap, name who needs the enumeration.
+        if (llvm::StringRef(message).starts_with("more than"))
+          noteReaders(diag, op);
+        return diag;
+      }
       for (PyValue &mean : *means)
         if (!out.insert(std::move(mean)))
           return tooManyValues(op);

@@ -16,11 +16,13 @@ namespace {
 /// The set of `sum(xs) / len(xs)` over every sequence of 1..maxSeqLen values
 /// of `inputs`, evaluated as the interpreter does: Python's `_mean` (the
 /// single value for one element), `sum` folding left from int 0.
-std::vector<double> bruteForceMeans(const ValueSet &inputs, int maxSeqLen) {
+/// With `onlyLength`, only the sequences of that length.
+std::vector<double> bruteForceMeans(const ValueSet &inputs, int maxSeqLen,
+                                    int onlyLength = 0) {
   std::vector<double> out;
   std::vector<PyValue> seq;
   std::function<void(int)> rec = [&](int n) {
-    if (!seq.empty()) {
+    if (!seq.empty() && (!onlyLength || int(seq.size()) == onlyLength)) {
       PyValue mean = seq.front();
       if (seq.size() > 1) {
         PyValue sum = PyValue::integer(0);
@@ -134,6 +136,26 @@ TEST(NumericalMeansTest, MatchesBruteForce) {
     EXPECT_EQ(bitsOf(doublesOf(means(inputs, maxSeqLen))),
               bitsOf(bruteForceMeans(inputs, maxSeqLen)))
         << "inputs " << label << "max_seq_len " << maxSeqLen;
+  }
+}
+
+TEST(NumericalMeansTest, ByCountMatchesBruteForcePerLength) {
+  const std::pair<ValueSet, int> cases[] = {
+      {ints({0, 1}), 5},
+      {ints({-2, 0, 5}), 4},
+      {ints({-5, 0, 1000000007}), 4},
+      {floats({0.1, 0.2, 0.7}), 4},
+  };
+  for (const auto &[inputs, maxSeqLen] : cases) {
+    llvm::Expected<std::vector<ValueSet>> byCount =
+        numericalMeansByCount(inputs, maxSeqLen, kDefaultMaxValues);
+    ASSERT_TRUE(static_cast<bool>(byCount))
+        << llvm::toString(byCount.takeError());
+    ASSERT_EQ(byCount->size(), size_t(maxSeqLen));
+    for (int n = 1; n <= maxSeqLen; ++n)
+      EXPECT_EQ(bitsOf(doublesOf((*byCount)[n - 1])),
+                bitsOf(bruteForceMeans(inputs, maxSeqLen, n)))
+          << inputs.front().repr() << "..., length " << n;
   }
 }
 

@@ -73,6 +73,13 @@ private:
 llvm::Expected<ValueSet> numericalMeans(llvm::ArrayRef<PyValue> inputs,
                                         int64_t maxSeqLen, size_t maxValues);
 
+/// numericalMeans split by the number of selected keys: element n - 1 holds
+/// the means of exactly n values, for n in 1..`maxSeqLen`. Each set is capped
+/// at `maxValues`.
+llvm::Expected<std::vector<ValueSet>>
+numericalMeansByCount(llvm::ArrayRef<PyValue> inputs, int64_t maxSeqLen,
+                      size_t maxValues);
+
 /// `lhs_coeff * x + rhs_coeff * y` with Python semantics: the value of a
 /// `rasp.linear_sequence_map` at a position holding `x` and `y`.
 llvm::Expected<PyValue> evaluateLinearSequenceMap(LinearSequenceMapOp op,

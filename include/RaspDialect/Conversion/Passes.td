@@ -80,7 +80,7 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
            "Place MLPs that read only the tokens or only the positions in "
            "the embedding, which --fold-embeddings (scheduled after this "
            "pass by the pipelines) folds them into">,
-    Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 24",
+    Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 20",
            "Largest estimated work of one fused MLP's synthesis (table "
            "points x (leaves + 1) x log2 of the points); beyond, the SOp is "
            "computed from its operands' subspaces">,

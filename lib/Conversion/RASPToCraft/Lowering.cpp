@@ -286,19 +286,28 @@ int64_t Lowering::depthOf(const FusedValue &value) {
 }
 
 unsigned Lowering::addLeaf(Leaf leaf) {
-  // Leaves are equal if they read the same directions the same way.
+  // Leaves are equal if they read the same directions the same way: the key
+  // holds the raw bits of pointers and doubles (no formatting, which cost
+  // more than the rest of fusion on numerical SOps of thousands of values).
   std::string key;
-  llvm::raw_string_ostream os(key);
+  auto append = [&](const auto &raw) {
+    key.append(reinterpret_cast<const char *>(&raw), sizeof(raw));
+  };
   if (leaf.categorical) {
-    os << "c" << leaf.space.getAsOpaquePointer();
+    key.push_back('c');
+    append(leaf.space.getAsOpaquePointer());
   } else {
-    os << "n";
-    for (auto [space, coeff] : leaf.form)
-      os << space.getAsOpaquePointer() << "*" << llvm::format("%a", coeff)
-         << ";";
-    os << "|";
+    key.push_back('n');
+    key.reserve(1 + leaf.form.size() * 16 + leaf.readings.size() * 8 + 1);
+    for (auto [space, coeff] : leaf.form) {
+      append(space.getAsOpaquePointer());
+      append(coeff);
+    }
+    // A separator cannot be confused with the fixed-size fields: the form's
+    // length is part of the key.
+    append(leaf.form.size());
     for (double r : leaf.readings)
-      os << llvm::format("%a", r) << ",";
+      append(r);
   }
   auto [it, inserted] = leafKeys.try_emplace(key, leaves.size());
   if (inserted)

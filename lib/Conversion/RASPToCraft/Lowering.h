@@ -23,6 +23,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <functional>
@@ -236,7 +237,7 @@ private:
 
   llvm::DenseMap<Value, SOpInfo> infos;
   std::vector<Leaf> leaves;
-  std::map<std::string, unsigned> leafKeys;
+  llvm::StringMap<unsigned> leafKeys;
   llvm::DenseMap<Value, double> errors;
   llvm::DenseMap<Value, Value> categoricalViews;
   std::map<std::vector<void *>, Value> tupleFeatures;

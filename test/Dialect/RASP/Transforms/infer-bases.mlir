@@ -184,3 +184,39 @@ rasp.program @numerical_means attributes {vocab = [1, 3], max_seq_len = 3} {
   %fm = rasp.aggregate %all, %f default(0) : !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64>
   rasp.output %m : !rasp.sop<numerical, f64>
 }
+
+// Two numerical aggregates over one selector select equally many keys at
+// every position: their linear combination only combines means of equally
+// many values (halves with halves, thirds with thirds), never 1/2 - 1/3.
+// CHECK-LABEL: rasp.program @shared_selector_means
+// (1/3 - 1 and 0 - 2/3 round apart, as in the interpreter.)
+// CHECK: rasp.linear_sequence_map {{.*}} {values = array<f64: -1.000000e+00, -0.66666666666666674, -0.66666666666666663, -5.000000e-01, -0.33333333333333337, -0.33333333333333331, 0.000000e+00, 0.33333333333333331, 0.33333333333333337, 5.000000e-01, 0.66666666666666663, 0.66666666666666674, 1.000000e+00>}
+rasp.program @shared_selector_means attributes {vocab = [0, 1], max_seq_len = 3} {
+  %t = rasp.tokens : !rasp.sop<numerical, i64>
+  %i = rasp.indices : !rasp.sop<categorical, i64>
+  %prevs = rasp.select %i, %i, leq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %a = rasp.aggregate %prevs, %t default(0 : i64) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  %b = rasp.aggregate %prevs, %t default(0 : i64) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  %d = rasp.linear_sequence_map %a, %b coefficients (1.0, -1.0) : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64>
+  rasp.output %d : !rasp.sop<numerical, f64>
+}
+
+// Where the selector may select nothing both aggregates hold their defaults
+// together: 3 - 0 = 3 joins the set, 3 - 1/2 does not. Over two selectors
+// the counts are independent: 1/2 - 1/3 = 1/6 is a value.
+// CHECK-LABEL: rasp.program @shared_selector_defaults
+// CHECK: rasp.linear_sequence_map {{.*}} {values = array<f64: -1.000000e+00, {{.*}}, 1.000000e+00, 3.000000e+00>}
+// CHECK: rasp.linear_sequence_map {{.*}} {values = array<f64: {{.*}}, -0.33333333333333331, -0.16666666666666669, {{.*}}>}
+rasp.program @shared_selector_defaults attributes {vocab = [0, 1], max_seq_len = 3} {
+  %t = rasp.tokens : !rasp.sop<numerical, i64>
+  %i = rasp.indices : !rasp.sop<categorical, i64>
+  %before = rasp.select %i, %i, lt : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %a = rasp.aggregate %before, %t default(3 : i64) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  %b = rasp.aggregate %before, %t default(0 : i64) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  %d = rasp.linear_sequence_map %a, %b coefficients (1.0, -1.0) : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64>
+  %prevs = rasp.select %i, %i, leq : !rasp.sop<categorical, i64>, !rasp.sop<categorical, i64>
+  %c = rasp.aggregate %prevs, %t default(0 : i64) : !rasp.sop<numerical, i64> -> !rasp.sop<numerical, f64>
+  %e = rasp.linear_sequence_map %c, %b coefficients (1.0, -1.0) : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64>
+  %s = rasp.linear_sequence_map %d, %e coefficients (1.0, 1.0) : !rasp.sop<numerical, f64>, !rasp.sop<numerical, f64> -> !rasp.sop<numerical, f64>
+  rasp.output %s : !rasp.sop<numerical, f64>
+}
