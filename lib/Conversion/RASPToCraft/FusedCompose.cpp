@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 
+#include <cmath>
 #include <map>
 
 using namespace mlir;
@@ -174,10 +175,14 @@ private:
 };
 } // namespace
 
-FailureOr<std::optional<FusedValue>>
-mlir::rasp::lowering::composeTables(ArrayRef<const FusedValue *> args,
-                                    ArrayRef<std::vector<int32_t>> classes,
-                                    ElementFn f, int64_t maxPoints) {
+double mlir::rasp::lowering::fusedWork(double points, size_t leaves) {
+  return points * static_cast<double>(leaves + 1) *
+         std::ceil(std::log2(points + 1));
+}
+
+FailureOr<std::optional<FusedValue>> mlir::rasp::lowering::composeTables(
+    ArrayRef<const FusedValue *> args, ArrayRef<std::vector<int32_t>> classes,
+    ElementFn f, int64_t maxPoints, int64_t maxWork, std::string *refusal) {
   FusedValue out;
   for (const FusedValue *a : args)
     for (unsigned leaf : a->leaves)
@@ -185,9 +190,30 @@ mlir::rasp::lowering::composeTables(ArrayRef<const FusedValue *> args,
         out.leaves.push_back(leaf);
   llvm::sort(out.leaves);
   // A table over one leaf is as large as its value set, as without fusion.
-  if (out.leaves.size() >= 2 &&
-      joinBound(args, out.leaves) > static_cast<double>(maxPoints))
-    return std::optional<FusedValue>();
+  // Judged on the bound, before composing: the composition itself, and
+  // every composition inlining this table, costs as much as the table.
+  if (out.leaves.size() >= 2) {
+    double bound = joinBound(args, out.leaves);
+    double work = fusedWork(bound, out.leaves.size());
+    if (bound > static_cast<double>(maxPoints)) {
+      if (refusal)
+        *refusal = "its table over the leaves of its operands could exceed "
+                   "max-fused-domain (" +
+                   std::to_string(maxPoints) + " points)";
+      return std::optional<FusedValue>();
+    }
+    if (work > static_cast<double>(maxWork)) {
+      if (refusal)
+        *refusal = "its table over the leaves of its operands could have " +
+                   std::to_string(static_cast<int64_t>(bound)) +
+                   " points, an estimated work " +
+                   std::to_string(static_cast<int64_t>(work)) + " (x " +
+                   std::to_string(out.leaves.size() + 1) +
+                   " features x log2 of the points) above max-fused-work " +
+                   std::to_string(maxWork);
+      return std::optional<FusedValue>();
+    }
+  }
   Join join(args, classes, f, out);
   if (failed(join.extend(0)))
     return failure();

@@ -195,15 +195,11 @@ static Value reusableSpace(Lowering &l, const SOpInfo &info) {
 static constexpr double kFusedErrorRetry = 1e-3;
 
 /// Why the fused MLP of `value` is not even tried: its estimated work
-/// exceeds `max-fused-work`. The synthesis sorts the table's points along
-/// each projection it tries and bounds the error of its units over sorted
-/// runs (FusedBounds.cpp), so its work grows as points x features x log of
-/// the points, not with the width budget.
+/// (fusedWork) exceeds `max-fused-work`.
 static std::optional<std::string> fusionRefusal(Lowering &l,
                                                 const FusedValue &value) {
-  double points = static_cast<double>(value.numPoints());
-  double features = static_cast<double>(value.leaves.size() + 1);
-  double work = points * features * std::ceil(std::log2(points + 1));
+  double work =
+      fusedWork(static_cast<double>(value.numPoints()), value.leaves.size());
   if (work <= static_cast<double>(l.options.maxFusedWork))
     return std::nullopt;
   return "estimated work " + std::to_string(static_cast<int64_t>(work)) + " (" +

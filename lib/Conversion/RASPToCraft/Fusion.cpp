@@ -289,19 +289,24 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
     return failure();
   SmallVector<Value, 2> operands(op->getOperands());
   // The table of a sequence_map over its operands' subspaces has a point
-  // per pair of values; beyond the domain limit, numerical operands are read
+  // per pair of values; beyond the domain limit, or where synthesising it
+  // would cost more than max-fused-work, numerical operands are read
   // through their classes (as without fusion) instead.
   if (mode == OperandMode::Materialized && isa<SequenceMapOp>(op)) {
     double points = 1;
+    size_t inputs = 0;
     bool numerical = false;
     for (Value v : operands) {
       SOpInfo &info = l.info(v);
       if (info.constant)
         continue;
+      ++inputs;
       numerical |= info.numerical;
       points *= static_cast<double>(std::max<size_t>(1, info.values.size()));
     }
-    if (numerical && points > static_cast<double>(l.options.maxFusedDomain))
+    if (numerical && (points > static_cast<double>(l.options.maxFusedDomain) ||
+                      fusedWork(points, inputs) >
+                          static_cast<double>(l.options.maxFusedWork)))
       mode = OperandMode::Classes;
   }
 
@@ -380,22 +385,21 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
     argPtrs.push_back(&a);
   // Over the operands' own subspaces the table is the unfused op's (its
   // product layer), which is not limited.
-  int64_t maxPoints =
-      mode == OperandMode::Inline ? l.options.maxFusedDomain : INT64_MAX;
+  bool inlined = mode == OperandMode::Inline;
+  int64_t maxPoints = inlined ? l.options.maxFusedDomain : INT64_MAX;
+  int64_t maxWork = inlined ? l.options.maxFusedWork : INT64_MAX;
   FailureOr<std::vector<std::vector<int32_t>>> classes =
       argumentClasses(op, args);
   if (failed(classes))
     return failure();
+  std::string refusal;
   FailureOr<std::optional<FusedValue>> composed =
-      composeTables(argPtrs, *classes, *f, maxPoints);
+      composeTables(argPtrs, *classes, *f, maxPoints, maxWork, &refusal);
   if (failed(composed))
     return failure();
   // Too many combinations of leaves: read the operands' subspaces.
   if (!*composed) {
-    l.noteFusionFallback(op->getLoc(),
-                         "its table over the leaves of its operands could "
-                         "exceed max-fused-domain (" +
-                             llvm::Twine(maxPoints) + " points)");
+    l.noteFusionFallback(op->getLoc(), refusal);
     return composeOp(l, op, OperandMode::Materialized);
   }
   FusedValue value = std::move(**composed);

@@ -283,11 +283,19 @@ using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
 /// at its point p: f gives the same result for arguments in the same
 /// classes, so it is called once per combination of classes. Returns
 /// std::nullopt, before enumerating anything, if a table over several
-/// leaves could exceed `maxPoints`.
+/// leaves could exceed `maxPoints` or its synthesis' estimated work
+/// (fusedWork) could exceed `maxWork`, saying which in `refusal`.
 FailureOr<std::optional<FusedValue>>
 composeTables(ArrayRef<const FusedValue *> args,
               ArrayRef<std::vector<int32_t>> classes, ElementFn f,
-              int64_t maxPoints);
+              int64_t maxPoints, int64_t maxWork = INT64_MAX,
+              std::string *refusal = nullptr);
+
+/// The estimated work of synthesising a fused MLP over `points` points of
+/// `leaves` leaves: the synthesis sorts the points along each projection it
+/// tries and bounds its units' error over sorted runs (FusedBounds.cpp),
+/// points x (leaves + 1) x log2 of the points. `max-fused-work` bounds it.
+double fusedWork(double points, size_t leaves);
 
 /// With fusion: map, sequence_map and linear_sequence_map become functions
 /// of leaves; nothing is emitted until a consumer needs the subspace.
