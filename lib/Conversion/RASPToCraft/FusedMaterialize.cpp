@@ -227,6 +227,7 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
   // Judge the synthesis' cost before paying it: it tabulates every point
   // and bounds the error of every unit it builds over them.
   std::optional<std::string> refusal = fusionRefusal(l, *info.fused);
+  bool counted = info.fused->refused;
   llvm::Expected<Synthesized> fused =
       refusal ? llvm::Expected<Synthesized>(llvm::createStringError(*refusal))
               : synthesize(l, *info.fused, outValues, budget);
@@ -236,7 +237,8 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
     s = std::move(*fused);
   } else {
     reason = llvm::toString(fused.takeError());
-    l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(), reason);
+    if (!counted)
+      l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(), reason);
   }
   // Refused: from the operands' subspaces, then from class views of
   // numerical operands; each attempt materialises what it reads. A

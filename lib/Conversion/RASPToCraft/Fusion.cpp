@@ -400,7 +400,10 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   // Too many combinations of leaves: read the operands' subspaces.
   if (!*composed) {
     l.noteFusionFallback(op->getLoc(), refusal);
-    return composeOp(l, op, OperandMode::Materialized);
+    FailureOr<FusedValue> cut = composeOp(l, op, OperandMode::Materialized);
+    if (succeeded(cut))
+      cut->refused = true;
+    return cut;
   }
   FusedValue value = std::move(**composed);
   dropUnusedLeaves(value);

@@ -69,6 +69,9 @@ struct FusedValue {
   std::vector<PyValue> outputs;
   /// Hidden units the unfused MLPs composed into this value would need.
   double cost = 0;
+  /// Composed over the operands' subspaces because the fused table was
+  /// refused before composing it (that fallback is already counted).
+  bool refused = false;
 
   size_t numPoints() const { return outputs.size(); }
 };

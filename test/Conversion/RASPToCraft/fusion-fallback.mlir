@@ -9,13 +9,14 @@
 // table of 5 x 4 points over the width head's output and the indices, an
 // estimated synthesis work of 20 points x 3 features x 5 (log2 of the
 // points). Above max-fused-work, or with a table larger than
-// max-fused-domain, `opp` is computed from the subspaces of `length` and the
-// indices instead; the pass counts it (the fusion-fallbacks statistic,
+// max-fused-domain (both judged on the bound on its points, before the table
+// is composed), `opp` is computed from the subspaces of `length` and the
+// indices instead, counted once; the pass counts it (the fusion-fallbacks statistic,
 // unittests/Conversion/RASPToCraft/LowerToCraftTest.cpp: Debian's release
 // LLVM prints no statistics) and with fusion-remarks says where and why.
 // The model computes the same either way (EVAL).
 
-// WORK: fusion-fallback.mlir:[[# @LINE + 19]]:{{[0-9]+}}: remark: fused MLP not used: estimated work 300 (20 points x 3 features x log2 of the points) exceeds max-fused-work 100; computed from its operands' subspaces
+// WORK: fusion-fallback.mlir:[[# @LINE + 19]]:{{[0-9]+}}: remark: fused MLP not used: its table over the leaves of its operands could have 20 points, an estimated work 300 (x 3 features x log2 of the points) above max-fused-work 100; computed from its operands' subspaces
 // WORK-NOT: remark:
 
 // DOMAIN: fusion-fallback.mlir:[[# @LINE + 16]]:{{[0-9]+}}: remark: fused MLP not used: its table over the leaves of its operands could exceed max-fused-domain (16 points); computed from its operands' subspaces
