@@ -191,8 +191,15 @@ static Value reusableSpace(Lowering &l, const SOpInfo &info) {
 }
 
 /// The error bound above which a numerical fused MLP is compared with the
-/// MLP over its operands' subspaces.
-static constexpr double kFusedErrorRetry = 1e-3;
+/// MLPs over its operands' subspaces. A numerical value is typically
+/// averaged next: its means over up to N positions are 1/N apart, and a
+/// later comparison tells them apart only while the error stays well below
+/// half of that. Below 1/(4N) (and never below 1e-3) the fused MLP is kept,
+/// so short models keep the fused layer structure.
+static double fusedErrorRetry(int64_t maxSeqLen) {
+  return std::max(
+      1e-3, 1.0 / (4.0 * static_cast<double>(std::max<int64_t>(maxSeqLen, 1))));
+}
 
 /// Why the fused MLP of `value` is not even tried: its estimated work
 /// (fusedWork) exceeds `max-fused-work`.
@@ -246,11 +253,12 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
   // comparison of its means cannot afford (`numerical((b1 < 0) or (b2 <
   // 0))` of shuffle_dyck2 at N = 12: 0.04 fused or over b1 and b2, too much
   // for the mean over all positions next to 1/12, while the table over
-  // class views of b1 and b2 is exact): past kFusedErrorRetry the next
+  // class views of b1 and b2 is exact): past fusedErrorRetry the next
   // attempts are tried too and the smallest bound is kept.
+  double retryAbove = fusedErrorRetry(l.synthesis.maxSeqLen);
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool refused = !s;
-    if (!refused && !(info.numerical && s->error > kFusedErrorRetry))
+    if (!refused && !(info.numerical && s->error > retryAbove))
       break;
     FailureOr<FusedValue> cut = failure();
     if (attempt == 0 && info.cut)
