@@ -47,7 +47,8 @@ def measure(runner, run_process):
                 path = runner.sweep_source(name, n, GROWTH_PROGRAMS[name])
                 cmd = [os.path.join(runner.bin, "rasp-run"), path,
                        f"--vocab={vocab}", f"--max-seq-len={n}",
-                       "--model-stats=json", "--input=1 2 3", *options]
+                       "--model-stats=json", "--input=1 2 3", "--no-cache",
+                       *options]
                 code, out, err, wall, cpu, rss = run_process(cmd)
                 row = {"program": name, "setting": setting, "max_seq_len": n,
                        "wall": wall, "cpu": cpu, "peak_rss_kib": rss}
@@ -82,8 +83,8 @@ def slope(rows, key):
 
 def render(results):
     rows = results.get("index_growth", [])
-    lines = [f"Vocabulary {GROWTH_VOCAB}; `rasp-run` end to end (compile, "
-             "JIT, one input), one process each. *tables*: "
+    lines = [f"Vocabulary {GROWTH_VOCAB}; `rasp-run --no-cache` end to end "
+             "(compile, JIT, one input), one process each. *tables*: "
              "`index-arithmetic=false` (every position selector a "
              "categorical table, the lowering before issue 19).", "",
              "| program | encoding | N | block params | dense layout | "
