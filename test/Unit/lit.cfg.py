@@ -13,3 +13,8 @@ config.test_format = lit.formats.GoogleTest(".", "Tests")
 # The compilation cache in the build tree, never in the user's ~/.cache.
 config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root,
                                                      "xdg-cache")
+# A sanitizer build's runtime options, as in test/lit.cfg.py (Debian's
+# libMLIR is not instrumented); an uninstrumented build ignores them.
+config.environment["ASAN_OPTIONS"] = (
+    "allow_user_poisoning=0:detect_leaks=0:allocator_may_return_null=1")
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
