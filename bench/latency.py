@@ -146,9 +146,10 @@ class Latency:
             result["program"] = name
             library.append(result)
         # The floor under every row: a rasp-run process that only starts
-        # (dynamic linking of libMLIR/libLLVM, static initialisers) and exits.
+        # (loading its shared libraries, static initialisers) and exits.
         floor = [self.process(["--version"], self.fresh_cache())
                  for _ in range(1 if self.smoke else 15)]
+        shared_llvm = self.loads_shared_llvm()
         for run in floor:
             run.pop("out", None)
             run.pop("err", None)
@@ -162,7 +163,20 @@ class Latency:
             chain.append(result)
         shutil.rmtree(self.scratch, ignore_errors=True)
         return {"library": library, "chain": chain, "floor": floor,
-                "link_floor": linking}
+                "link_floor": linking, "shared_llvm": shared_llvm}
+
+    def loads_shared_llvm(self):
+        """Whether rasp-run loads libLLVM.so or libMLIR.so (None if `ldd`
+        cannot tell): it links them statically by default
+        (RASP_STATIC_LLVM_TOOLS)."""
+        try:
+            out = subprocess.run(["ldd", self.rasp_run], capture_output=True,
+                                 text=True).stdout
+        except OSError:
+            return None
+        if not out:
+            return None
+        return "libLLVM" in out or "libMLIR" in out
 
     def link_floor(self, reps):
         """What the floor is made of: a program that does nothing, linked
@@ -272,9 +286,15 @@ def render(results):
     if floor_wall is not None:
         walls = sorted(r["wall"] for r in floor if "wall" in r)
         rows.append("")
+        shared = latency.get("shared_llvm")
+        how = ("load libMLIR and libLLVM, run static initialisers, exit"
+               if shared else
+               "LLVM and MLIR linked statically: start, run static "
+               "initialisers, exit" if shared is False else
+               "start, run static initialisers, exit")
         rows.append(
-            f"Start-up floor: `rasp-run --version` (load libMLIR and libLLVM, "
-            f"run static initialisers, exit) takes {fmt_ms(floor_wall)} ms "
+            f"Start-up floor: `rasp-run --version` ({how}) takes "
+            f"{fmt_ms(floor_wall)} ms "
             f"wall (median of {len(walls)}; fastest {fmt_ms(walls[0])} ms, "
             f"CPU {fmt_ms(median(floor, 'cpu'))} ms) in this run: every "
             f"process above pays it.")
@@ -288,10 +308,17 @@ def render(results):
                                 ("LLVM+MLIR", "libLLVM.so + libMLIR.so"))
             if linking.get(name))
         rows.append("")
-        rows.append(
-            f"Of which linking alone: an empty `main` linked with the "
-            f"libraries rasp-run loads (medians of "
-            f"{len(linking['LLVM+MLIR'])}): {parts}.")
+        if latency.get("shared_llvm") is False:
+            rows.append(
+                f"What loading the shared libraries would add (rasp-run "
+                f"links LLVM and MLIR statically): an empty `main` linked "
+                f"with them (medians of {len(linking['LLVM+MLIR'])}): "
+                f"{parts}.")
+        else:
+            rows.append(
+                f"Of which linking alone: an empty `main` linked with the "
+                f"libraries rasp-run loads (medians of "
+                f"{len(linking['LLVM+MLIR'])}): {parts}.")
     chain = latency.get("chain", [])
     if chain:
         rows += ["", "Chain of k `shift_by(1, ...)` (k layers, one head each), "
