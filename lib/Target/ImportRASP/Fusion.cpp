@@ -108,7 +108,11 @@ void Planner::evaluate(SOpNode *node, ElementwiseInfo &info) {
   };
   for (auto [input, inlined] : llvm::zip(node->inputs, info.inlined)) {
     if (!inlined) {
-      addLeaf(input);
+      // Tracr's graph reads a repeated input twice (SequenceMap(x, x)).
+      if (tracrGraph)
+        info.leaves.push_back(input);
+      else
+        addLeaf(input);
       continue;
     }
     for (SOpNode *leaf : plan.elementwise[input].leaves)

@@ -44,7 +44,8 @@ using NodeRef = llvm::PointerUnion<SOpNode *, SelectorNode *>;
 struct ElementwiseInfo {
   /// Per input: true if the input's function is inlined into this body.
   llvm::SmallVector<bool, 3> inlined;
-  /// The distinct SOps the fused body reads, in first-use order (at most 2).
+  /// The distinct SOps the fused body reads, in first-use order (at most 2;
+  /// in Tracr's graph an SOp the node reads twice is here twice).
   llvm::SmallVector<SOpNode *, 2> leaves;
   /// Depth of the fused body.
   unsigned depth = 0;
