@@ -16,6 +16,10 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
 config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
+# Tracr's graphs of the library programs, generated from examples/*.rasp by
+# the build (test/Interpreter/lib/CMakeLists.txt).
+config.substitutions.append(("%tracr_lib", os.path.join(
+    config.rasp_obj_root, "test", "Interpreter", "lib")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 # External projects built against the installed compiler (test/Install):
 # the compilers and MLIR the compiler was built with.
