@@ -69,8 +69,8 @@ private:
 };
 
 std::string readSource(llvm::StringRef relativePath) {
-  auto buffer = llvm::MemoryBuffer::getFile(std::string(RASP_SOURCE_DIR) +
-                                            "/" + relativePath.str());
+  auto buffer = llvm::MemoryBuffer::getFile(std::string(RASP_SOURCE_DIR) + "/" +
+                                            relativePath.str());
   EXPECT_TRUE(static_cast<bool>(buffer)) << relativePath.str();
   return buffer ? (*buffer)->getBuffer().str() : std::string();
 }
@@ -99,7 +99,8 @@ TEST(FuzzTargetTest, MLIRTargetReadsOnlyItsInput) {
   // The input that ASan flagged in a fuzzing run, and a seed.
   expectReadsOnlyInput(
       raspMLIRFuzzTarget,
-      readSource("test/Tools/rasp-mlir-fuzzer/Inputs/unterminated-buffer.mlir"));
+      readSource(
+          "test/Tools/rasp-mlir-fuzzer/Inputs/unterminated-buffer.mlir"));
   expectReadsOnlyInput(raspMLIRFuzzTarget,
                        readSource("test/Dialect/RASP/ops.mlir"));
 }
