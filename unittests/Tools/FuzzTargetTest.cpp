@@ -90,7 +90,7 @@ void expectReadsOnlyInput(FuzzTarget target, llvm::StringRef bytes) {
 }
 
 TEST(FuzzTargetTest, MLIRTargetReadsOnlyItsInput) {
-  testing::GTEST_FLAG(death_test_style) = "threadsafe";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   // Each ends in the middle of a token the lexer would extend.
   for (llvm::StringRef text :
        {"", "module", "module {", "\"unterminated", "// a comment",
@@ -106,7 +106,7 @@ TEST(FuzzTargetTest, MLIRTargetReadsOnlyItsInput) {
 }
 
 TEST(FuzzTargetTest, ImportTargetReadsOnlyItsInput) {
-  testing::GTEST_FLAG(death_test_style) = "threadsafe";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   for (llvm::StringRef text : {"", "out", "out = tokens", "x = \"abc",
                                "# a comment", "out = map(lambda x: x + 1"})
     expectReadsOnlyInput(raspImportFuzzTarget, text);
@@ -115,7 +115,7 @@ TEST(FuzzTargetTest, ImportTargetReadsOnlyItsInput) {
 }
 
 TEST(FuzzTargetTest, SafetensorsTargetReadsOnlyItsInput) {
-  testing::GTEST_FLAG(death_test_style) = "threadsafe";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
   std::string file = readSource(
       "test/Tools/rasp-safetensors-fuzzer/Inputs/corpus/weights.safetensors");
   for (size_t size : {size_t(0), size_t(4), size_t(8), size_t(12), file.size()})
