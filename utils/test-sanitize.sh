@@ -34,11 +34,11 @@ bounded() {
   timeout "$left" "$@"
 }
 
-# Reports a step stopped by the deadline and ends the run.
+# Reports a step ($1) stopped at its time limit ($2) and ends the run.
 stopped() {
-  echo "sanitizer stage: $1 stopped at the time limit" \
-    "($(date -u -d "@$deadline" +%H:%M:%S) UTC, ${SECONDS}s into the stage);" \
-    "not a test failure (docs/Sanitizers.md)"
+  echo "sanitizer stage: $1 stopped after ${SECONDS}s, at $2" \
+    "(deadline $(date -u -d "@$deadline" +%H:%M:%S) UTC); not a test" \
+    "failure (docs/Sanitizers.md)"
   exit 75
 }
 
@@ -48,13 +48,15 @@ RASP_BUILD_TARGETS=rasp-test-depends bounded "$test_seconds" utils/build.sh \
   -DRASP_ENABLE_BENCHMARKS=OFF \
   "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG" \
   "$@" || status=$?
-if [ "$status" = 124 ]; then stopped "the build"; fi
+if [ "$status" = 124 ]; then
+  stopped "the build" "${test_seconds}s before the deadline, kept for the tests"
+fi
 if [ "$status" != 0 ]; then exit "$status"; fi
 echo "sanitizer stage: built in ${SECONDS}s"
 
 # The fast tier only: the long tier's ASan run would cost more than it finds.
 unset RASP_LONG_TESTS
 bounded 0 ninja -C "$RASP_BUILD_DIR" check-rasp || status=$?
-if [ "$status" = 124 ]; then stopped "the tests"; fi
+if [ "$status" = 124 ]; then stopped "the tests" "the deadline"; fi
 echo "sanitizer stage: built and tested in ${SECONDS}s"
 exit "$status"
