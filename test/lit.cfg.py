@@ -70,6 +70,14 @@ if sanitizers:
 if "address" not in sanitizers:
     config.available_features.add("no-asan")
 
+# rasp-run links LLVM and MLIR statically (RASP_STATIC_LLVM_TOOLS, with
+# MLIR_LINK_MLIR_DYLIB: cmake/AddRASP.cmake).
+def cmake_on(value):
+    return value.upper() in ("ON", "1", "TRUE", "YES")
+if cmake_on(config.rasp_static_llvm_tools) and \
+        cmake_on(config.mlir_link_mlir_dylib):
+    config.available_features.add("rasp-run-static-llvm")
+
 # Bounded libFuzzer runs (test/Tools/rasp-*-fuzzer): each target mutates
 # for fuzz_seconds (lit -Dfuzz_seconds=N or RASP_FUZZ_SECONDS; default 60).
 fuzzers = ["rasp-import-fuzzer", "rasp-mlir-fuzzer", "rasp-safetensors-fuzzer"]
