@@ -3,6 +3,8 @@
 # Debian's libMLIR.so is built with clang: the project must be too, or shared
 # libraries that link it (C API, Python module, mlir-opt plugin) disagree with
 # it on the implicit TypeIDs of op traits. ccache is used when installed.
+# RASP_BUILD_DIR names another build directory; RASP_BUILD_TARGETS (a
+# space-separated list) builds only those targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${RASP_BUILD_DIR:-build}
@@ -16,4 +18,5 @@ if [ ! -f "$build/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld "${launcher[@]}" "$@"
 fi
-ninja -C "$build"
+# shellcheck disable=SC2086 # a list of target names
+ninja -C "$build" ${RASP_BUILD_TARGETS:-}

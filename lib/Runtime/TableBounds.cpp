@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -14,7 +15,17 @@ using namespace mlir::rasp::runtime::detail;
 
 namespace {
 /// What an index value counts.
-enum class IndexKind { Unknown, TokenId, Position };
+enum class IndexKind { Unknown, TokenId, Position, Loop, Constant };
+
+/// An index value: what it counts and, for a loop index or a constant, the
+/// entries it needs (the loop's static extent; the constant + 1, or none for
+/// a negative constant).
+struct Index {
+  IndexKind kind = IndexKind::Unknown;
+  int64_t needed = 0;
+  int64_t loopDim = 0;
+  bool negative = false;
+};
 
 class BoundsChecker {
 public:
@@ -23,20 +34,44 @@ public:
   LogicalResult check(int64_t numTokenIds, int64_t maxPositions) {
     WalkResult result = func.walk([&](tensor::ExtractOp extract) {
       auto type = extract.getTensor().getType();
-      for (auto [dim, index] : llvm::enumerate(extract.getIndices())) {
-        IndexKind kind = classify(index);
-        if (kind == IndexKind::Unknown)
+      for (auto [dim, value] : llvm::enumerate(extract.getIndices())) {
+        Index index = classify(value);
+        if (index.kind == IndexKind::TokenId)
+          index.needed = numTokenIds;
+        else if (index.kind == IndexKind::Position)
+          index.needed = maxPositions;
+        else if (index.kind == IndexKind::Unknown)
           continue;
-        bool isToken = kind == IndexKind::TokenId;
-        int64_t needed = isToken ? numTokenIds : maxPositions;
         int64_t size = type.getDimSize(dim);
-        if (!ShapedType::isDynamic(size) && size >= needed)
+        bool counted = index.kind == IndexKind::TokenId ||
+                       index.kind == IndexKind::Position;
+        // Runtime sizes are the generated code's to get right; a token id
+        // or a position must meet a table of static size.
+        if (ShapedType::isDynamic(size)
+                ? !counted
+                : size >= index.needed && !index.negative)
           continue;
-        extract.emitError("indexes dimension ")
-            << dim << " of " << type << " by a "
-            << (isToken ? "token id" : "position") << ", but the function's '"
-            << (isToken ? kNumTokenIdsAttr : kMaxPositionsAttr) << "' allows "
-            << (isToken ? "ids up to " : "positions up to ") << needed - 1;
+        InFlightDiagnostic diag = extract.emitError("indexes dimension ")
+                                  << dim << " of " << type;
+        switch (index.kind) {
+        case IndexKind::TokenId:
+        case IndexKind::Position: {
+          bool isToken = index.kind == IndexKind::TokenId;
+          diag << " by a " << (isToken ? "token id" : "position")
+               << ", but the function's '"
+               << (isToken ? kNumTokenIdsAttr : kMaxPositionsAttr)
+               << "' allows " << (isToken ? "ids up to " : "positions up to ")
+               << index.needed - 1;
+          break;
+        }
+        case IndexKind::Loop:
+          diag << " by loop dimension " << index.loopDim
+               << ", which runs up to " << index.needed - 1;
+          break;
+        default:
+          diag << " at " << index.needed - 1;
+          break;
+        }
         return WalkResult::interrupt();
       }
       return WalkResult::advance();
@@ -74,7 +109,7 @@ private:
            dim.getConstantIndex() == 1;
   }
 
-  IndexKind classify(Value index) {
+  Index classify(Value index) {
     // Integer conversions keep what a value counts.
     while (Operation *def = index.getDefiningOp()) {
       if (!isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp,
@@ -82,41 +117,55 @@ private:
         break;
       index = def->getOperand(0);
     }
+    APInt constant;
+    if (matchPattern(index, m_ConstantInt(&constant))) {
+      Index result{IndexKind::Constant};
+      result.negative = constant.isNegative();
+      result.needed = constant.getSExtValue() + 1;
+      return result;
+    }
     if (auto rem = index.getDefiningOp<arith::RemUIOp>())
-      return isNumPositions(rem.getRhs()) ? IndexKind::Position
-                                          : IndexKind::Unknown;
+      return {isNumPositions(rem.getRhs()) ? IndexKind::Position
+                                           : IndexKind::Unknown};
     if (auto linalgIndex = index.getDefiningOp<linalg::IndexOp>())
       return classifyLoop(linalgIndex);
     // An element of the tokens argument read by a linalg.generic.
     auto arg = dyn_cast<BlockArgument>(index);
     if (!arg)
-      return IndexKind::Unknown;
+      return {};
     auto generic = dyn_cast<linalg::GenericOp>(arg.getOwner()->getParentOp());
     if (!generic || arg.getArgNumber() >= generic.getNumDpsInputs())
-      return IndexKind::Unknown;
+      return {};
     bool collapsed;
-    return isTokens(generic.getDpsInputs()[arg.getArgNumber()], collapsed)
-               ? IndexKind::TokenId
-               : IndexKind::Unknown;
+    return {isTokens(generic.getDpsInputs()[arg.getArgNumber()], collapsed)
+                ? IndexKind::TokenId
+                : IndexKind::Unknown};
   }
 
   /// A loop index counts positions if the loop runs over the positions of
-  /// the tokens argument (an input indexed by it at dimension 1).
-  IndexKind classifyLoop(linalg::IndexOp index) {
-    auto generic = dyn_cast<linalg::GenericOp>(index->getParentOp());
-    if (!generic)
-      return IndexKind::Unknown;
-    for (OpOperand *input : generic.getDpsInputOperands()) {
+  /// the tokens argument (an input indexed by it at dimension 1); otherwise
+  /// it needs as many entries as the loop's static extent, which the
+  /// operands' static shapes give (the linalg verifier keeps them equal).
+  Index classifyLoop(linalg::IndexOp index) {
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(index->getParentOp());
+    if (!linalgOp)
+      return {};
+    for (OpOperand *input : linalgOp.getDpsInputOperands()) {
       bool collapsed;
       if (!isTokens(input->get(), collapsed) || collapsed)
         continue;
-      AffineMap map = generic.getMatchingIndexingMap(input);
+      AffineMap map = linalgOp.getMatchingIndexingMap(input);
       if (map.getNumResults() == 2 &&
           map.getResult(1) ==
-              getAffineDimExpr(index.getDim(), generic.getContext()))
-        return IndexKind::Position;
+              getAffineDimExpr(index.getDim(), linalgOp.getContext()))
+        return {IndexKind::Position};
     }
-    return IndexKind::Unknown;
+    SmallVector<int64_t> extents = linalgOp.getStaticLoopRanges();
+    if (index.getDim() >= extents.size() ||
+        ShapedType::isDynamic(extents[index.getDim()]))
+      return {};
+    return {IndexKind::Loop, extents[index.getDim()],
+            static_cast<int64_t>(index.getDim())};
   }
 
   func::FuncOp func;

@@ -6,6 +6,8 @@
 // checks. So the attributes must not promise more than the tables the code
 // indexes hold: a table indexed by a token id needs at least
 // num_token_ids rows, one indexed by a position at least max_positions.
+// Tables indexed by the other loops of a linalg op or by constants are
+// checked against the loop's extent and the constant.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,7 +24,9 @@ namespace mlir::rasp::runtime::detail {
 /// element of the tokens argument) or a position (`linalg.index` over the
 /// positions of the tokens argument, or a remainder by their number): the
 /// extracted dimension must be static and hold `numTokenIds` resp.
-/// `maxPositions` entries. Emits an error at the extract otherwise.
+/// `maxPositions` entries. An index that is another `linalg.index` of a
+/// loop of static extent, or a constant, must be within a static dimension
+/// too. Emits an error at the extract otherwise.
 LogicalResult checkTableBounds(func::FuncOp func, int64_t numTokenIds,
                                int64_t maxPositions);
 
