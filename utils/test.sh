@@ -8,9 +8,9 @@
 # minutes of .ci/run) counted from RASP_TEST_START (seconds since the epoch;
 # .ci/run sets it, otherwise this script's start), of which
 # RASP_TEST_MARGIN_SECONDS (default 1800, so a run stays well under the
-# limit) stay unused. The sanitizer stage starts only if at least RASP_SANITIZE_MIN_SECONDS (default 1200: the
-# tests' 600 and a warm build) are left before that margin, and stops at it
-# (utils/test-sanitize.sh); skipping or stopping is said in the log and is
+# limit) stay unused. The sanitizer stage starts only if at least
+# RASP_SANITIZE_MIN_SECONDS (default 1200: the tests' 600 and a warm build)
+# are left before that margin, and stops at it (utils/test-sanitize.sh); skipping or stopping is said in the log and is
 # never a failure. RASP_TEST_SANITIZERS=0 turns the stage off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
