@@ -10,8 +10,9 @@
 # RASP_TEST_MARGIN_SECONDS (default 1800, so a run stays well under the
 # limit) stay unused. The sanitizer stage starts only if at least
 # RASP_SANITIZE_MIN_SECONDS (default 1200: the tests' 600 and a warm build)
-# are left before that margin, and stops at it (utils/test-sanitize.sh); skipping or stopping is said in the log and is
-# never a failure. RASP_TEST_SANITIZERS=0 turns the stage off.
+# are left before that margin, and stops at it (utils/test-sanitize.sh);
+# skipping or stopping is said in the log and is never a failure.
+# RASP_TEST_SANITIZERS=0 turns the stage off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=${RASP_TEST_START:-$(date +%s)}
