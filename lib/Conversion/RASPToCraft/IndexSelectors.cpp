@@ -11,6 +11,7 @@
 #include "Lowering.h"
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -46,9 +47,100 @@ std::pair<Value, Value> Lowering::positionFeatures() {
   return *positionFeatureSpaces;
 }
 
+FailureOr<std::pair<Value, Value>>
+Lowering::affineFeatures(Operation *user, const AffinePosition &form) {
+  auto key = std::make_tuple(form.width.getAsOpaquePointer(), form.widthCoeff,
+                             form.indexCoeff, form.constant);
+  if (auto it = affineFeatureSpaces.find(key); it != affineFeatureSpaces.end())
+    return it->second;
+  // The one-hot of the width, within 1/8 of exact (7.4).
+  FailureOr<Value> onehot = categoricalView(user, form.width);
+  if (failed(onehot))
+    return failure();
+  if (errorOf(*onehot) >= 0.125)
+    return user->emitOpError("cannot be lowered to craft: the one-hot of the "
+                             "selector width is off by ")
+           << errorOf(*onehot) << ", more than the 1/8 its exact value needs";
+  std::vector<int64_t> widths;
+  for (const PyValue &v : info(form.width).values) {
+    if (!v.isInt())
+      return user->emitOpError("cannot be lowered to craft: selector width "
+                               "value ")
+             << v.repr() << " is not an integer";
+    widths.push_back(v.getInt());
+  }
+  SmallVector<Value> inputs = {*onehot};
+  if (form.indexCoeff) {
+    Value i = positionFeatures().first;
+    if (!i)
+      return user->emitOpError("cannot be lowered to craft: the positions are "
+                               "not 0 .. max_seq_len - 1");
+    inputs.push_back(i);
+  }
+  inputs.push_back(one);
+  Location loc = user->getLoc();
+  std::string label =
+      uniqueLabel(labelFor(form.width.getDefiningOp()) + "_pos");
+  Value x = buildMLP(loc,
+                     synth::exactAffineOfOneHot(widths, form.widthCoeff,
+                                                form.indexCoeff, form.constant,
+                                                /*square=*/false),
+                     inputs, spaceFor(label, nullptr));
+  Value sq;
+  std::string sqLabel = uniqueLabel(label + "_sq");
+  if (form.indexCoeff == 0)
+    // x^2 is a function of the width alone: the same layer.
+    sq = buildMLP(loc,
+                  synth::exactAffineOfOneHot(widths, form.widthCoeff, 0,
+                                             form.constant, /*square=*/true),
+                  inputs, spaceFor(sqLabel, nullptr));
+  else
+    sq = buildMLP(loc, synth::squareOfIntegers(form.lo, form.hi), {x, one, bos},
+                  spaceFor(sqLabel, nullptr));
+  ++stats.exactWidthFeatures;
+  affineFeatureSpaces[key] = {x, sq};
+  return std::make_pair(x, sq);
+}
+
+/// The quadratic head of `key == query` between affine positions of which
+/// one reads a selector width (7.4).
+static FailureOr<LoweredSelector>
+lowerAffineIndexSelector(Lowering &l, Operation *user,
+                         const IndexSelectorPlan &plan, synth::HeadKind kind,
+                         craft::Matrix wov) {
+  SmallVector<Value> sides[2];
+  const AffinePosition *forms[2] = {&*plan.keyForm, &*plan.queryForm};
+  for (auto [side, form] : llvm::zip(sides, forms)) {
+    std::pair<Value, Value> features;
+    if (form->width) {
+      FailureOr<std::pair<Value, Value>> exact = l.affineFeatures(user, *form);
+      if (failed(exact))
+        return failure();
+      features = *exact;
+    } else {
+      features = l.positionFeatures();
+      if (!features.first || !features.second ||
+          static_cast<int64_t>(l.indexValues.size()) != l.synthesis.maxSeqLen)
+        return user->emitOpError(
+            "cannot be lowered to craft: the positions are not 0 .. "
+            "max_seq_len - 1, which a quadratic position selector needs");
+    }
+    side = {features.first, features.second, l.one, l.bos};
+  }
+  ++l.stats.quadraticSelectors;
+  LoweredSelector lowered;
+  lowered.block = synth::quadraticHead(plan.a, plan.b, plan.c, kind,
+                                       std::move(wov), l.synthesis);
+  lowered.keys = std::move(sides[0]);
+  lowered.queries = std::move(sides[1]);
+  return lowered;
+}
+
 FailureOr<LoweredSelector> mlir::rasp::lowering::lowerIndexSelector(
     Lowering &l, Operation *user, const IndexSelectorPlan &plan,
     synth::HeadKind kind, craft::Matrix wov) {
+  if (plan.keyForm)
+    return lowerAffineIndexSelector(l, user, plan, kind, std::move(wov));
   auto [i, sq] = l.positionFeatures();
   if (!i || !sq ||
       static_cast<int64_t>(l.indexValues.size()) != l.synthesis.maxSeqLen)
