@@ -79,8 +79,7 @@ Lowering::affineFeatures(Operation *user, const AffinePosition &form) {
   }
   inputs.push_back(one);
   Location loc = user->getLoc();
-  std::string label =
-      uniqueLabel(labelFor(form.width.getDefiningOp()) + "_pos");
+  std::string label = uniqueLabel(info(form.width).label + "_pos");
   Value x = buildMLP(loc,
                      synth::exactAffineOfOneHot(widths, form.widthCoeff,
                                                 form.indexCoeff, form.constant,
