@@ -10,7 +10,7 @@
 // (x, x^2) on the query side and (i, i^2) on the key side.
 // index-arithmetic=false computes the same with tables (EVAL).
 
-// REMARK: index-arithmetic-width.mlir:[[# @LINE + 42]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a quadratic form over exact numerical positions: 472 weights for the head and its exact width features instead of tables of 3104 entries
+// REMARK: index-arithmetic-width.mlir:[[# @LINE + 43]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a quadratic form over exact numerical positions: 472 weights for the head and its exact width features instead of tables of 3104 entries
 
 // CHECK-LABEL: craft.program @reverse
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
@@ -30,7 +30,9 @@
 // CHECK: %[[QSQ:.*]] = craft.mlp(%[[Q]], %[[ONE]], %[[BOS]] : !craft.vec<1>, !craft.vec<1>, !craft.vec<1>) {{.*}} : tensor<3x64xf64> w2 {{.*}} : tensor<64x1xf64> -> [#craft.space<"length_pos_sq">]
 // a = 1, b = -1, c = 0: -(i_k - x_q)^2.
 // CHECK: craft.attention_head query(%[[Q]], %[[QSQ]], %[[ONE]], %[[BOS]] : {{.*}}) key(%[[X]], %[[ISQ]], %[[ONE]], %[[BOS]] : {{.*}}) value(%[[T]] : !craft.vec<4>)
-// CHECK-SAME: w_qk [#craft.qk<0, 0, dense<2.000000e+00> : tensor<1x1xf64>>, #craft.qk<0, 3, dense<0.000000e+00> {{.*}}, #craft.qk<1, 2, dense<-1.000000e+00> {{.*}}, #craft.qk<1, 3, dense<1.000000e+00> {{.*}}, #craft.qk<2, 1, dense<-1.000000e+00> {{.*}}, #craft.qk<2, 3, dense<-5.000000e-01> {{.*}}, #craft.qk<3, 3, dense<1.000000e+00> {{.*}}]
+// -2ab = 2 between x_q and i_k, -b^2 = -1 from x_q^2 to one, -a^2 = -1
+// from one to i_k^2, the BOS column b^2 = 1 and c^2 - 1/2, and bos x bos.
+// CHECK-SAME: w_qk [#craft.qk<0, 0, dense<2.000000e+00> : tensor<1x1xf64>>, #craft.qk<1, 2, dense<-1.000000e+00> : tensor<1x1xf64>>, #craft.qk<1, 3, dense<1.000000e+00> : tensor<1x1xf64>>, #craft.qk<2, 1, dense<-1.000000e+00> : tensor<1x1xf64>>, #craft.qk<2, 3, dense<-5.000000e-01> : tensor<1x1xf64>>, #craft.qk<3, 3, dense<1.000000e+00> : tensor<1x1xf64>>]
 
 // EVAL: @reverse: ["c", "b", "a", "d", "c", "b", "a"]
 // EVAL-NEXT: @reverse: ["d"]
