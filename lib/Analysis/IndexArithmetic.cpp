@@ -406,8 +406,9 @@ void IndexArithmetic::analyseAffine(SelectOp select) {
   plan.c = constant(*k) - constant(*q);
   // Categorical: the table over both value sets and, for a side that mixes
   // the width with positions, the table of its (w, i) pairs. Quadratic: the
-  // exact width (two clamp units per width value), its square (one unit per
-  // value), the head, and the residual directions as in 7.3.
+  // clean copy of the width's one-hot (two clamp units per value), x and
+  // x^2 (a unit per value, and one more per value for the product with i),
+  // the head, and the residual directions as in 7.3.
   auto values = [](const AffinePosition &f) { return f.hi - f.lo + 1; };
   int64_t kv = values(*k), qv = values(*q);
   plan.categoricalCost = kv * qv;
@@ -419,7 +420,7 @@ void IndexArithmetic::analyseAffine(SelectOp select) {
     if (f->indexCoeff != 0)
       plan.categoricalCost += widths * n;
     plan.quadraticCost +=
-        4 * widths + (f->indexCoeff != 0 ? 2 * values(*f) + 4 : 2 * widths);
+        6 * widths + (f->indexCoeff != 0 ? 4 * widths + 4 : 0);
   }
   plan.keyForm = std::move(*k);
   plan.queryForm = std::move(*q);

@@ -53,14 +53,16 @@ Lowering::affineFeatures(Operation *user, const AffinePosition &form) {
                              form.indexCoeff, form.constant);
   if (auto it = affineFeatureSpaces.find(key); it != affineFeatureSpaces.end())
     return it->second;
-  // The one-hot of the width, within 1/8 of exact (7.4).
-  FailureOr<Value> onehot = categoricalView(user, form.width);
-  if (failed(onehot))
+  // The width's one-hot, read through a clean copy whose entries are
+  // exactly 0 or 1 (docs/exactness.md, 3.4 and 7.4).
+  FailureOr<Value> view = categoricalView(user, form.width);
+  if (failed(view))
     return failure();
-  if (errorOf(*onehot) >= 0.125)
+  if (errorOf(*view) >= 0.25)
     return user->emitOpError("cannot be lowered to craft: the one-hot of the "
                              "selector width is off by ")
-           << errorOf(*onehot) << ", more than the 1/8 its exact value needs";
+           << errorOf(*view) << ", more than the clamp units correct";
+  Value onehot = clean(*view);
   std::vector<int64_t> widths;
   for (const PyValue &v : info(form.width).values) {
     if (!v.isInt())
@@ -69,33 +71,28 @@ Lowering::affineFeatures(Operation *user, const AffinePosition &form) {
              << v.repr() << " is not an integer";
     widths.push_back(v.getInt());
   }
-  SmallVector<Value> inputs = {*onehot};
+  SmallVector<Value> linear = {onehot}, square = {onehot};
   if (form.indexCoeff) {
-    Value i = positionFeatures().first;
-    if (!i)
+    auto [i, sq] = positionFeatures();
+    if (!i || !sq)
       return user->emitOpError("cannot be lowered to craft: the positions are "
                                "not 0 .. max_seq_len - 1");
-    inputs.push_back(i);
+    linear.push_back(i);
+    square.append({i, sq, one});
   }
-  inputs.push_back(one);
   Location loc = user->getLoc();
   std::string label = uniqueLabel(info(form.width).label + "_pos");
-  Value x = buildMLP(loc,
-                     synth::exactAffineOfOneHot(widths, form.widthCoeff,
-                                                form.indexCoeff, form.constant,
-                                                /*square=*/false),
-                     inputs, spaceFor(label, nullptr));
-  Value sq;
   std::string sqLabel = uniqueLabel(label + "_sq");
-  if (form.indexCoeff == 0)
-    // x^2 is a function of the width alone: the same layer.
-    sq = buildMLP(loc,
-                  synth::exactAffineOfOneHot(widths, form.widthCoeff, 0,
-                                             form.constant, /*square=*/true),
-                  inputs, spaceFor(sqLabel, nullptr));
-  else
-    sq = buildMLP(loc, synth::squareOfIntegers(form.lo, form.hi), {x, one, bos},
-                  spaceFor(sqLabel, nullptr));
+  auto build = [&](ValueRange inputs, bool squared, StringRef name) {
+    return buildMLP(loc,
+                    synth::exactAffineOfOneHot(widths, form.widthCoeff,
+                                               form.indexCoeff, form.constant,
+                                               synthesis.maxSeqLen, squared),
+                    inputs, spaceFor(name, nullptr));
+  };
+  // Both in the layer after the clean copy.
+  Value x = build(linear, false, label);
+  Value sq = build(square, true, sqLabel);
   ++stats.exactWidthFeatures;
   affineFeatureSpaces[key] = {x, sq};
   return std::make_pair(x, sq);

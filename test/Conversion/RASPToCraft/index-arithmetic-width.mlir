@@ -4,30 +4,30 @@
 // RUN: rasp-opt %s -split-input-file --infer-bases --lower-to-craft="index-arithmetic=false" --test-craft-evaluate=inputs=a/b/c/d/a/b/c,d,a/b -o /dev/null | FileCheck %s --check-prefix=EVAL
 
 // Affine positions of a selector width (docs/exactness.md, 7.4): the
-// width's one-hot goes through clamp units into its exact integer value
-// (here length - indices - 1, with the position feature i), an MLP of
-// integer ReLUs squares it, and the selector is the quadratic head over
-// (x, x^2) on the query side and (i, i^2) on the key side.
-// index-arithmetic=false computes the same with tables (EVAL).
+// width's one-hot goes through a clean copy (clamp units: entries exactly 0
+// or 1), then one MLP sums it with the position feature i into the exact
+// integer x = length - indices - 1 and another, in the same layer, into x^2
+// (the product of the width's indicator and i as ReLU(i + N e - N)); the
+// selector is the quadratic head over (x, x^2) on the query side and
+// (i, i^2) on the key side. index-arithmetic=false computes the same with
+// tables (EVAL).
 
-// REMARK: index-arithmetic-width.mlir:[[# @LINE + 43]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a quadratic form over exact numerical positions: 472 weights for the head and its exact width features instead of tables of 3104 entries
+// REMARK: index-arithmetic-width.mlir:[[# @LINE + 41]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a quadratic form over exact numerical positions: 542 weights for the head and its exact width features instead of tables of 3104 entries
 
 // CHECK-LABEL: craft.program @reverse
 // CHECK: %[[T:.*]], %[[I:.*]], %[[ONE:.*]], %[[BOS:.*]] = craft.embed
 // CHECK: %[[ATTN:.*]] = craft.attention_head query(%[[ONE]], %[[BOS]] {{.*}} -> #craft.space<"length_sw_attn">
 // CHECK: %[[X:.*]] = craft.mlp(%[[I]] : !craft.vec<32>) {{.*}} -> [#craft.space<"indices_num">]
 // CHECK: %[[ISQ:.*]] = craft.mlp(%[[I]] : !craft.vec<32>) {{.*}} -> [#craft.space<"indices_sq">]
-// The categorical one-hot of length (0 .. 32).
+// The categorical one-hot of length (0 .. 32) and its clean copy.
 // CHECK: %[[LEN:.*]] = craft.mlp(%[[ATTN]], %[[ONE]], %[[BOS]] : {{.*}} -> [#craft.space<"length", [0, 1, 2,
-// Clamp units per width value (2 e - 1/2 and 2 e - 3/2, no unit for
-// w = 1, whose value w - 1 is 0) and i: length - indices - 1.
-// CHECK: %[[Q:.*]] = craft.mlp(%[[LEN]], %[[X]], %[[ONE]] : !craft.vec<33>, !craft.vec<1>, !craft.vec<1>) w1 sparse<{{\[\[}}0, 0], [0, 1], [2, 2], [2, 3],
-// CHECK-SAME: tensor<35x65xf64> w2 dense<{{\[\[}}-1.000000e+00], [1.000000e+00], [1.000000e+00], [-1.000000e+00], [2.000000e+00], [-2.000000e+00],
-// CHECK-SAME: [3.100000e+01], [-3.100000e+01], [-1.000000e+00]]> : tensor<65x1xf64>
-// CHECK-SAME: -> [#craft.space<"length_pos">]
-// Its square over -32 .. 31: the constant 1024, -63 (x + 32) and
-// 2 ReLU(x - j) for -32 < j < 31: 64 units, off at BOS.
-// CHECK: %[[QSQ:.*]] = craft.mlp(%[[Q]], %[[ONE]], %[[BOS]] : !craft.vec<1>, !craft.vec<1>, !craft.vec<1>) {{.*}} : tensor<3x64xf64> w2 {{.*}} : tensor<64x1xf64> -> [#craft.space<"length_pos_sq">]
+// CHECK: %[[CLEAN:.*]] = craft.mlp(%[[LEN]], %[[ONE]] : !craft.vec<33>, !craft.vec<1>) {{.*}} -> [#craft.space<"length_clean", [0, 1, 2,
+// x: a unit per width value w with output w - 1 (none for w = 1), and -i.
+// CHECK: %[[Q:.*]] = craft.mlp(%[[CLEAN]], %[[X]] : !craft.vec<33>, !craft.vec<1>) w1 {{.*}} : tensor<34x33xi1> w2 dense<{{\[\[}}-1.000000e+00], [1.000000e+00], [2.000000e+00],
+// CHECK-SAME: [3.100000e+01], [-1.000000e+00]]> : tensor<33x1xf64> -> [#craft.space<"length_pos">]
+// x^2: (w - 1)^2 and the cross term -2 (w - 1) i per value, and i^2.
+// CHECK: %[[QSQ:.*]] = craft.mlp(%[[CLEAN]], %[[X]], %[[ISQ]], %[[ONE]] : !craft.vec<33>, !craft.vec<1>, !craft.vec<1>, !craft.vec<1>) w1 {{.*}} : tensor<36x65xf64> w2 dense<{{\[\[}}1.000000e+00], [2.000000e+00], [1.000000e+00], [-2.000000e+00], [4.000000e+00], [-4.000000e+00],
+// CHECK-SAME: [9.610000e+02], [-6.200000e+01], [1.000000e+00]]> : tensor<65x1xf64> -> [#craft.space<"length_pos_sq">]
 // a = 1, b = -1, c = 0: -(i_k - x_q)^2.
 // CHECK: craft.attention_head query(%[[Q]], %[[QSQ]], %[[ONE]], %[[BOS]] : {{.*}}) key(%[[X]], %[[ISQ]], %[[ONE]], %[[BOS]] : {{.*}}) value(%[[T]] : !craft.vec<4>)
 // -2ab = 2 between x_q and i_k, -b^2 = -1 from x_q^2 to one, -a^2 = -1
@@ -62,7 +62,7 @@ rasp.program @reverse attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 32
 
 // At N = 16 the tables are smaller than four times the exact features,
 // which take two more layers: categorical, as before.
-// REMARK: index-arithmetic-width.mlir:[[# @LINE + 23]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a categorical table: the categorical tables (784 entries) are not 4 times larger than the quadratic head and its exact width features (248), which take up to two more layers
+// REMARK: index-arithmetic-width.mlir:[[# @LINE + 23]]:{{[0-9]+}}: remark: position selector (key 0 * width + 1 * index + 0 == query 1 * width + -1 * index + -1) compiled as a categorical table: the categorical tables (784 entries) are not 4 times larger than the quadratic head and its exact width features (286), which take up to two more layers
 // CHECK-LABEL: craft.program @short
 // CHECK-NOT: _pos_sq
 // CHECK: craft.output
@@ -93,13 +93,14 @@ rasp.program @short attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 16 :
 // -----
 
 // The second half of sort_unique: the key is the width itself (target_pos,
-// 0 .. 63), so x and x^2 are both sums over its clamped one-hot, in the same
+// 0 .. 64), so x and x^2 are both sums over its clean one-hot, in the same
 // layer; the query is the position.
-// REMARK: index-arithmetic-width.mlir:[[# @LINE + 20]]:{{[0-9]+}}: remark: position selector (key 1 * width + 0 * index + 0 == query 0 * width + 1 * index + 0) compiled as a quadratic form over exact numerical positions:
+// REMARK: index-arithmetic-width.mlir:[[# @LINE + 21]]:{{[0-9]+}}: remark: position selector (key 1 * width + 0 * index + 0 == query 0 * width + 1 * index + 0) compiled as a quadratic form over exact numerical positions:
 // CHECK-LABEL: craft.program @sort
 // CHECK: %[[TP:.*]] = craft.mlp({{.*}} -> [#craft.space<"target_pos", [0, 1, 2,
-// CHECK: %[[KX:.*]] = craft.mlp(%[[TP]], %{{.*}} : !craft.vec<65>, !craft.vec<1>) {{.*}} -> [#craft.space<"target_pos_pos">]
-// CHECK: %[[KSQ:.*]] = craft.mlp(%[[TP]], %{{.*}} : !craft.vec<65>, !craft.vec<1>) {{.*}} -> [#craft.space<"target_pos_pos_sq">]
+// CHECK: %[[TPC:.*]] = craft.mlp(%[[TP]], %{{.*}} : !craft.vec<65>, !craft.vec<1>) {{.*}} -> [#craft.space<"target_pos_clean", [0, 1, 2,
+// CHECK: %[[KX:.*]] = craft.mlp(%[[TPC]] : !craft.vec<65>) {{.*}} -> [#craft.space<"target_pos_pos">]
+// CHECK: %[[KSQ:.*]] = craft.mlp(%[[TPC]] : !craft.vec<65>) {{.*}} -> [#craft.space<"target_pos_pos_sq">]
 // CHECK: craft.attention_head query(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : {{.*}}) key(%[[KX]], %[[KSQ]], %{{.*}}, %{{.*}} : {{.*}})
 // Repeated keys share a target position: the positions nobody moves to
 // select nothing and read the default (BOS), as in the interpreter.

@@ -268,55 +268,49 @@ mlir::craft::synth::selectorWidthDecoder(const ValueSet &widths,
                     options);
 }
 
-MLPBlock mlir::craft::synth::exactAffineOfOneHot(llvm::ArrayRef<int64_t> widths,
-                                                 int64_t widthCoeff,
-                                                 int64_t indexCoeff,
-                                                 int64_t constant,
-                                                 bool square) {
-  assert(!(square && indexCoeff) && "the square of a sum with i is not linear");
+MLPBlock mlir::craft::synth::exactAffineOfOneHot(
+    llvm::ArrayRef<int64_t> widths, int64_t widthCoeff, int64_t indexCoeff,
+    int64_t constant, int64_t maxSeqLen, bool square) {
   std::vector<Triplet> w1, w2;
   int64_t units = 0, dim = widths.size();
+  // Rows: the one-hot, then i, i^2 and one where they are read.
+  int64_t iRow = dim, sqRow = dim + 1, oneRow = dim + 2;
+  auto d = [](int64_t v) { return static_cast<double>(v); };
   for (auto [k, w] : llvm::enumerate(widths)) {
-    double v = static_cast<double>(widthCoeff * w + constant);
-    if (square)
-      v *= v;
-    if (v == 0)
-      continue;
-    // clamp(2 e - 1/2) = ReLU(2 e - 1/2) - ReLU(2 e - 3/2): exactly 0 for
-    // e <= 1/4 and exactly 1 for e in [3/4, 5/4] (docs/exactness.md, 3.4).
     int64_t row = static_cast<int64_t>(k);
-    w1.push_back({row, units, 2.0});
-    w1.push_back({dim + (indexCoeff ? 1 : 0), units, -0.5});
-    w2.push_back({units++, 0, v});
-    w1.push_back({row, units, 2.0});
-    w1.push_back({dim + (indexCoeff ? 1 : 0), units, -1.5});
-    w2.push_back({units++, 0, -v});
+    int64_t v = widthCoeff * w + constant;
+    // v [x = w] (or v^2 [x = w]): ReLU(e) is e itself, 0 or 1.
+    if (v != 0) {
+      w1.push_back({row, units, 1.0});
+      w2.push_back({units++, 0, d(square ? v * v : v)});
+    }
+    // The cross term 2 indexCoeff v i [x = w] = 2 indexCoeff v
+    // ReLU(i + N e - N): i where e = 1, 0 where e = 0 (i < N).
+    if (square && indexCoeff && v != 0) {
+      w1.push_back({iRow, units, 1.0});
+      w1.push_back({row, units, d(maxSeqLen)});
+      w1.push_back({oneRow, units, -d(maxSeqLen)});
+      w2.push_back({units++, 0, d(2 * indexCoeff * v)});
+    }
   }
   if (indexCoeff) {
-    // i >= 0 everywhere (0 at BOS).
-    w1.push_back({dim, units, 1.0});
-    w2.push_back({units++, 0, static_cast<double>(indexCoeff)});
+    // indexCoeff i, or indexCoeff^2 i^2 (both >= 0 everywhere, 0 at BOS).
+    w1.push_back({square ? sqRow : iRow, units, 1.0});
+    w2.push_back(
+        {units++, 0, d(square ? indexCoeff * indexCoeff : indexCoeff)});
   }
   MLPBlock block;
   block.inputDims = {dim};
-  if (indexCoeff)
+  if (indexCoeff) {
     block.inputDims.push_back(1);
-  block.inputDims.push_back(1); // one
+    if (square)
+      block.inputDims.append({1, 1});
+  }
   block.outputDims = {1};
-  block.w1 =
-      Matrix::fromTriplets(dim + (indexCoeff ? 2 : 1), units, std::move(w1));
+  int64_t rows = 0;
+  for (int64_t dims : block.inputDims)
+    rows += dims;
+  block.w1 = Matrix::fromTriplets(rows, units, std::move(w1));
   block.w2 = Matrix::fromTriplets(units, 1, std::move(w2));
   return block;
-}
-
-MLPBlock mlir::craft::synth::squareOfIntegers(int64_t lo, int64_t hi) {
-  std::vector<Unit> units;
-  auto d = [](int64_t v) { return static_cast<double>(v); };
-  if (lo != 0)
-    units.push_back({0.0, 1.0, {{0, d(lo * lo)}}});
-  if (2 * lo + 1 != 0 && hi > lo)
-    units.push_back({1.0, d(-lo), {{0, d(2 * lo + 1)}}});
-  for (int64_t j = lo + 1; j < hi; ++j)
-    units.push_back({1.0, d(-j), {{0, 2.0}}});
-  return buildUnits(units, 1, {0.0, 0.0});
 }
