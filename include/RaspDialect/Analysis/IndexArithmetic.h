@@ -6,8 +6,12 @@
 // ...). Such a selector can be an attention head whose score is the exact
 // quadratic form -(i_k - m i_q - d)^2 over the numerical position features
 // i and i^2 (docs/exactness.md, section 7), with a constant-size W_QK
-// instead of a table over the two value sets. The analysis decides, per
-// selector, which encoding gives the smaller model; the lowering follows it.
+// instead of a table over the two value sets. It also finds `select(k, q,
+// ==)` between affine functions of the position and a selector width
+// (`length - indices - 1`, a sort's `target_pos`), whose head reads the
+// exact integer values of both sides (section 7.4). The analysis decides,
+// per selector, which encoding gives the smaller model; the lowering
+// follows it.
 //
 //===----------------------------------------------------------------------===//
 
