@@ -203,7 +203,7 @@ def render(results):
         f"Run of {results.get('started', '?')} on commit "
         f"{m.get('commit', '?')} ({m.get('cpu', '?')}, "
         f"{m.get('cores', '?')} cores). "
-        "Vocabularies of V tokens (`--vocab-file`, typed str) at max_seq_len "
+        "Vocabularies of V tokens (`--vocab-file`, typed str; int for sort) at max_seq_len "
         "N, compiled mode, one process per measurement (time limit "
         f"{TIME_LIMIT} s). *after*: the default pipeline; *before*: "
         "`--optimize=false`. Width, hidden units (all layers) and block "
