@@ -1,8 +1,10 @@
 #===- AddRASP.cmake - helpers for the project's libraries and tools ------===#
 #
-# Upstream MLIR libraries are linked with mlir_target_link_libraries so that
-# MLIR_LINK_MLIR_DYLIB=ON links the single libMLIR.so instead of a mix of
-# static archives and the dylib.
+# Upstream MLIR libraries are linked as mlir_target_link_libraries does, so
+# that MLIR_LINK_MLIR_DYLIB=ON links the single libMLIR.so instead of a mix of
+# static archives and the dylib; except into an executable with the target
+# property RASP_STATIC_LLVM (add_rasp_tool's STATIC_LLVM), which links LLVM's
+# and MLIR's static archives instead (rasp_link_llvm_statically).
 #
 # Libraries and tools are installed into the export set RASPCompilerTargets
 # (namespace RASPCompiler::), which RASPCompilerConfig.cmake loads for
@@ -11,6 +13,50 @@
 #===----------------------------------------------------------------------===#
 
 set(RASP_EXPORT_SET RASPCompilerTargets)
+
+# True unless the executable being linked (the head of the link, which
+# $<TARGET_PROPERTY:prop> names in a link interface) links LLVM statically.
+set(RASP_SHARED_LLVM "$<NOT:$<BOOL:$<TARGET_PROPERTY:RASP_STATIC_LLVM>>>")
+
+# llvm_add_library and add_llvm_executable link libLLVM.so into every
+# library and tool; this keeps it out of a RASP_STATIC_LLVM executable.
+function(rasp_make_llvm_dylib_optional target property)
+  get_target_property(libs ${target} ${property})
+  if(libs)
+    list(TRANSFORM libs REPLACE "^LLVM$" "$<${RASP_SHARED_LLVM}:LLVM>")
+    set_target_properties(${target} PROPERTIES ${property} "${libs}")
+  endif()
+endfunction()
+
+# Links the upstream MLIR libraries `libs` into `target`: libMLIR.so, or
+# nothing when the head of the link is a RASP_STATIC_LLVM executable.
+function(rasp_link_mlir target type)
+  if(NOT MLIR_LINK_MLIR_DYLIB)
+    mlir_target_link_libraries(${target} ${type} ${ARGN})
+    return()
+  endif()
+  if(TARGET obj.${target})
+    target_link_libraries(obj.${target} ${ARGN})
+  endif()
+  target_link_libraries(${target} ${type} "$<${RASP_SHARED_LLVM}:MLIR>")
+endfunction()
+
+# Links every static archive of LLVM and MLIR into the executable `target`
+# instead of libLLVM.so and libMLIR.so. The dynamic loader's relocations of
+# those two cost ~34 ms of every process start (BENCHMARKS.md, section 6);
+# statically linked, the tool starts in a few milliseconds. lld takes only
+# the archive members the tool uses (~3 s and ~1 GB per link).
+function(rasp_link_llvm_statically target)
+  set_target_properties(${target} PROPERTIES RASP_STATIC_LLVM ON)
+  file(GLOB archives ${LLVM_LIBRARY_DIR}/libMLIR*.a ${LLVM_LIBRARY_DIR}/libLLVM*.a)
+  # What LLVMSupport uses from the system (not libz3: only the static
+  # analyser's solver needs it).
+  find_package(ZLIB REQUIRED)
+  find_library(RASP_ZSTD_LIBRARY NAMES zstd libzstd.so.1 REQUIRED)
+  target_link_libraries(${target} PRIVATE
+    -Wl,--start-group ${archives} -Wl,--end-group
+    ZLIB::ZLIB ${RASP_ZSTD_LIBRARY} ${CMAKE_DL_LIBS} pthread rt m)
+endfunction()
 
 # Installs `name` (a library or tool) into the export set and records it.
 function(add_rasp_install name)
@@ -38,8 +84,9 @@ function(add_rasp_library name)
     DISABLE_INSTALL
     DEPENDS ${ARG_DEPENDS}
     LINK_LIBS PUBLIC ${ARG_LINK_LIBS})
+  rasp_make_llvm_dylib_optional(${name} INTERFACE_LINK_LIBRARIES)
   if(ARG_MLIR_LIBS)
-    mlir_target_link_libraries(${name} PUBLIC ${ARG_MLIR_LIBS})
+    rasp_link_mlir(${name} PUBLIC ${ARG_MLIR_LIBS})
   endif()
   if(NOT ARG_TEST)
     add_rasp_install(${name})
@@ -47,16 +94,22 @@ function(add_rasp_library name)
   endif()
 endfunction()
 
-# add_rasp_tool(name src... [INSTALL] [LINK_LIBS project-libraries...]
-#   [MLIR_LIBS upstream-mlir-libraries...])
-# An INSTALL tool is installed into <prefix>/bin and exported.
+# add_rasp_tool(name src... [INSTALL] [STATIC_LLVM]
+#   [LINK_LIBS project-libraries...] [MLIR_LIBS upstream-mlir-libraries...])
+# An INSTALL tool is installed into <prefix>/bin and exported. A STATIC_LLVM
+# tool links LLVM and MLIR statically (rasp_link_llvm_statically) when
+# RASP_STATIC_LLVM_TOOLS is on.
 function(add_rasp_tool name)
-  cmake_parse_arguments(ARG "INSTALL" "" "LINK_LIBS;MLIR_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "INSTALL;STATIC_LLVM" "" "LINK_LIBS;MLIR_LIBS" ${ARGN})
   add_llvm_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   llvm_update_compile_flags(${name})
+  rasp_make_llvm_dylib_optional(${name} LINK_LIBRARIES)
   target_link_libraries(${name} PRIVATE ${ARG_LINK_LIBS})
   if(ARG_MLIR_LIBS)
-    mlir_target_link_libraries(${name} PRIVATE ${ARG_MLIR_LIBS})
+    rasp_link_mlir(${name} PRIVATE ${ARG_MLIR_LIBS})
+  endif()
+  if(ARG_STATIC_LLVM AND RASP_STATIC_LLVM_TOOLS AND MLIR_LINK_MLIR_DYLIB)
+    rasp_link_llvm_statically(${name})
   endif()
   if(ARG_INSTALL)
     add_rasp_install(${name})

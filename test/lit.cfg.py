@@ -16,6 +16,10 @@ config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%llvm_shlib_dir", config.llvm_shlib_dir))
 config.substitutions.append(("%rasp_src_root", config.rasp_src_root))
 config.substitutions.append(("%rasp_obj_root", config.rasp_obj_root))
+# Tracr's graphs of the library programs, generated from examples/*.rasp by
+# the build (test/Interpreter/lib/CMakeLists.txt).
+config.substitutions.append(("%tracr_lib", os.path.join(
+    config.rasp_obj_root, "test", "Interpreter", "lib")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 # External projects built against the installed compiler (test/Install):
 # the compilers and MLIR the compiler was built with.
@@ -69,6 +73,14 @@ if sanitizers:
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 if "address" not in sanitizers:
     config.available_features.add("no-asan")
+
+# rasp-run links LLVM and MLIR statically (RASP_STATIC_LLVM_TOOLS, with
+# MLIR_LINK_MLIR_DYLIB: cmake/AddRASP.cmake).
+def cmake_on(value):
+    return value.upper() in ("ON", "1", "TRUE", "YES")
+if cmake_on(config.rasp_static_llvm_tools) and \
+        cmake_on(config.mlir_link_mlir_dylib):
+    config.available_features.add("rasp-run-static-llvm")
 
 # Bounded libFuzzer runs (test/Tools/rasp-*-fuzzer): each target mutates
 # for fuzz_seconds (lit -Dfuzz_seconds=N or RASP_FUZZ_SECONDS; default 60).

@@ -9,15 +9,16 @@ Every program is compiled twice with
 
 ("before": fuse-mlps, factor-selectors, fold-embeddings and prune-directions
 off, one MLP per op as Tracr; "after": the defaults), from
-test/Interpreter/lib/<program>.mlir (--source mlir, the programs as Tracr's
-lib.py builds them) or from examples/<program>.rasp through the frontend
-(--source rasp), with the vocabulary and max_seq_len of Tracr's own tests,
+examples/<program>.rasp imported as Tracr's lib.py builds it (--source
+tracr, the default: `rasp-translate --import-rasp --tracr-graph`) or through
+the fusing frontend (--source rasp), with the vocabulary and max_seq_len of
+Tracr's own tests,
 and printed as a markdown table. With --check, exits with status 1 if a
 program fails to compile, needs more layers or a wider residual than Tracr
 (optimised), or misses the layer target of issue 7.
 
     utils/model-size-table.py --rasp-opt build/bin/rasp-opt \\
-        [--rasp-translate build/bin/rasp-translate] [--source rasp] [--check]
+        --rasp-translate build/bin/rasp-translate [--source rasp] [--check]
 """
 
 import argparse
@@ -45,12 +46,9 @@ def vocab_list(text):
 def program_text(args, ref):
     """The rasp.program of one library program, as MLIR text."""
     name = ref["program"]
-    if args.source == "mlir":
-        with open(os.path.join(ROOT, "test", "Interpreter", "lib",
-                               name + ".mlir")) as f:
-            return f.read()
+    tracr = ["--tracr-graph"] if args.source == "tracr" else []
     return subprocess.run(
-        [args.rasp_translate, "--import-rasp",
+        [args.rasp_translate, "--import-rasp", *tracr,
          os.path.join(ROOT, "examples", name + ".rasp"),
          "--vocab=" + vocab_list(ref["vocab"]),
          "--max-seq-len=" + str(ref["max_seq_len"])],
@@ -75,9 +73,10 @@ def main():
     parser.add_argument("--rasp-translate",
                         default=os.path.join(ROOT, "build", "bin",
                                              "rasp-translate"))
-    parser.add_argument("--source", choices=["mlir", "rasp"], default="mlir",
-                        help="test/Interpreter/lib/*.mlir (default) or "
-                        "examples/*.rasp")
+    parser.add_argument("--source", choices=["tracr", "rasp"],
+                        default="tracr",
+                        help="examples/*.rasp as Tracr's graph (default) or "
+                        "fused by the frontend")
     parser.add_argument("--reference",
                         default=os.path.join(ROOT, "utils", "tracr-models.json"),
                         help="Tracr's numbers (default: utils/tracr-models.json)")

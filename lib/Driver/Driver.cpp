@@ -48,6 +48,7 @@ DriverOptions &DriverOptions::operator=(const DriverOptions &other) {
   inputFormat = other.inputFormat;
   programName = other.programName;
   outputName = other.outputName;
+  tracrGraph = other.tracrGraph;
   parameters = other.parameters;
   // Pass options are not copyable; their values are.
   pipeline.copyOptionValuesFrom(other.pipeline);
@@ -141,6 +142,7 @@ mlir::rasp::driver::loadProgram(llvm::SourceMgr &sourceMgr,
     importOptions.bos = p.bos;
     importOptions.causal = p.causal;
     importOptions.outputName = options.outputName;
+    importOptions.tracrGraph = options.tracrGraph;
     module = importRASP(sourceMgr, context, importOptions);
   } else {
     module = parseSourceFile<ModuleOp>(sourceMgr, context);

@@ -1,7 +1,7 @@
 //===- ObjectLoader.cpp - Linking a model's object file in process --------===//
 //
 // An ORC LLJIT per model: the object file (compiled now or read from the
-// cache) is linked against the runtime's helpers (buffer pool, memrefCopy)
+// cache) is linked against the runtime's helpers (buffer pool, strided copy)
 // and the process's libc/libm, and the packed entry is looked up.
 //
 //===----------------------------------------------------------------------===//
@@ -10,8 +10,8 @@
 
 #include "BufferPool.h"
 #include "CodeGen.h"
+#include "MemRefCopy.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 
@@ -36,7 +36,7 @@ llvm::Expected<LoadedObject> mlir::rasp::runtime::detail::loadObject(
     return process.takeError();
   dylib.addGenerator(std::move(*process));
   // Buffers come from the pool; copies between strided buffers call
-  // memrefCopy from the linked C runner utils.
+  // memrefCopy, the runtime's own (MemRefCopy.h).
   llvm::orc::MangleAndInterner mangle((*jit)->getExecutionSession(),
                                       (*jit)->getDataLayout());
   llvm::orc::SymbolMap symbols;
@@ -44,7 +44,7 @@ llvm::Expected<LoadedObject> mlir::rasp::runtime::detail::loadObject(
     symbols[mangle(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
                              llvm::JITSymbolFlags::Exported};
   };
-  add("memrefCopy", &memrefCopy);
+  add("memrefCopy", &copyStrided);
   add("_mlir_memref_to_llvm_alloc", &poolAllocate);
   add("_mlir_memref_to_llvm_free", &poolFree);
   if (llvm::Error error =

@@ -2,8 +2,10 @@
 
 `rasp-run` comes from $RASP_BIN_DIR (set by lit to the build's bin/) or
 PATH; raspc from PYTHONPATH (lit: the build's python_packages). The Tracr
-library programs are test/Interpreter/lib/<name>.mlir with their recorded
-inputs in Inputs/<name>.in and <name>.causal.in.
+library programs are Tracr's graphs <name>.mlir that the build generates
+from examples/<name>.rasp into $RASP_TRACR_LIBRARY (lit: %tracr_lib;
+default: test/Interpreter/lib beside $RASP_BIN_DIR), with their recorded
+inputs in test/Interpreter/lib/Inputs/<name>.in and <name>.causal.in.
 """
 import concurrent.futures
 import json
@@ -17,6 +19,9 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 LIBRARY = os.path.join(ROOT, "test", "Interpreter", "lib")
+GRAPHS = os.environ.get("RASP_TRACR_LIBRARY") or os.path.join(
+    os.environ.get("RASP_BIN_DIR", os.path.join(ROOT, "build", "bin")),
+    os.pardir, "test", "Interpreter", "lib")
 INPUTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Inputs")
 
 #: The programs of Tracr's lib.py (unittests/Support/LibraryPrograms.h).
@@ -66,7 +71,7 @@ def library_inputs(name, causal):
 
 def library_expected(name, causal):
     """Tracr's recorded outputs of the recorded inputs (the vectors
-    test/Interpreter/lib checks rasp-run's compiled mode against), with []
+    test/Examples checks rasp-run's compiled mode against), with []
     for the empty input."""
     suffix = ".causal.expected" if causal else ".expected"
     with open(os.path.join(LIBRARY, "Inputs", name + suffix)) as f:
@@ -81,7 +86,7 @@ def _parallel(function, items):
 
 
 def _program_args(name, causal):
-    args = [os.path.join(LIBRARY, name + ".mlir")]
+    args = [os.path.join(GRAPHS, name + ".mlir")]
     return args + ["--causal"] if causal else args
 
 

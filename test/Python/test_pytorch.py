@@ -63,7 +63,7 @@ def test_strict_load_both_ways(case, library_exports):
 def test_decodes_the_recorded_vectors(case, library_exports):
     """Every recorded input of the library, as one padded batch of mixed
     lengths, against Tracr's recorded outputs (the vectors rasp-run's
-    compiled mode is checked against in test/Interpreter/lib, with the same
+    compiled mode is checked against in test/Examples, with the same
     tolerances)."""
     model = export.load(library_exports[case])
     inputs, expected = library_inputs(*case), library_expected(*case)

@@ -1,8 +1,9 @@
 """Tracr programs as a Tracr user writes them, against raspc.rasp.
 
 LIBRARY: the programs of Tracr's lib.py (raspc.compiler.lib) with the
-parameters their recorded vectors were made with (test/Interpreter/lib:
-<name>.mlir holds the same vocabulary and max_seq_len, Inputs/ the vectors).
+parameters their recorded vectors were made with (the same vocabulary and
+max_seq_len as test/Interpreter/lib/CMakeLists.txt gives Tracr's graph of
+<name>; test/Interpreter/lib/Inputs holds the vectors).
 
 EXAMPLES: Python versions of examples/*.rasp that are not library programs,
 with the rasp-run arguments of their .rasp versions.

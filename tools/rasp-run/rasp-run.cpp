@@ -69,6 +69,11 @@ static cl::opt<bool> causalOpt("causal",
 static cl::opt<std::string>
     outputOpt("output", cl::desc("Run the SOp bound to this name"),
               cl::value_desc("NAME"), cl::cat(runCategory));
+static cl::opt<bool> tracrGraphOpt(
+    "tracr-graph",
+    cl::desc("Import a .rasp source as Tracr's graph: one op per RASP "
+             "operation, no elementwise fusion"),
+    cl::cat(runCategory));
 static cl::opt<std::string>
     programOpt("program",
                cl::desc("The rasp.program to run when the input has several"),
@@ -206,6 +211,7 @@ static FailureOr<DriverOptions> getDriverOptions() {
   options.programName = programOpt;
   if (outputOpt.getNumOccurrences())
     options.outputName = outputOpt;
+  options.tracrGraph = tracrGraphOpt;
   // --optimize=false first, so that --compile-options may turn single
   // optimisations on again.
   if (!optimizeOpt)

@@ -1,6 +1,6 @@
 //===- LibraryModelsTest.cpp - Compiled library models against RASP ------===//
 //
-// Every Tracr library program, as Tracr builds it (test/Interpreter/lib) and
+// Every Tracr library program, as Tracr builds it (--tracr-graph) and
 // as the frontend imports it (examples/*.rasp), compiled by the driver's craft
 // executor with and without the model-size optimisations (docs/Fusion.md), with
 // and without causal masks, run in float32 on every input up to a length

@@ -1,8 +1,10 @@
 //===- LibraryPrograms.h - Library programs in unit tests -------*- C++ -*-===//
 //
 // What the library-wide unit tests share: the names and paths of the Tracr
-// library programs (test/Interpreter/lib/*.mlir) and the exhaustive inputs
-// they are checked on. Test targets that include this define RASP_SOURCE_DIR.
+// library programs as Tracr builds them (generated from examples/<name>.rasp
+// by the build, test/Interpreter/lib/CMakeLists.txt) and the exhaustive
+// inputs they are checked on. Test targets that include this define
+// RASP_SOURCE_DIR and RASP_TRACR_LIBRARY_DIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,7 +29,7 @@
 
 namespace mlir::rasp::test {
 
-/// The programs of Tracr's lib.py, as test/Interpreter/lib/<name>.mlir.
+/// The programs of Tracr's lib.py, as examples/<name>.rasp.
 inline llvm::ArrayRef<const char *> tracrLibraryPrograms() {
   static const char *const names[] = {"count_a",
                                       "count_less_freq",
@@ -54,10 +56,10 @@ inline llvm::ArrayRef<const char *> tracrLibraryPrograms() {
   return names;
 }
 
-/// The path of library program `name`.
+/// The path of Tracr's graph of library program `name` (`rasp-translate
+/// --import-rasp --tracr-graph` of examples/<name>.rasp).
 inline std::string libraryProgramPath(llvm::StringRef name) {
-  return std::string(RASP_SOURCE_DIR) + "/test/Interpreter/lib/" + name.str() +
-         ".mlir";
+  return std::string(RASP_TRACR_LIBRARY_DIR) + "/" + name.str() + ".mlir";
 }
 
 /// Loads the project's dialects into `context` and registers its passes, so

@@ -81,9 +81,14 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
            "the embedding, which --fold-embeddings (scheduled after this "
            "pass by the pipelines) folds them into">,
     Option<"maxFusedWork", "max-fused-work", "int64_t", "1 << 20",
-           "Largest estimated work of one fused MLP's synthesis (table "
-           "points x (leaves + 1) x log2 of the points); beyond, the SOp is "
-           "computed from its operands' subspaces">,
+           "Largest estimated work of one fused MLP's table and synthesis "
+           "(table points x ((leaves + 1) x log2 of the points + 32)); "
+           "beyond, the SOp is computed from its operands' subspaces">,
+    Option<"fusionSavings", "fusion-savings", "double", "16.0",
+           "A fused table is built only while its estimated work stays "
+           "within this many times that of the MLPs it replaces (their "
+           "hidden units, class views for numerical operands); beyond, its "
+           "operands are materialised">,
     Option<"fusionRemarks", "fusion-remarks", "bool", "false",
            "Emit a remark at every SOp whose fused MLP is not used, saying "
            "why (estimated work, table size, or the synthesis' refusal)">,

@@ -71,6 +71,9 @@ struct DriverOptions {
   /// Compile the SOp bound to this top-level name instead of the program's
   /// output (rasp-run's `--output`).
   std::optional<std::string> outputName;
+  /// Import a `.rasp` source as Tracr's graph, one op per RASP operation
+  /// (ImportRASPOptions::tracrGraph; rasp-run's `--tracr-graph`).
+  bool tracrGraph = false;
   /// The compile parameters (vocabulary, max-seq-len, BOS, causal); each one
   /// given replaces the program's attribute of the same name.
   RunOverrides parameters;

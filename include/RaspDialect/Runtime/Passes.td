@@ -146,6 +146,24 @@ def UnshareFillsPass : Pass<"rasp-unshare-fills", "::mlir::func::FuncOp"> {
   }];
 }
 
+def ConvertToLLVMPass : Pass<"rasp-convert-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "lower memref, math, arith, index, cf, func and ub ops to the "
+                "LLVM dialect in one conversion";
+  let description = [{
+    The patterns of `finalize-memref-to-llvm` (with the generic allocation
+    functions `_mlir_memref_to_llvm_alloc/free`, which the runtime binds to
+    its buffer pool), `convert-math-to-llvm`, `convert-arith-to-llvm`,
+    `convert-index-to-llvm`, `convert-cf-to-llvm` (with `cf.assert`),
+    `convert-func-to-llvm` (with the C interface wrappers of
+    `llvm.emit_c_interface` functions) and `convert-ub-to-llvm`, applied in
+    one partial conversion with one type converter. Run as seven passes,
+    each walked and legalised the whole module again: a fifth of the cold
+    start of a small model (issue 16). Unrealized casts are left for
+    `reconcile-unrealized-casts`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def CheckLLVMDialectPass
     : Pass<"rasp-check-llvm-dialect", "::mlir::ModuleOp"> {
   let summary = "report the first op not lowered to the LLVM dialect";

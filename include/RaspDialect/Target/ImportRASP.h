@@ -41,6 +41,11 @@ struct ImportRASPOptions {
   std::optional<std::string> outputName;
   /// The symbol name of the emitted `rasp.program`.
   std::string programName = "main";
+  /// Emit the graph Tracr builds from the same program (`--tracr-graph`):
+  /// one op per RASP operation, every call its own ops, elementwise
+  /// operations fused only where Tracr's rasp.Map composes a Map of a Map.
+  /// Default: the fused program (docs/Frontend.md).
+  bool tracrGraph = false;
 };
 
 /// Imports the main buffer of `sourceMgr`. Files named by `load` statements
@@ -63,11 +68,12 @@ struct TranslationParameters {
   std::optional<std::string> bos;
   std::optional<bool> causal;
   std::optional<std::string> outputName;
+  bool tracrGraph = false;
 };
 
 /// Registers the options of the RASP translations (`--vocab`,
 /// `--vocab-file`, `--vocab-type`, `--max-seq-len`, `--bos`, `--causal`,
-/// `--output`) once, for every translation that reads them.
+/// `--output`, `--tracr-graph`) once, for every translation that reads them.
 void registerTranslationParameterOptions();
 
 /// The parsed values of the options `registerTranslationParameterOptions`

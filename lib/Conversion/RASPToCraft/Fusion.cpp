@@ -253,6 +253,32 @@ static double unfusedCost(Lowering &l, Operation *op) {
       .Default([](Operation *) { return 4.0; });
 }
 
+/// The hidden units without fusion of a sequence_map with a numerical
+/// operand, as the unfused lowering builds it: class views of the numerical
+/// operands (about two units per value) and a table over the classes, of at
+/// least one unit per output value. unfusedCost counts the table over all
+/// pairs of values instead, which is what a fused table over them costs,
+/// not what it saves.
+static std::optional<double> classViewCost(Lowering &l, Operation *op) {
+  auto seq = dyn_cast<SequenceMapOp>(op);
+  if (!seq)
+    return std::nullopt;
+  double views = 0;
+  bool numerical = false;
+  for (Value v : {seq.getLhs(), seq.getRhs()}) {
+    SOpInfo &info = l.info(v);
+    if (info.numerical && !info.constant) {
+      numerical = true;
+      views += 2 * static_cast<double>(info.values.size()) + 1;
+    }
+  }
+  if (!numerical)
+    return std::nullopt;
+  double outputs = std::max<size_t>(
+      1, valueSetSize(op->getAttr(RASPDialect::getValuesAttrName())));
+  return views + outputs;
+}
+
 /// The element function of an elementwise op over its operands' values.
 static FailureOr<std::function<FailureOr<PyValue>(ArrayRef<PyValue>)>>
 elementFunction(Lowering &l, Operation *op) {
@@ -289,11 +315,13 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
     return failure();
   SmallVector<Value, 2> operands(op->getOperands());
   // The table of a sequence_map over its operands' subspaces has a point
-  // per pair of values; beyond the domain limit, or where synthesising it
-  // would cost more than max-fused-work, numerical operands are read
-  // through their classes (as without fusion) instead.
+  // per pair of values; beyond the domain limit, where synthesising it
+  // would cost more than max-fused-work, or more than fusion-savings times
+  // the class views it replaces (MLPs of about two units per value, a layer
+  // the table saves), numerical operands are read through their classes (as
+  // without fusion) instead. Reached from a refusal already counted.
   if (mode == OperandMode::Materialized && isa<SequenceMapOp>(op)) {
-    double points = 1;
+    double points = 1, viewUnits = 0;
     size_t inputs = 0;
     bool numerical = false;
     for (Value v : operands) {
@@ -301,12 +329,16 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
       if (info.constant)
         continue;
       ++inputs;
+      double size =
+          static_cast<double>(std::max<size_t>(1, info.values.size()));
       numerical |= info.numerical;
-      points *= static_cast<double>(std::max<size_t>(1, info.values.size()));
+      points *= size;
+      viewUnits += info.numerical ? 2 * size + 1 : size;
     }
+    double work = fusedWork(points, inputs);
     if (numerical && (points > static_cast<double>(l.options.maxFusedDomain) ||
-                      fusedWork(points, inputs) >
-                          static_cast<double>(l.options.maxFusedWork)))
+                      work > static_cast<double>(l.options.maxFusedWork) ||
+                      work > l.options.fusionSavings * fusedWork(viewUnits, 1)))
       mode = OperandMode::Classes;
   }
 
@@ -387,7 +419,14 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
   // product layer), which is not limited.
   bool inlined = mode == OperandMode::Inline;
   int64_t maxPoints = inlined ? l.options.maxFusedDomain : INT64_MAX;
-  int64_t maxWork = inlined ? l.options.maxFusedWork : INT64_MAX;
+  // The work the fused table may cost against the MLPs it saves.
+  double saved = cost;
+  if (std::optional<double> views = classViewCost(l, op))
+    saved += *views - unfusedCost(l, op);
+  double maxWork = inlined
+                       ? std::min(static_cast<double>(l.options.maxFusedWork),
+                                  l.options.fusionSavings * fusedWork(saved, 1))
+                       : INFINITY;
   FailureOr<std::vector<std::vector<int32_t>>> classes =
       argumentClasses(op, args);
   if (failed(classes))

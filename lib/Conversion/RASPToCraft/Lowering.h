@@ -299,13 +299,14 @@ using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
 FailureOr<std::optional<FusedValue>>
 composeTables(ArrayRef<const FusedValue *> args,
               ArrayRef<std::vector<int32_t>> classes, ElementFn f,
-              int64_t maxPoints, int64_t maxWork = INT64_MAX,
+              int64_t maxPoints, double maxWork = INFINITY,
               std::string *refusal = nullptr);
 
-/// The estimated work of synthesising a fused MLP over `points` points of
-/// `leaves` leaves: the synthesis sorts the points along each projection it
-/// tries and bounds its units' error over sorted runs (FusedBounds.cpp),
-/// points x (leaves + 1) x log2 of the points. `max-fused-work` bounds it.
+/// The estimated work of building and synthesising a fused MLP over
+/// `points` points of `leaves` leaves: the synthesis sorts the points along
+/// each projection it tries and bounds its units' error over sorted runs
+/// (FusedBounds.cpp), points x (leaves + 1) x log2 of the points, and the
+/// table costs a constant per point to build. `max-fused-work` bounds it.
 double fusedWork(double points, size_t leaves);
 
 /// With fusion: map, sequence_map and linear_sequence_map become functions

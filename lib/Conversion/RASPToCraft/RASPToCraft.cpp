@@ -23,7 +23,8 @@ struct LowerToCraftPass
     std::pair<StringRef, double> checked[] = {
         {"softmax-scale", softmaxScale},
         {"mlp-slope", mlpSlope},
-        {"fuse-width-factor", fuseWidthFactor}};
+        {"fuse-width-factor", fuseWidthFactor},
+        {"fusion-savings", fusionSavings}};
     for (auto [name, value] : checked)
       if (!(value >= 0 && value <= 1e12)) {
         getOperation().emitError("option '")
@@ -41,6 +42,7 @@ struct LowerToCraftPass
     options.maxSelectorRectangles = maxSelectorRectangles;
     options.foldEmbeddings = foldEmbeddings;
     options.maxFusedWork = maxFusedWork;
+    options.fusionSavings = fusionSavings;
     options.fusionRemarks = fusionRemarks;
     options.indexArithmetic = indexArithmetic;
     options.encodingRemarks = encodingRemarks;

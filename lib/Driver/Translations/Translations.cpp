@@ -57,6 +57,7 @@ static FailureOr<DriverOptions> getDriverOptions(Location loc) {
   options.parameters.bos = p.bos;
   options.parameters.causal = p.causal;
   options.outputName = p.outputName;
+  options.tracrGraph = p.tracrGraph;
   DriverTranslationOptions &cl = driverTranslationOptions();
   options.functionName = cl.functionName;
   if (llvm::Error error = options.parsePipelineOptions(cl.pipelineOptions))

@@ -13,8 +13,11 @@ using namespace mlir::rasp;
 using namespace mlir::rasp::frontend;
 
 Value BodyEmitter::emitNode(SOpNode *node,
-                            const llvm::DenseMap<SOpNode *, Value> &args) {
+                            const llvm::DenseMap<SOpNode *, Value> &args,
+                            llvm::ArrayRef<Value> inputArgs) {
   leafArgs = &args;
+  topNode = node;
+  topInputArgs = inputArgs;
   return emit(node->fn, {node});
 }
 
@@ -67,8 +70,11 @@ Value BodyEmitter::emitParam(ScalarExpr *expr, Context context) {
     return selectArgs[expr->param];
   SOpNode *input = context.node->inputs[expr->param];
   const ElementwiseInfo &info = plan.elementwise.find(context.node)->second;
-  if (!info.inlined[expr->param])
+  if (!info.inlined[expr->param]) {
+    if (context.node == topNode && !topInputArgs.empty())
+      return topInputArgs[expr->param];
     return leafArgs->lookup(input);
+  }
   // A fused input: its function, at the point its value is first needed
   // (so it stays under a lazy branch if only used there).
   return emit(input->fn, {input});

@@ -25,7 +25,10 @@ public:
       : builder(builder), plan(plan), scopes(1) {}
 
   /// The fused body of elementwise `node`; its leaf SOps map to `leafArgs`.
-  Value emitNode(SOpNode *node, const llvm::DenseMap<SOpNode *, Value> &args);
+  /// Non-empty `inputArgs` are the arguments of `node`'s inputs by position
+  /// instead (a node that reads one SOp twice, none inlined).
+  Value emitNode(SOpNode *node, const llvm::DenseMap<SOpNode *, Value> &args,
+                 llvm::ArrayRef<Value> inputArgs = {});
 
   /// The predicate `fn` of a select_where with block arguments (key, query),
   /// converted to i1 by Python truthiness.
@@ -63,6 +66,8 @@ private:
   OpBuilder &builder;
   const FusionPlan &plan;
   const llvm::DenseMap<SOpNode *, Value> *leafArgs = nullptr;
+  SOpNode *topNode = nullptr;
+  llvm::ArrayRef<Value> topInputArgs;
   Value selectArgs[2];
   /// Emitted values per region nesting level (inner scf.if regions see the
   /// values of enclosing ones).

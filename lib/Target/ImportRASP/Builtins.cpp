@@ -45,6 +45,10 @@ static bool isFunctionLike(UnaryKind kind) {
 FailureOr<Val> Elaborator::elementwise(
     llvm::ArrayRef<Arg> operands, llvm::SMLoc pos, llvm::StringRef what,
     llvm::function_ref<ScalarExpr *(llvm::ArrayRef<ScalarExpr *>)> build) {
+  // Tracr's graph keeps an SOp given twice to a binary operator as two
+  // operands (`x + x` is SequenceMap(x, x) there); otherwise each distinct
+  // SOp is one input.
+  bool repeatInputs = options.tracrGraph && operands.size() == 2;
   llvm::SmallVector<SOpNode *, 3> inputs;
   bool hasScalar = false;
   for (const Arg &operand : operands) {
@@ -53,7 +57,7 @@ FailureOr<Val> Elaborator::elementwise(
     if (operand.val.is(Val::Kind::Scalar))
       hasScalar = true;
     if (operand.val.is(Val::Kind::SOp) &&
-        !llvm::is_contained(inputs, operand.val.sop))
+        (repeatInputs || !llvm::is_contained(inputs, operand.val.sop)))
       inputs.push_back(operand.val.sop);
   }
   // Element functions cannot see SOps (evalName rejects them), so this only
@@ -64,6 +68,7 @@ FailureOr<Val> Elaborator::elementwise(
   Location l = loc(pos);
   llvm::SmallVector<ScalarExpr *, 3> params(inputs.size(), nullptr);
   llvm::SmallVector<ScalarExpr *, 3> exprs;
+  unsigned sopOperand = 0;
   for (const Arg &operand : operands) {
     switch (operand.val.kind) {
     case Val::Kind::Constant:
@@ -73,7 +78,9 @@ FailureOr<Val> Elaborator::elementwise(
       exprs.push_back(operand.val.scalar);
       break;
     default: {
-      unsigned index = llvm::find(inputs, operand.val.sop) - inputs.begin();
+      unsigned index =
+          repeatInputs ? sopOperand++
+                       : llvm::find(inputs, operand.val.sop) - inputs.begin();
       if (!params[index])
         params[index] =
             graph.param(index, operand.val.sop->valueType, loc(operand.loc));
@@ -322,7 +329,8 @@ FailureOr<Val> Elaborator::callMap(llvm::ArrayRef<Arg> args,
     if (!arg.val.is(Val::Kind::SOp))
       return emitWrongKind(arg, "an SOp", "'" + name + "'");
     SOpNode *sop = arg.val.sop;
-    auto it = llvm::find(inputs, sop);
+    // As in `elementwise`: Tracr's graph keeps a repeated SOp.
+    auto it = options.tracrGraph ? inputs.end() : llvm::find(inputs, sop);
     if (it == inputs.end()) {
       inputs.push_back(sop);
       it = inputs.end() - 1;

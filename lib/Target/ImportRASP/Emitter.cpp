@@ -244,13 +244,20 @@ LogicalResult ProgramEmitter::emitElementwise(SOpNode *node) {
   Block *body = new Block();
   op->getRegion(0).push_back(body);
   llvm::DenseMap<SOpNode *, Value> args;
-  for (SOpNode *leaf : info.leaves)
-    args[leaf] = body->addArgument(leaf->valueType, leaf->loc);
+  llvm::SmallVector<Value, 2> positional;
+  for (SOpNode *leaf : info.leaves) {
+    positional.push_back(body->addArgument(leaf->valueType, leaf->loc));
+    args[leaf] = positional.back();
+  }
+  // A repeated leaf (Tracr's SequenceMap(x, x)): its operands are the
+  // node's inputs, one argument each.
+  if (args.size() == positional.size())
+    positional.clear();
 
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(body);
   BodyEmitter bodyEmitter(builder, plan);
-  Value result = bodyEmitter.emitNode(node, args);
+  Value result = bodyEmitter.emitNode(node, args, positional);
   if (bodyEmitter.overflowed())
     return emitTooLarge(*node);
   YieldOp::create(builder, node->fn->loc, result);

@@ -56,7 +56,8 @@ namespace {
 /// Computes leaf sets and fused depths of elementwise nodes.
 class Planner {
 public:
-  explicit Planner(FusionPlan &plan) : plan(plan) {}
+  Planner(FusionPlan &plan, bool tracrGraph)
+      : plan(plan), tracrGraph(tracrGraph) {}
 
   LogicalResult planNode(SOpNode *node);
 
@@ -68,8 +69,18 @@ private:
                       llvm::DenseMap<ScalarExpr *, unsigned> &memo);
 
   FusionPlan &plan;
+  bool tracrGraph;
 };
 } // namespace
+
+/// True if Tracr's rasp.Map would compose `consumer` with its input `input`
+/// (Map(f, Map(g, x)) is Map(f . g, x)): both read one SOp. An input that can
+/// return None stays an op, as under fusion rule (c).
+static bool composesAsTracrMap(SOpNode *consumer, SOpNode *input) {
+  return consumer->isElementwise() && consumer->inputs.size() == 1 &&
+         input->isElementwise() && input->inputs.size() == 1 &&
+         !input->fn->mayBeNone;
+}
 
 unsigned Planner::fusedDepth(ScalarExpr *expr, SOpNode *node,
                              const ElementwiseInfo &info,
@@ -97,7 +108,11 @@ void Planner::evaluate(SOpNode *node, ElementwiseInfo &info) {
   };
   for (auto [input, inlined] : llvm::zip(node->inputs, info.inlined)) {
     if (!inlined) {
-      addLeaf(input);
+      // Tracr's graph reads a repeated input twice (SequenceMap(x, x)).
+      if (tracrGraph)
+        info.leaves.push_back(input);
+      else
+        addLeaf(input);
       continue;
     }
     for (SOpNode *leaf : plan.elementwise[input].leaves)
@@ -110,7 +125,8 @@ void Planner::evaluate(SOpNode *node, ElementwiseInfo &info) {
 LogicalResult Planner::planNode(SOpNode *node) {
   ElementwiseInfo info;
   for (SOpNode *input : node->inputs)
-    info.inlined.push_back(!plan.materialized.contains(input));
+    info.inlined.push_back(tracrGraph ? composesAsTracrMap(node, input)
+                                      : !plan.materialized.contains(input));
   evaluate(node, info);
   while (info.leaves.size() > 2 || info.depth > kMaxFusedDepth) {
     bool tooWide = info.leaves.size() > 2;
@@ -150,16 +166,26 @@ LogicalResult Planner::planNode(SOpNode *node) {
   return success();
 }
 
-FailureOr<FusionPlan> mlir::rasp::frontend::planFusion(SOpNode *output) {
+FailureOr<FusionPlan> mlir::rasp::frontend::planFusion(SOpNode *output,
+                                                       bool tracrGraph) {
   FusionPlan plan;
   plan.nodes = collectReachable(output);
 
-  // Rules (a)-(c).
+  // Rules (a)-(c); in Tracr's graph, every input a consumer does not compose.
   plan.materialized.insert(output);
   for (NodeRef ref : plan.nodes) {
     if (auto *sop = llvm::dyn_cast<SOpNode *>(ref)) {
-      if (!sop->isElementwise() || sop->explicitEncoding || sop->fn->mayBeNone)
+      if (tracrGraph) {
+        if (!sop->isElementwise())
+          plan.materialized.insert(sop);
+        else
+          for (SOpNode *input : sop->inputs)
+            if (!composesAsTracrMap(sop, input))
+              plan.materialized.insert(input);
+      } else if (!sop->isElementwise() || sop->explicitEncoding ||
+                 sop->fn->mayBeNone) {
         plan.materialized.insert(sop);
+      }
       if (sop->aggregated)
         plan.materialized.insert(sop->aggregated);
       continue;
@@ -172,7 +198,7 @@ FailureOr<FusionPlan> mlir::rasp::frontend::planFusion(SOpNode *output) {
   }
 
   // Rule (d), in creation order so inputs are planned before consumers.
-  Planner planner(plan);
+  Planner planner(plan, tracrGraph);
   for (NodeRef ref : plan.nodes) {
     auto *sop = llvm::dyn_cast<SOpNode *>(ref);
     if (sop && sop->isElementwise() && failed(planner.planNode(sop)))

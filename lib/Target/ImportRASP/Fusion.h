@@ -20,6 +20,11 @@
 // has several). The op of a materialised E reads E's leaf SOps: the inputs
 // it does not inline, and the leaves of those it does.
 //
+// Tracr's graph (ImportRASPOptions::tracrGraph) has one op per RASP
+// operation instead: E is inlined only where Tracr's rasp.Map composes a Map
+// of a Map (E and its consumer each read one SOp, and E cannot return None);
+// every other elementwise node is its own op.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef RASPDIALECT_LIB_TARGET_IMPORTRASP_FUSION_H
@@ -39,7 +44,8 @@ using NodeRef = llvm::PointerUnion<SOpNode *, SelectorNode *>;
 struct ElementwiseInfo {
   /// Per input: true if the input's function is inlined into this body.
   llvm::SmallVector<bool, 3> inlined;
-  /// The distinct SOps the fused body reads, in first-use order (at most 2).
+  /// The distinct SOps the fused body reads, in first-use order (at most 2;
+  /// in Tracr's graph an SOp the node reads twice is here twice).
   llvm::SmallVector<SOpNode *, 2> leaves;
   /// Depth of the fused body.
   unsigned depth = 0;
@@ -53,9 +59,10 @@ struct FusionPlan {
   llvm::DenseMap<SOpNode *, ElementwiseInfo> elementwise;
 };
 
-/// Plans the program computing `output`. Fails (after a diagnostic) if an
+/// Plans the program computing `output`: fused, or with `tracrGraph` one op
+/// per RASP operation as Tracr builds it. Fails (after a diagnostic) if an
 /// expression needs three distinct SOps at once (a conditional over three).
-FailureOr<FusionPlan> planFusion(SOpNode *output);
+FailureOr<FusionPlan> planFusion(SOpNode *output, bool tracrGraph = false);
 
 } // namespace mlir::rasp::frontend
 

@@ -2,7 +2,7 @@
 //
 // The pipeline of the frontend: parse and expand (Elaborator), decide the
 // elementwise fusion (Fusion), build the rasp.program (Emitter), verify,
-// merge identical ops.
+// merge identical ops (not in Tracr's graph, where every call builds its own).
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,7 +43,7 @@ OwningOpRef<ModuleOp> mlir::rasp::importRASP(llvm::SourceMgr &sourceMgr,
   FailureOr<SOpNode *> output = elaborator.run();
   if (failed(output))
     return nullptr;
-  FailureOr<FusionPlan> plan = planFusion(*output);
+  FailureOr<FusionPlan> plan = planFusion(*output, withHeader->tracrGraph);
   if (failed(plan))
     return nullptr;
 
@@ -55,6 +55,8 @@ OwningOpRef<ModuleOp> mlir::rasp::importRASP(llvm::SourceMgr &sourceMgr,
       emitProgram(context, *plan, *output, *withHeader, fileLoc);
   if (!module || failed(verify(*module)))
     return nullptr;
+  if (withHeader->tracrGraph)
+    return module;
   // Repeated def calls create identical selects and maps; keep one of each.
   IRRewriter rewriter(context);
   DominanceInfo dominance(*module);

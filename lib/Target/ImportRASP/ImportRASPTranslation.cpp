@@ -60,6 +60,11 @@ struct TranslationOptions {
       "output", llvm::cl::cat(category),
       llvm::cl::desc("Top-level name of the output SOp (default: the last "
                      "top-level assignment)")};
+  llvm::cl::opt<bool> tracrGraph{
+      "tracr-graph", llvm::cl::cat(category),
+      llvm::cl::desc("Emit the graph Tracr builds: one op per RASP "
+                     "operation, no elementwise fusion, no merging of "
+                     "identical ops")};
 };
 
 TranslationOptions &translationOptions() {
@@ -111,6 +116,7 @@ llvm::Expected<TranslationParameters> mlir::rasp::getTranslationParameters() {
     p.causal = cl.causal;
   if (cl.output.getNumOccurrences())
     p.outputName = cl.output;
+  p.tracrGraph = cl.tracrGraph;
   return p;
 }
 
@@ -134,6 +140,7 @@ void mlir::rasp::registerImportRASPTranslation() {
         options.bos = p.bos;
         options.causal = p.causal;
         options.outputName = p.outputName;
+        options.tracrGraph = p.tracrGraph;
         return importRASP(sourceMgr, context, options);
       },
       // The dialects the frontend emits (importRASP loads them), not the

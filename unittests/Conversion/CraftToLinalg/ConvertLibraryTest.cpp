@@ -1,12 +1,12 @@
 //===- ConvertLibraryTest.cpp - Compiled Tracr library models -------------===//
 //
 // Converts the model of every Tracr library program, as Tracr builds it
-// (test/Interpreter/lib), to tensor IR, JIT-compiles it with the runtime and
-// runs every input up to a length in one padded batch. The output subspace at
-// every position must be the craft evaluator's (float32) on the same model,
-// up to float32 rounding: raw vectors, not only their decoding. With the
-// default weight forms, plain and causal, and with the gather and lookup
-// forms forced on every matrix. (The lit tests run these programs in the
+// (--tracr-graph, LibraryPrograms.h), to tensor IR, JIT-compiles it with the
+// runtime and runs every input up to a length in one padded batch. The output
+// subspace at every position must be the craft evaluator's (float32) on the
+// same model, up to float32 rounding: raw vectors, not only their decoding.
+// With the default weight forms, plain and causal, and with the gather and
+// lookup forms forced on every matrix. (The lit tests run these programs in the
 // interpreter and the craft evaluator on Tracr's vectors; the .rasp forms of
 // test/Examples also run compiled on them.)
 //

@@ -1,10 +1,10 @@
 //===- AllocateLibraryTest.cpp - Allocation of the Tracr library ----------===//
 //
-// Lowers every Tracr library program of test/Interpreter/lib to craft, with
-// and without causal masks, allocates its layers and checks with the craft
-// evaluator that the model computes what the program computes: every
-// subspace at every position in double precision, and the decoded output in
-// float32, on every input up to a length.
+// Lowers every Tracr library program, as Tracr builds it (--tracr-graph,
+// LibraryPrograms.h), to craft, with and without causal masks, allocates its
+// layers and checks with the craft evaluator that the model computes what the
+// program computes: every subspace at every position in double precision, and
+// the decoded output in float32, on every input up to a length.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,11 +1,11 @@
 //===- AssemblyLibraryTest.cpp - Assembled Tracr library models -----------===//
 //
-// Assembles the model of every Tracr library program (test/Interpreter/lib),
-// with and without causal masks, runs it as a plain transformer in residual
-// coordinates (float32 loops over the embedding tables, the factorised W_QK,
-// the projections and the readout) and checks it against the craft
-// evaluator on the same model: the output subspace at every position, and
-// the decoded outputs, on every input up to a length.
+// Assembles the model of every Tracr library program (Tracr's graph,
+// LibraryPrograms.h), with and without causal masks, runs it as a plain
+// transformer in residual coordinates (float32 loops over the embedding tables,
+// the factorised W_QK, the projections and the readout) and checks it against
+// the craft evaluator on the same model: the output subspace at every position,
+// and the decoded outputs, on every input up to a length.
 //
 //===----------------------------------------------------------------------===//
 

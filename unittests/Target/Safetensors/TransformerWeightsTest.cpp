@@ -1,10 +1,10 @@
 //===- TransformerWeightsTest.cpp - Exported TransformerLens tensors ------===//
 //
-// Exports every Tracr library program (test/Interpreter/lib), with and
-// without causal masks, serialises and re-reads the file, runs the dense
-// forward pass a TransformerLens user would run (every head of every layer,
-// zero padding included) from the tensors and the metadata alone, and checks
-// its decoded outputs against the craft evaluator in float32 on the same
+// Exports every Tracr library program (Tracr's graph, LibraryPrograms.h),
+// with and without causal masks, serialises and re-reads the file, runs the
+// dense forward pass a TransformerLens user would run (every head of every
+// layer, zero padding included) from the tensors and the metadata alone, and
+// checks its decoded outputs against the craft evaluator in float32 on the same
 // components on every input up to a length. Checks the layout of
 // reverse tensor by tensor.
 //

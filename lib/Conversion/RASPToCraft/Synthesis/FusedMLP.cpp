@@ -323,6 +323,14 @@ llvm::Error Synthesizer::groupUnits(const Group &group, Units &units,
   }
   std::vector<Projection> candidates =
       candidateProjections(fn, outId, group.points);
+  // A projection with r runs takes a pair of units per step between them;
+  // the candidates come fewest runs first, so none fits once the first
+  // does not (decoders of factorised selector widths at large N).
+  if (maxHidden > 0 && !candidates.empty() &&
+      static_cast<int64_t>(
+          units.size() + 2 * (candidates.front().runs.size() - 1)) > maxHidden)
+    return llvm::createStringError("the fused MLP needs more than " +
+                                   std::to_string(maxHidden) + " units");
   llvm::Error last = llvm::Error::success();
   for (const Projection &p : candidates) {
     llvm::consumeError(std::move(last));

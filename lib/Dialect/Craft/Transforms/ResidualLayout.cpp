@@ -64,10 +64,12 @@ FailureOr<llvm::DenseMap<Value, SpaceAttr>>
 mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
   llvm::DenseMap<Value, SpaceAttr> renamed;
   llvm::StringSet<> taken;
+  auto freeLabels = [&](ArrayRef<std::string> labels) {
+    return llvm::none_of(
+        labels, [&](const std::string &l) { return taken.contains(l); });
+  };
   auto isFree = [&](SpaceAttr space) {
-    return llvm::none_of(residualLabels(space), [&](const std::string &l) {
-      return taken.contains(l);
-    });
+    return freeLabels(residualLabels(space));
   };
   for (Value value : subspaces) {
     SpaceAttr space = getSpace(value);
@@ -77,7 +79,8 @@ mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
       if (!own.insert(label).second)
         return value.getDefiningOp()->emitOpError("subspace ")
                << space << " has two directions labelled '" << label << "'";
-    if (!isFree(space)) {
+    // The labels are built once for a subspace that keeps its own.
+    if (!freeLabels(labels)) {
       StringRef base = space.getLabel().getValue();
       SpaceAttr candidate;
       if (std::optional<StringRef> name = getLocationName(value.getLoc()))
@@ -86,8 +89,9 @@ mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
         candidate = withLabel(space, (base + "_" + Twine(n)).str());
       space = candidate;
       renamed[value] = space;
+      labels = residualLabels(space);
     }
-    for (const std::string &label : residualLabels(space))
+    for (const std::string &label : labels)
       taken.insert(label);
   }
   return renamed;

@@ -3,11 +3,13 @@
 
   tracr-differential.py TRACR_CHECKOUT TRACR_LIB_JSON RASP_RUN [N]
 
+with RASP_RUN in <build>/bin.
+
 Not run by the tests. For every library program, N (default 2000) random
 inputs of random length up to its max-seq-len, with and without --causal,
 evaluated by Tracr (with the interpreter's rule for differing categorical
-aggregates, see tracr-vectors.py) and by RASP_RUN on the .mlir program next
-to this directory. Categorical values must match exactly, numerical ones to
+aggregates, see tracr-vectors.py) and by RASP_RUN on Tracr's graph of the
+program that the build generates (<build>/test/Interpreter/lib/NAME.mlir). Categorical values must match exactly, numerical ones to
 1e-9 relative; an input Tracr rejects must be an error line of rasp-run.
 Exits 1 on any mismatch.
 """
@@ -63,7 +65,9 @@ def main():
           expected.append(evaluator.evaluate(expr, x))
         except tv.DifferingValues:
           expected.append(None)  # rasp-run must report an error
-      command = [sys.argv[3], "--interpret", str(HERE.parent / f"{name}.mlir")]
+      graph = (pathlib.Path(sys.argv[3]).resolve().parent.parent / "test" /
+               "Interpreter" / "lib" / f"{name}.mlir")
+      command = [sys.argv[3], "--interpret", str(graph)]
       if causal:
         command.append("--causal")
       run = subprocess.run(command, capture_output=True, text=True,
