@@ -61,6 +61,7 @@ def measure(runner, run_process):
                     model = stats["models"][0]
                     row.update({
                         "params": model["params"]["blocks"],
+                        "nonzero": model["params"].get("blocks_nonzero"),
                         "dense": model["params"]["dense"],
                         "hidden": sum(model["mlp_hidden_per_layer"]),
                         "width": model["residual_width"],
@@ -87,29 +88,31 @@ def render(results):
              "(compile, JIT, one input), one process each. *tables*: "
              "`index-arithmetic=false` (every position selector a "
              "categorical table, the lowering before issue 19).", "",
-             "| program | encoding | N | block params | dense layout | "
-             "MLP hidden | width | wall | peak RSS |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| program | encoding | N | layers | block params | non-zero | "
+             "dense layout | MLP hidden | width | wall | peak RSS |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "error" in r:
             lines.append(f"| {r['program']} | {r['setting']} | "
                          f"{r['max_seq_len']} | error: "
-                         f"{r['error'].splitlines()[-1][:80]} ||||||")
+                         f"{r['error'].splitlines()[-1][:80]} ||||||||")
             continue
         lines.append(
             f"| {r['program']} | {r['setting']} | {r['max_seq_len']} | "
-            f"{r['params']:,} | {r['dense']:,} | {r['hidden']:,} | "
+            f"{r.get('layers', '—')} | {r['params']:,} | "
+            f"{r.get('nonzero') or 0:,} | {r['dense']:,} | {r['hidden']:,} | "
             f"{r['width']:,} | {r['wall']:.2f} s | "
             f"{r['peak_rss_kib'] / 1024:.0f} MB |")
     lines += ["", "Fitted slope of log(parameters) against log(N) "
               "(target <= 1.1):", "",
-              "| program | encoding | block params | dense layout | "
-              "MLP hidden |", "|---|---|---|---|---|"]
+              "| program | encoding | block params | non-zero | dense layout | "
+              "MLP hidden |", "|---|---|---|---|---|---|"]
     groups = {}
     for r in rows:
         groups.setdefault((r["program"], r["setting"]), []).append(r)
     for (program, setting), group in groups.items():
-        cells = [slope(group, k) for k in ("params", "dense", "hidden")]
+        cells = [slope(group, k)
+                 for k in ("params", "nonzero", "dense", "hidden")]
         lines.append(f"| {program} | {setting} | " + " | ".join(
             "—" if c is None else f"{c:.2f}" for c in cells) + " |")
     return {"index-growth": "\n".join(lines)}

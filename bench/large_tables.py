@@ -1,6 +1,7 @@
 """The "large models" section of BENCHMARKS.md (bench/run-benchmarks.py
 --sections large, issue 19): hist, reverse and sort with vocabularies of
-1,000, 10,000 and 50,000 tokens (read with --vocab-file, typed str) at
+1,000, 10,000 and 50,000 tokens (read with --vocab-file, typed str; int
+for sort, which adds numbers to its keys) at
 max_seq_len 64 .. 512, each configuration in processes of its own:
 
   stats  `rasp-run --model-stats=json`: residual width, hidden units,
@@ -32,6 +33,9 @@ PROGRAMS = {
     "sort": "out = sort(tokens, tokens, {N}, 1);",
 }
 SETTINGS = {"after": [], "before": ["--optimize=false"]}
+# The vocabulary's type: sort adds numbers to its keys, so its tokens are
+# the integers 0 .. V-1.
+VOCAB_TYPES = {"sort": "int"}
 # Top-level --timing stages that are not compilation.
 NOT_COMPILE = {"parse", "run", "Rest", "Total"}
 
@@ -84,7 +88,8 @@ def run_large(runner, run_process):
                         continue
                     runner.note(f"large {name} V={v} N={n} {setting}")
                     common = [rasp_run, program, f"--vocab-file={path_v}",
-                              "--vocab-type=str", f"--max-seq-len={n}",
+                              f"--vocab-type={VOCAB_TYPES.get(name, 'str')}",
+                              f"--max-seq-len={n}",
                               *options]
                     result = {}
                     code, out, err, wall, cpu, rss = run_process(
@@ -198,8 +203,8 @@ def render(results):
         f"Run of {results.get('started', '?')} on commit "
         f"{m.get('commit', '?')} ({m.get('cpu', '?')}, "
         f"{m.get('cores', '?')} cores). "
-        "Vocabularies of V tokens (`--vocab-file`, typed str) at max_seq_len "
-        "N, compiled mode, one process per measurement (time limit "
+        "Vocabularies of V tokens (`--vocab-file`, typed str; int for "
+        "sort) at max_seq_len N, compiled mode, one process per measurement (time limit "
         f"{TIME_LIMIT} s). *after*: the default pipeline; *before*: "
         "`--optimize=false`. Width, hidden units (all layers) and block "
         "parameters (non-zero in brackets) from `--model-stats=json`; "

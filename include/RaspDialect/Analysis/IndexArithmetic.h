@@ -6,8 +6,12 @@
 // ...). Such a selector can be an attention head whose score is the exact
 // quadratic form -(i_k - m i_q - d)^2 over the numerical position features
 // i and i^2 (docs/exactness.md, section 7), with a constant-size W_QK
-// instead of a table over the two value sets. The analysis decides, per
-// selector, which encoding gives the smaller model; the lowering follows it.
+// instead of a table over the two value sets. It also finds `select(k, q,
+// ==)` between affine functions of the position and a selector width
+// (`length - indices - 1`, a sort's `target_pos`), whose head reads the
+// exact integer values of both sides (section 7.4). The analysis decides,
+// per selector, which encoding gives the smaller model; the lowering
+// follows it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +29,19 @@
 
 namespace mlir::rasp {
 
+/// An integer SOp that is `widthCoeff * w + indexCoeff * i + constant` at
+/// every position i, for at most one selector width w (`length - indices -
+/// 1`, a sort's `target_pos`), checked on every (w, i) pair.
+struct AffinePosition {
+  /// The `rasp.selector_width` result w, or null (a function of indices).
+  Value width;
+  int64_t widthCoeff = 0, indexCoeff = 0, constant = 0;
+  /// The smallest and largest value over all (w, i) pairs.
+  int64_t lo = 0, hi = 0;
+  /// The values w takes (its value set), if `width` is set.
+  std::vector<int64_t> widths;
+};
+
 /// The encoding chosen for one selector of an aggregate or selector width.
 struct IndexSelectorPlan {
   /// Selected iff key index == slope * query index + offset.
@@ -37,6 +54,13 @@ struct IndexSelectorPlan {
   bool quadratic = false;
   /// Why: the comparison of the costs, or what rules the form out.
   std::string reason;
+  /// Set for `select(key, query, ==)` between affine positions of which
+  /// one reads a selector width (docs/exactness.md, 7.4): the head's score
+  /// is -(a x_k + b x_q + c)^2, where x is the side's exact numerical value
+  /// if it reads a width (coefficient 1, constant 0) and the position i
+  /// otherwise (its index coefficient and constant).
+  std::optional<AffinePosition> keyForm, queryForm;
+  int64_t a = 1, b = 0, c = 0;
 };
 
 /// Runs over one program before weight synthesis.
@@ -59,10 +83,16 @@ public:
 private:
   /// The value of an SOp of `indices` alone at each position, if it is one.
   const std::vector<PyValue> *tableOf(Value sop);
+  /// The SOp as an affine position, if it is one.
+  std::optional<AffinePosition> formOf(Value sop);
+  std::optional<AffinePosition> computeForm(Value sop);
   void analyse(Operation *select);
+  /// `select(keys, queries, ==)` between affine positions.
+  void analyseAffine(SelectOp select);
 
   int64_t n;
   llvm::DenseMap<Value, std::optional<std::vector<PyValue>>> tables;
+  llvm::DenseMap<Value, std::optional<AffinePosition>> forms;
   llvm::DenseMap<Value, IndexSelectorPlan> plans;
 };
 

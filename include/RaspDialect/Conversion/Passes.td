@@ -109,6 +109,9 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
     Statistic<"quadraticSelectors", "quadratic-selectors",
               "Selectors compiled as quadratic forms over position "
               "features">,
+    Statistic<"exactWidthFeatures", "exact-width-features",
+              "Exact numerical values (and squares) of affine positions "
+              "of selector widths built for quadratic heads">,
   ];
 }
 

@@ -185,6 +185,11 @@ public:
   /// embedding; null if the positions are not 0 .. N-1.
   std::pair<Value, Value> positionFeatures();
 
+  /// The exact numerical value x of an affine position that reads a
+  /// selector width, and x^2 (docs/exactness.md, 7.4), cached per form.
+  FailureOr<std::pair<Value, Value>> affineFeatures(Operation *user,
+                                                    const AffinePosition &form);
+
   /// Records the lowered form of an SOp result.
   void define(Value sop, SOpInfo info) { infos[sop] = std::move(info); }
 
@@ -247,6 +252,9 @@ private:
   llvm::DenseSet<Value> noisy;
   llvm::DenseMap<Value, Value> cleanCopies;
   std::optional<std::pair<Value, Value>> positionFeatureSpaces;
+  std::map<std::tuple<void *, int64_t, int64_t, int64_t>,
+           std::pair<Value, Value>>
+      affineFeatureSpaces;
   llvm::StringSet<> labels;
   llvm::DenseMap<llvm::StringRef, unsigned> counters;
 };

@@ -54,6 +54,7 @@ struct LowerToCraftPass
           lowerToCraft(program, options, &stats);
       fusionFallbacks += stats.fusionFallbacks;
       quadraticSelectors += stats.quadraticSelectors;
+      exactWidthFeatures += stats.exactWidthFeatures;
       if (failed(lowered)) {
         failedAny = true;
         continue;

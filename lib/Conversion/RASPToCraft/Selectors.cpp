@@ -175,14 +175,30 @@ mlir::rasp::lowering::lowerSelector(Lowering &l, Operation *user,
                                     craft::Matrix wov, StringRef label) {
   if (l.indexArithmetic)
     if (const IndexSelectorPlan *plan = l.indexArithmetic->planFor(selector)) {
-      if (l.options.encodingRemarks)
-        emitRemark(selector.getLoc())
-            << "position selector (key index == " << plan->slope
-            << " * query index + " << plan->offset << ") compiled "
-            << (plan->quadratic ? "as a quadratic form over numerical "
-                                  "positions: "
-                                : "as a categorical table: ")
-            << plan->reason;
+      if (l.options.encodingRemarks) {
+        InFlightDiagnostic remark = emitRemark(selector.getLoc());
+        auto form = [&](const AffinePosition &f) {
+          remark << f.widthCoeff << " * width + " << f.indexCoeff
+                 << " * index + " << f.constant;
+        };
+        if (plan->keyForm) {
+          remark << "position selector (key ";
+          form(*plan->keyForm);
+          remark << " == query ";
+          form(*plan->queryForm);
+          remark << ") compiled "
+                 << (plan->quadratic ? "as a quadratic form over exact "
+                                       "numerical positions: "
+                                     : "as a categorical table: ");
+        } else {
+          remark << "position selector (key index == " << plan->slope
+                 << " * query index + " << plan->offset << ") compiled "
+                 << (plan->quadratic ? "as a quadratic form over numerical "
+                                       "positions: "
+                                     : "as a categorical table: ");
+        }
+        remark << plan->reason;
+      }
       if (plan->quadratic)
         return lowerIndexSelector(l, user, *plan, kind, std::move(wov));
     }

@@ -26,6 +26,9 @@ struct LowerToCraftStats {
   int64_t fusionFallbacks = 0;
   /// Selectors compiled as quadratic forms over position features.
   int64_t quadraticSelectors = 0;
+  /// Exact numerical values of affine positions of selector widths
+  /// (docs/exactness.md, 7.4).
+  int64_t exactWidthFeatures = 0;
 };
 
 /// Builds the craft program of `program` right after it. Emits diagnostics

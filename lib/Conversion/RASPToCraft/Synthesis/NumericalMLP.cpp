@@ -267,3 +267,50 @@ mlir::craft::synth::selectorWidthDecoder(const ValueSet &widths,
   return discretise(xs, outs, outputSpace ? outputSpace->size() : 1, {0.0, 1.0},
                     options);
 }
+
+MLPBlock mlir::craft::synth::exactAffineOfOneHot(
+    llvm::ArrayRef<int64_t> widths, int64_t widthCoeff, int64_t indexCoeff,
+    int64_t constant, int64_t maxSeqLen, bool square) {
+  std::vector<Triplet> w1, w2;
+  int64_t units = 0, dim = widths.size();
+  // Rows: the one-hot, then i, i^2 and one where they are read.
+  int64_t iRow = dim, sqRow = dim + 1, oneRow = dim + 2;
+  auto d = [](int64_t v) { return static_cast<double>(v); };
+  for (auto [k, w] : llvm::enumerate(widths)) {
+    int64_t row = static_cast<int64_t>(k);
+    int64_t v = widthCoeff * w + constant;
+    // v [x = w] (or v^2 [x = w]): ReLU(e) is e itself, 0 or 1.
+    if (v != 0) {
+      w1.push_back({row, units, 1.0});
+      w2.push_back({units++, 0, d(square ? v * v : v)});
+    }
+    // The cross term 2 indexCoeff v i [x = w] = 2 indexCoeff v
+    // ReLU(i + N e - N): i where e = 1, 0 where e = 0 (i < N).
+    if (square && indexCoeff && v != 0) {
+      w1.push_back({iRow, units, 1.0});
+      w1.push_back({row, units, d(maxSeqLen)});
+      w1.push_back({oneRow, units, -d(maxSeqLen)});
+      w2.push_back({units++, 0, d(2 * indexCoeff * v)});
+    }
+  }
+  if (indexCoeff) {
+    // indexCoeff i, or indexCoeff^2 i^2 (both >= 0 everywhere, 0 at BOS).
+    w1.push_back({square ? sqRow : iRow, units, 1.0});
+    w2.push_back(
+        {units++, 0, d(square ? indexCoeff * indexCoeff : indexCoeff)});
+  }
+  MLPBlock block;
+  block.inputDims = {dim};
+  if (indexCoeff) {
+    block.inputDims.push_back(1);
+    if (square)
+      block.inputDims.append({1, 1});
+  }
+  block.outputDims = {1};
+  int64_t rows = 0;
+  for (int64_t dims : block.inputDims)
+    rows += dims;
+  block.w1 = Matrix::fromTriplets(rows, units, std::move(w1));
+  block.w2 = Matrix::fromTriplets(units, 1, std::move(w2));
+  return block;
+}

@@ -78,6 +78,20 @@ llvm::Expected<MLPBlock> selectorWidthDecoder(const rasp::ValueSet &widths,
                                               const rasp::ValueSet *outputSpace,
                                               const SynthesisOptions &options);
 
+/// The exact integer x = v_w + indexCoeff * i at a position holding width
+/// w, with v_w = widthCoeff * w + constant, from an exact one-hot e over
+/// `widths` (entries exactly 0 or 1: a clean copy) and the position
+/// features i and i^2; or, if `square`, x^2 = v_w^2 + 2 indexCoeff v_w i +
+/// indexCoeff^2 i^2, with the product v_w i [x = w] as ReLU(i + N e_w - N).
+/// Every pre-activation, activation, product and partial sum is an integer
+/// below 2^24 when |x| < 2^11, so the output is exact in float32 in any
+/// summation order (docs/exactness.md, 7.4). 0 at BOS, where e, i and i^2
+/// are 0. Operands: [one-hot] and, if indexCoeff != 0, [i] for x or
+/// [i, i^2, one] for x^2.
+MLPBlock exactAffineOfOneHot(llvm::ArrayRef<int64_t> widths, int64_t widthCoeff,
+                             int64_t indexCoeff, int64_t constant,
+                             int64_t maxSeqLen, bool square);
+
 /// `(alpha, beta)` with `ys[k] == alpha * xs[k] + beta` for every k, to
 /// 1e-12 relative, fitted through the first and last points (`xs` distinct);
 /// none for fewer than two points or a fit that is not finite.
