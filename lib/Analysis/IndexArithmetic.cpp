@@ -14,8 +14,10 @@
 #include "RaspDialect/Semantics/ElementFunction.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -430,7 +432,18 @@ void IndexArithmetic::analyseAffine(SelectOp select) {
       static_cast<double>(std::abs(plan.b)) * magnitude(*plan.queryForm) +
       std::abs(plan.c);
   double bound = span * span + static_cast<double>(plan.c) * plan.c + 2;
-  if (bound >= kMaxExactScore) {
+  // Without a side that mixes the width with positions there is no (w, i)
+  // table to save: the categorical head reads one-hots the model holds
+  // anyway, and the exact width would only add layers (sort's target_pos).
+  bool mixes = llvm::any_of(std::array{&*plan.keyForm, &*plan.queryForm},
+                            [](const AffinePosition *f) {
+                              return f->width && f->indexCoeff != 0;
+                            });
+  if (!mixes) {
+    plan.reason = "no side mixes the width with positions, so there is no "
+                  "table of (width, position) pairs to save and the exact "
+                  "width features would only add layers";
+  } else if (bound >= kMaxExactScore) {
     plan.reason = "the quadratic score would reach " +
                   std::to_string(static_cast<int64_t>(bound)) +
                   ", beyond what float32 computes exactly (2^22)";

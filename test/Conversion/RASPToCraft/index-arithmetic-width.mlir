@@ -93,15 +93,15 @@ rasp.program @short attributes {vocab = ["a", "b", "c", "d"], max_seq_len = 16 :
 // -----
 
 // The second half of sort_unique: the key is the width itself (target_pos,
-// 0 .. 64), so x and x^2 are both sums over its clean one-hot, in the same
-// layer; the query is the position.
-// REMARK: index-arithmetic-width.mlir:[[# @LINE + 21]]:{{[0-9]+}}: remark: position selector (key 1 * width + 0 * index + 0 == query 0 * width + 1 * index + 0) compiled as a quadratic form over exact numerical positions:
+// 0 .. 64) and the query the position. No side mixes the width with
+// positions, so there is no (width, position) table to save: the head reads
+// target_pos's one-hot, as without index arithmetic, and the model keeps
+// its layers.
+// REMARK: index-arithmetic-width.mlir:[[# @LINE + 19]]:{{[0-9]+}}: remark: position selector (key 1 * width + 0 * index + 0 == query 0 * width + 1 * index + 0) compiled as a categorical table: no side mixes the width with positions, so there is no table of (width, position) pairs to save and the exact width features would only add layers
 // CHECK-LABEL: craft.program @sort
 // CHECK: %[[TP:.*]] = craft.mlp({{.*}} -> [#craft.space<"target_pos", [0, 1, 2,
-// CHECK: %[[TPC:.*]] = craft.mlp(%[[TP]], %{{.*}} : !craft.vec<65>, !craft.vec<1>) {{.*}} -> [#craft.space<"target_pos_clean", [0, 1, 2,
-// CHECK: %[[KX:.*]] = craft.mlp(%[[TPC]] : !craft.vec<65>) {{.*}} -> [#craft.space<"target_pos_pos">]
-// CHECK: %[[KSQ:.*]] = craft.mlp(%[[TPC]] : !craft.vec<65>) {{.*}} -> [#craft.space<"target_pos_pos_sq">]
-// CHECK: craft.attention_head query(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : {{.*}}) key(%[[KX]], %[[KSQ]], %{{.*}}, %{{.*}} : {{.*}})
+// CHECK-NOT: target_pos_clean
+// CHECK: craft.attention_head query(%{{.*}}) key(%[[TP]], {{.*}})
 // Repeated keys share a target position: the positions nobody moves to
 // select nothing and read the default (BOS), as in the interpreter.
 // EVAL: @sort: ["a", null, "b", null, "c", null, "d"]
