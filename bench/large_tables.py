@@ -95,7 +95,7 @@ def run_large(runner, run_process):
                     code, out, err, wall, cpu, rss = run_process(
                         common + ["--model-stats=json"], timeout=TIME_LIMIT)
                     if code != 0:
-                        why = "timeout" if code is None else err.strip()[-300:]
+                        why = "timeout" if code is None else err.strip()[:2000]
                         result["error"] = why
                         stopped[setting] = f"after N={n}"
                         config[setting] = result
@@ -106,7 +106,7 @@ def run_large(runner, run_process):
                         common + ["--no-cache", "--timing", f"--input={tokens}"],
                         timeout=TIME_LIMIT)
                     if code != 0:
-                        why = "timeout" if code is None else err.strip()[-300:]
+                        why = "timeout" if code is None else err.strip()[:2000]
                         result["error"] = why
                         stopped[setting] = f"after N={n}"
                     else:
@@ -189,10 +189,18 @@ def _cell(result):
         cells += [_fmt_s(run["compile"]), _fmt_s(run["wall"]),
                   f"{run['peak_rss_kib'] / 1024:.0f} MB"]
     else:
-        short = "timeout" if error == "timeout" else "error: " + (
-            error or "").splitlines()[-1][:80].replace("|", "\\|")
+        short = "timeout" if error == "timeout" else _error_line(error)
         cells += [short, "—", "—"]
     return cells
+
+
+def _error_line(error):
+    """The diagnostic's own line (`file:line:col: error: what`), without its
+    location, for a table cell."""
+    lines = (error or "").splitlines() or [""]
+    line = next((l for l in lines if "error: " in l), lines[0])
+    line = line[line.find("error: "):] if "error: " in line else line
+    return line[:100].replace("|", "\\|")
 
 
 def render(results):
