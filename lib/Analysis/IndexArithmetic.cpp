@@ -435,10 +435,9 @@ void IndexArithmetic::analyseAffine(SelectOp select) {
   // Without a side that mixes the width with positions there is no (w, i)
   // table to save: the categorical head reads one-hots the model holds
   // anyway, and the exact width would only add layers (sort's target_pos).
-  bool mixes = llvm::any_of(std::array{&*plan.keyForm, &*plan.queryForm},
-                            [](const AffinePosition *f) {
-                              return f->width && f->indexCoeff != 0;
-                            });
+  bool mixes = llvm::any_of(
+      std::array{&*plan.keyForm, &*plan.queryForm},
+      [](const AffinePosition *f) { return f->width && f->indexCoeff != 0; });
   if (!mixes) {
     plan.reason = "no side mixes the width with positions, so there is no "
                   "table of (width, position) pairs to save and the exact "
