@@ -84,7 +84,7 @@ def LowerToCraftPass : Pass<"lower-to-craft", "::mlir::ModuleOp"> {
            "Largest estimated work of one fused MLP's table and synthesis "
            "(table points x ((leaves + 1) x log2 of the points + 32)); "
            "beyond, the SOp is computed from its operands' subspaces">,
-    Option<"fusionSavings", "fusion-savings", "double", "16.0",
+    Option<"fusionSavings", "fusion-savings", "double", "64.0",
            "A fused table is built only while its estimated work stays "
            "within this many times that of the MLPs it replaces (their "
            "hidden units, class views for numerical operands); beyond, its "
