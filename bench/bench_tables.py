@@ -325,7 +325,12 @@ def sweeps_block(results, tracr):
 
 
 def fit(points):
-    """Least-squares slope of log(y) against log(x)."""
+    """Least-squares slope of log y against log x over the (x, y) points
+    with both positive; None below 2 such points or when every x is equal.
+    Every growth fit of the bench (sections 3, 6, 8, 9) is this one."""
+    points = [(x, y) for x, y in points if x and y and x > 0 and y > 0]
+    if len(points) < 2:
+        return None
     xs = [math.log(x) for x, _ in points]
     ys = [math.log(y) for _, y in points]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)

@@ -10,8 +10,9 @@ log(parameters) against log(N) fitted over the lengths (target: at most
 (GROWTH_OPTIONS), measured in the same run.
 """
 import json
-import math
 import os
+
+from bench_tables import fit
 
 GROWTH_LENGTHS = [64, 128, 256, 512]
 GROWTH_VOCAB = 100
@@ -71,15 +72,8 @@ def measure(runner, run_process):
 
 
 def slope(rows, key):
-    """Least-squares slope of log(rows[key]) against log(max_seq_len)."""
-    pts = [(math.log(r["max_seq_len"]), math.log(r[key]))
-           for r in rows if r.get(key)]
-    if len(pts) < 2:
-        return None
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+    """Slope of log(rows[key]) against log(max_seq_len)."""
+    return fit([(r["max_seq_len"], r.get(key)) for r in rows])
 
 
 def render(results):

@@ -19,9 +19,10 @@ skipped. The growth fits are least-squares slopes of log parameters and
 log end-to-end time against log V at N = 64 and against log N at V = 1,000.
 """
 import json
-import math
 import os
 import re
+
+from bench_tables import fit
 
 VOCABS = [1000, 10000, 50000]
 LENGTHS = [64, 128, 256, 512]
@@ -119,20 +120,6 @@ def run_large(runner, run_process):
                     config[setting] = result
                 results.append(config)
     return results
-
-
-def fit(points):
-    """Least-squares slope of log y against log x; None below 2 points."""
-    points = [(x, y) for x, y in points if x and y]
-    if len(points) < 2:
-        return None
-    xs = [math.log(x) for x, _ in points]
-    ys = [math.log(y) for _, y in points]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    den = sum((x - mx) ** 2 for x in xs)
-    if den == 0:
-        return None
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den
 
 
 def _model(result):

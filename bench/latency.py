@@ -23,6 +23,8 @@ import statistics
 import subprocess
 import tempfile
 
+from bench_tables import fit
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLD_TARGET = 0.150  # seconds, issue 16
 WARM_TARGET = 0.030
@@ -244,18 +246,6 @@ def verdict(met):
     return "met" if met else "**missed**"
 
 
-def slope(points):
-    """Least-squares slope of log y against log x."""
-    import math
-    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
-    if len(pts) < 2:
-        return None
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    return sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
-
-
 def render(results):
     latency = results.get("latency") or {}
     library = latency.get("library", [])
@@ -409,7 +399,7 @@ def render(results):
     lib = [(r["layers"] + r["heads"], r["stages"].get("JIT compile"))
            for r in library if r.get("layers") is not None
            and r.get("stages", {}).get("JIT compile")]
-    s_chain, s_lib = slope(jit), slope(lib)
+    s_chain, s_lib = fit(jit), fit(lib)
     if s_chain is not None or s_lib is not None:
         slopes = [s for s in (s_chain, s_lib) if s is not None]
         rows.append(
