@@ -3,6 +3,7 @@
 #include "BufferPool.h"
 
 #include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <unordered_map>
 #include <vector>
@@ -40,6 +41,7 @@ struct Guard {
   /// Blocks allocated by the call and not freed yet (a circular list).
   Header live{0, &live, &live};
   uint64_t failedSize = 0;
+  const char *failedCheck = nullptr;
 };
 thread_local Guard *guard = nullptr;
 
@@ -105,6 +107,15 @@ void mlir::rasp::runtime::detail::poolFree(void *block) {
   cache.cachedBytes += size;
 }
 
+void mlir::rasp::runtime::detail::checkFailed(const char *message) {
+  if (guard) {
+    guard->failedCheck = message;
+    std::longjmp(guard->env, 1);
+  }
+  std::fprintf(stderr, "runtime check failed: %s\n", message);
+  std::abort();
+}
+
 /// Runs the call; no object with a destructor lives in this frame across
 /// setjmp, so the longjmp back to it skips nothing.
 static bool runUntilFailure(Guard &g, void (*entry)(void **), void **args) {
@@ -114,8 +125,8 @@ static bool runUntilFailure(Guard &g, void (*entry)(void **), void **args) {
   return true;
 }
 
-uint64_t mlir::rasp::runtime::detail::callGuarded(void (*entry)(void **),
-                                                  void **args) {
+CallOutcome mlir::rasp::runtime::detail::callGuarded(void (*entry)(void **),
+                                                     void **args) {
   Guard g;
   Guard *outer = guard;
   guard = &g;
@@ -129,5 +140,5 @@ uint64_t mlir::rasp::runtime::detail::callGuarded(void (*entry)(void **),
     if (!returned)
       std::free(h);
   }
-  return returned ? 0 : g.failedSize;
+  return CallOutcome{returned, g.failedSize, g.failedCheck};
 }

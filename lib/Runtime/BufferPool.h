@@ -11,6 +11,7 @@
 // through the null pointer. So calls run under `callGuarded`, and a failed
 // allocation jumps back out of the generated code (which has no
 // destructors to skip), frees what the call had allocated and reports it.
+// A failed run-time check of untrusted IR returns the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,10 +28,25 @@ void *poolAllocate(uint64_t size);
 /// Returns a block from poolAllocate to the calling thread's cache.
 void poolFree(void *block);
 
-/// Calls `entry(args)` on this thread. Returns 0 if it returned, else the
-/// size of the allocation that failed; the blocks the call had allocated
-/// are freed then.
-uint64_t callGuarded(void (*entry)(void **), void **args);
+/// Called by the code of a failed run-time check (`cf.assert` of
+/// --rasp-insert-runtime-checks) with its message: returns to `callGuarded`
+/// like a failed allocation. Outside a guarded call it prints and aborts.
+[[noreturn]] void checkFailed(const char *message);
+
+/// How a guarded call ended.
+struct CallOutcome {
+  bool returned = true;
+  /// The size of the allocation that failed, if one did.
+  uint64_t failedAllocation = 0;
+  /// The message of the run-time check that failed, or null. It lives in
+  /// the model's code.
+  const char *failedCheck = nullptr;
+};
+
+/// Calls `entry(args)` on this thread. If an allocation or a run-time check
+/// fails, the blocks the call had allocated are freed and the outcome says
+/// which.
+CallOutcome callGuarded(void (*entry)(void **), void **args);
 
 } // namespace mlir::rasp::runtime::detail
 

@@ -209,7 +209,7 @@ static ObjectCache::Key cacheKey(ModuleOp module, StringRef entry,
        << kRuntimeSourceDigest << '\0' << host.triple << '\0' << host.cpu
        << '\0' << host.features << '\0' << entry << '\0'
        << options.vectorizeMinWeightElements << '\0' << options.approximateMath
-       << '\0';
+       << '\0' << options.runtimeChecks << '\0';
     module.print(os);
   }
   return hash.final();
@@ -340,6 +340,7 @@ CompiledModel::compile(ModuleOp module, const CompileOptions &options,
   lowering.vectorizeMatmuls = kernels;
   lowering.vectorizeMinWeightElements = options.vectorizeMinWeightElements;
   lowering.approximateMath = options.approximateMath;
+  lowering.runtimeChecks = options.runtimeChecks;
   buildLowerToLLVMPipeline(pm, lowering);
   if (timing)
     pm.enableTiming(loweringTimer);

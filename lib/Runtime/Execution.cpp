@@ -102,12 +102,16 @@ llvm::Error CompiledModel::Impl::runRows(const TokenBatch &batch, int64_t begin,
   SmallVector<void *, 16> args;
   for (void *&pointer : pointers)
     args.push_back(&pointer);
-  if (uint64_t failed =
-          callGuarded(entry.load(std::memory_order_acquire), args.data()))
+  CallOutcome outcome =
+      callGuarded(entry.load(std::memory_order_acquire), args.data());
+  if (outcome.failedCheck)
+    return makeError(llvm::formatv("rows {0} to {1}: runtime check failed: {2}",
+                                   begin, end - 1, outcome.failedCheck));
+  if (!outcome.returned)
     return makeError(llvm::formatv(
         "the compiled model could not allocate {0} bytes for rows {1} to {2} "
         "(out of memory; run fewer rows at once or free memory)",
-        failed, begin, end - 1));
+        outcome.failedAllocation, begin, end - 1));
 
   bool shapeOk = result.sizes[0] == rows && result.sizes[1] == positions &&
                  result.sizes[2] == outputWidth;

@@ -47,6 +47,7 @@ llvm::Expected<LoadedObject> mlir::rasp::runtime::detail::loadObject(
   add("memrefCopy", &copyStrided);
   add("_mlir_memref_to_llvm_alloc", &poolAllocate);
   add("_mlir_memref_to_llvm_free", &poolFree);
+  add("__rasp_check_failed", &checkFailed);
   if (llvm::Error error =
           dylib.define(llvm::orc::absoluteSymbols(std::move(symbols))))
     return std::move(error);

@@ -52,6 +52,11 @@ static cl::opt<bool>
     approximateMath("approximate-math",
                     cl::desc("polynomial approximations of math.exp etc."),
                     cl::init(true));
+static cl::opt<bool> runtimeChecks(
+    "runtime-checks",
+    cl::desc("check indices, slices and shapes of the IR at run time (the "
+             "IR is untrusted; off only to measure what the checks cost)"),
+    cl::init(true));
 static cl::opt<bool> printStats("print-stats",
                                 cl::desc("print compile times to stderr"));
 static cl::opt<bool> dumpLLVM("dump-llvm-dialect",
@@ -101,6 +106,7 @@ int main(int argc, char **argv) {
   options.vectorizeMatmuls = vectorizeMatmulsFlag;
   options.vectorizeMinWeightElements = vectorizeMinWeightElements;
   options.approximateMath = approximateMath;
+  options.runtimeChecks = runtimeChecks;
   options.dumpLLVMDialect = dumpLLVM;
   options.cache.enabled = !noCache;
   CompileStats stats;

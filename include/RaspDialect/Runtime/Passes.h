@@ -54,10 +54,16 @@ struct LowerToLLVMPipelineOptions
       *this, "approximate-math",
       llvm::cl::desc("polynomial approximations of math.exp etc."),
       llvm::cl::init(true)};
+  Option<bool> runtimeChecks{
+      *this, "runtime-checks",
+      llvm::cl::desc("check the indices, slices and shapes of the input IR "
+                     "at run time (--rasp-insert-runtime-checks)"),
+      llvm::cl::init(false)};
 };
 
 /// Adds the lowering from tensor IR to the LLVM dialect to `pm` (a module
-/// pass manager): weight outlining (if enabled), the tensor-level
+/// pass manager): weight outlining (if enabled), runtime checks (if
+/// enabled), the tensor-level
 /// preparation passes, one-shot bufferization with identity-layout function
 /// boundaries, loops, buffer deallocation and the conversions to the LLVM
 /// dialect, then --rasp-check-llvm-dialect. Functions carrying

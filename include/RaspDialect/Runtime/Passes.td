@@ -146,6 +146,31 @@ def UnshareFillsPass : Pass<"rasp-unshare-fills", "::mlir::func::FuncOp"> {
   }];
 }
 
+def InsertRuntimeChecksPass
+    : Pass<"rasp-insert-runtime-checks", "::mlir::func::FuncOp"> {
+  let summary = "check at run time the indices, slices and shapes of "
+                "untrusted tensor IR";
+  let description = [{
+    For tensor IR the runtime did not build (`rasp-jit`): before every op
+    whose indices, offsets or shapes are values the verifier cannot prove,
+    a `cf.assert` with the op's location. Ops implementing upstream's
+    `RuntimeVerifiableOpInterface` (`tensor.extract`, `tensor.insert`,
+    `tensor.extract_slice`, `tensor.dim`, `tensor.cast`, linalg structured
+    ops) generate their own checks; this pass adds those of
+    `tensor.insert_slice` (the slice within the destination, dynamic sizes
+    equal to the source's), `tensor.reshape` (non-negative sizes, static
+    sizes as declared, the element count kept) and `tensor.expand_shape`
+    (each group's sizes multiply to the source dimension). The runtime
+    lowers a failed assert to a call that returns an error from the run
+    (`--rasp-convert-to-llvm`), not an abort.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::index::IndexDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def ConvertToLLVMPass : Pass<"rasp-convert-to-llvm", "::mlir::ModuleOp"> {
   let summary = "lower memref, math, arith, index, cf, func and ub ops to the "
                 "LLVM dialect in one conversion";
@@ -153,10 +178,12 @@ def ConvertToLLVMPass : Pass<"rasp-convert-to-llvm", "::mlir::ModuleOp"> {
     The patterns of `finalize-memref-to-llvm` (with the generic allocation
     functions `_mlir_memref_to_llvm_alloc/free`, which the runtime binds to
     its buffer pool), `convert-math-to-llvm`, `convert-arith-to-llvm`,
-    `convert-index-to-llvm`, `convert-cf-to-llvm` (with `cf.assert`),
+    `convert-index-to-llvm`, `convert-cf-to-llvm`,
     `convert-func-to-llvm` (with the C interface wrappers of
     `llvm.emit_c_interface` functions) and `convert-ub-to-llvm`, applied in
-    one partial conversion with one type converter. Run as seven passes,
+    one partial conversion with one type converter. A `cf.assert` calls
+    `__rasp_check_failed` with its message, a runtime function that ends
+    the call with an error (BufferPool.h), instead of aborting. Run as seven passes,
     each walked and legalised the whole module again: a fifth of the cold
     start of a small model (issue 16). Unrealized casts are left for
     `reconcile-unrealized-casts`.

@@ -79,6 +79,11 @@ struct CompileOptions {
   /// Replace math.exp/tanh/... by polynomial approximations so that loops
   /// containing them vectorise (softmax). Off: calls into libm.
   bool approximateMath = true;
+  /// Checks the indices, slices and shapes of the model's ops at run time
+  /// (--rasp-insert-runtime-checks): for tensor IR from outside the
+  /// compiler, which the table-bounds check at compile time cannot prove
+  /// in bounds. A failed check is an error of `run`.
+  bool runtimeChecks = false;
   /// Constants with at least this many elements become function arguments
   /// bound to their data at run time; smaller ones stay in the code.
   int64_t weightArgumentMinElements = 64;

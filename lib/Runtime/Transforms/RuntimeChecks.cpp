@@ -1,0 +1,218 @@
+//===- RuntimeChecks.cpp - Run-time checks of untrusted tensor IR --------===//
+//
+// --rasp-insert-runtime-checks: upstream's RuntimeVerifiableOpInterface
+// checks, with the runtime's messages, and checks of the ops that upstream
+// does not verify (insert_slice, reshape, expand_shape, collapse_shape).
+//
+//===----------------------------------------------------------------------===//
+
+#include "RaspDialect/Runtime/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Index/IR/IndexDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/RuntimeVerifiableOpInterface.h"
+
+namespace mlir::rasp::runtime {
+#define GEN_PASS_DEF_INSERTRUNTIMECHECKSPASS
+#include "RaspDialect/Runtime/Passes.h.inc"
+} // namespace mlir::rasp::runtime
+
+using namespace mlir;
+
+/// "file:line:col: 'op' what": the first file location in `loc`.
+static std::string describe(Operation *op, StringRef what) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  op->getLoc()->walk([&](Location loc) {
+    if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+      os << file.getFilename().getValue() << ':' << file.getLine() << ':'
+         << file.getColumn() << ": ";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  os << '\'' << op->getName() << "' " << what;
+  return text;
+}
+
+namespace {
+/// Builds i1 conditions on index values in front of one op.
+struct Checker {
+  OpBuilder &b;
+  Location loc;
+
+  Value index(OpFoldResult value) {
+    return getValueOrCreateConstantIndexOp(b, loc, value);
+  }
+  Value cmp(arith::CmpIPredicate predicate, Value lhs, Value rhs) {
+    return b.createOrFold<arith::CmpIOp>(loc, predicate, lhs, rhs);
+  }
+  Value both(Value lhs, Value rhs) {
+    return b.createOrFold<arith::AndIOp>(loc, lhs, rhs);
+  }
+  Value either(Value lhs, Value rhs) {
+    return b.createOrFold<arith::OrIOp>(loc, lhs, rhs);
+  }
+  Value zero() { return arith::ConstantIndexOp::create(b, loc, 0); }
+  Value one() { return arith::ConstantIndexOp::create(b, loc, 1); }
+
+  /// True if every factor is non-negative and their product, computed
+  /// without wrapping around, equals `expected`.
+  Value productIs(ArrayRef<Value> factors, Value expected) {
+    Value ok = arith::ConstantIntOp::create(b, loc, 1, 1);
+    Value product = arith::ConstantIntOp::create(b, loc, 1, 64);
+    Value zero64 = arith::ConstantIntOp::create(b, loc, 0, 64);
+    for (Value factor : factors) {
+      ok = both(ok, cmp(arith::CmpIPredicate::sge, factor, zero()));
+      Value wide =
+          b.createOrFold<arith::IndexCastOp>(loc, b.getI64Type(), factor);
+      auto mul = arith::MulUIExtendedOp::create(b, loc, product, wide);
+      ok = both(ok, cmp(arith::CmpIPredicate::eq, mul.getHigh(), zero64));
+      product = mul.getLow();
+    }
+    Value wideExpected =
+        b.createOrFold<arith::IndexCastOp>(loc, b.getI64Type(), expected);
+    return both(ok, cmp(arith::CmpIPredicate::eq, product, wideExpected));
+  }
+
+  /// True if [offset, offset + (size - 1) * stride] lies in [0, dim) or the
+  /// slice is empty; strides must be positive.
+  Value sliceFits(Value offset, Value size, Value stride, Value dim) {
+    Value last = b.createOrFold<arith::AddIOp>(
+        loc, offset,
+        b.createOrFold<arith::MulIOp>(
+            loc, b.createOrFold<arith::SubIOp>(loc, size, one()), stride));
+    Value empty = cmp(arith::CmpIPredicate::eq, size, zero());
+    Value inside = both(cmp(arith::CmpIPredicate::sge, offset, zero()),
+                        cmp(arith::CmpIPredicate::slt, last, dim));
+    Value sane = both(cmp(arith::CmpIPredicate::sge, size, zero()),
+                      cmp(arith::CmpIPredicate::sgt, stride, zero()));
+    return both(sane, either(empty, inside));
+  }
+
+  void check(Value condition, Operation *op, StringRef what) {
+    if (matchPattern(condition, m_One()))
+      return;
+    cf::AssertOp::create(b, loc, condition, describe(op, what));
+  }
+};
+} // namespace
+
+static void checkInsertSlice(tensor::InsertSliceOp op, Checker &c) {
+  RankedTensorType dest = op.getDestType(), source = op.getSourceType();
+  for (int64_t i = 0, e = dest.getRank(); i < e; ++i) {
+    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, op.getDest(), i);
+    Value fits = c.sliceFits(c.index(op.getMixedOffsets()[i]),
+                             c.index(op.getMixedSizes()[i]),
+                             c.index(op.getMixedStrides()[i]), dim);
+    c.check(fits, op,
+            "writes past dimension " + std::to_string(i) + " of the tensor");
+  }
+  // Rank-reducing slices drop unit dimensions; the others must match.
+  if (source.getRank() != dest.getRank())
+    return;
+  for (int64_t i = 0, e = source.getRank(); i < e; ++i) {
+    Value size = c.index(op.getMixedSizes()[i]);
+    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, op.getSource(), i);
+    c.check(c.cmp(arith::CmpIPredicate::eq, size, dim), op,
+            "slice size " + std::to_string(i) +
+                " differs from the inserted tensor's");
+  }
+}
+
+static void checkReshape(tensor::ReshapeOp op, Checker &c) {
+  auto shapeType = cast<RankedTensorType>(op.getShape().getType());
+  auto result = cast<RankedTensorType>(op.getResult().getType());
+  SmallVector<Value> sizes;
+  for (int64_t i = 0, e = shapeType.getDimSize(0); i < e; ++i) {
+    Value position = arith::ConstantIndexOp::create(c.b, c.loc, i);
+    Value size = tensor::ExtractOp::create(c.b, c.loc, op.getShape(), position);
+    if (!size.getType().isIndex())
+      size = arith::IndexCastOp::create(c.b, c.loc, c.b.getIndexType(), size);
+    if (!result.isDynamicDim(i))
+      c.check(c.cmp(arith::CmpIPredicate::eq, size,
+                    arith::ConstantIndexOp::create(c.b, c.loc,
+                                                   result.getDimSize(i))),
+              op,
+              "shape gives dimension " + std::to_string(i) +
+                  " a size other than its type's");
+    sizes.push_back(size);
+  }
+  SmallVector<Value> sourceDims;
+  auto source = cast<RankedTensorType>(op.getSource().getType());
+  for (int64_t i = 0, e = source.getRank(); i < e; ++i)
+    sourceDims.push_back(
+        c.b.createOrFold<tensor::DimOp>(c.loc, op.getSource(), i));
+  Value count = c.one();
+  for (Value dim : sourceDims)
+    count = c.b.createOrFold<arith::MulIOp>(c.loc, count, dim);
+  c.check(c.productIs(sizes, count), op,
+          "shape does not hold the tensor's element count");
+}
+
+static void checkExpandShape(tensor::ExpandShapeOp op, Checker &c) {
+  SmallVector<OpFoldResult> shape = op.getMixedOutputShape();
+  for (auto [i, group] : llvm::enumerate(op.getReassociationIndices())) {
+    SmallVector<Value> sizes;
+    for (int64_t dim : group)
+      sizes.push_back(c.index(shape[dim]));
+    Value source = c.b.createOrFold<tensor::DimOp>(c.loc, op.getSrc(), i);
+    c.check(c.productIs(sizes, source), op,
+            "output sizes do not multiply to source dimension " +
+                std::to_string(i));
+  }
+}
+
+static void checkCollapseShape(tensor::CollapseShapeOp op, Checker &c) {
+  RankedTensorType result = op.getResultType();
+  for (auto [i, group] : llvm::enumerate(op.getReassociationIndices())) {
+    if (result.isDynamicDim(i))
+      continue;
+    SmallVector<Value> sizes;
+    for (int64_t dim : group)
+      sizes.push_back(c.b.createOrFold<tensor::DimOp>(c.loc, op.getSrc(), dim));
+    c.check(c.productIs(sizes, arith::ConstantIndexOp::create(
+                                   c.b, c.loc, result.getDimSize(i))),
+            op,
+            "source dimensions do not multiply to result dimension " +
+                std::to_string(i));
+  }
+}
+
+namespace {
+struct InsertRuntimeChecksPass
+    : public rasp::runtime::impl::InsertRuntimeChecksPassBase<
+          InsertRuntimeChecksPass> {
+  void runOnOperation() override {
+    // Collected first: the checks create ops (tensor.dim, tensor.extract)
+    // that would verify themselves again.
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<RuntimeVerifiableOpInterface, tensor::InsertSliceOp,
+              tensor::ReshapeOp, tensor::ExpandShapeOp,
+              tensor::CollapseShapeOp>(op))
+        ops.push_back(op);
+    });
+    OpBuilder b(&getContext());
+    for (Operation *op : ops) {
+      b.setInsertionPoint(op);
+      Checker c{b, op->getLoc()};
+      if (auto verifiable = dyn_cast<RuntimeVerifiableOpInterface>(op))
+        verifiable.generateRuntimeVerification(b, op->getLoc(), describe);
+      else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
+        checkInsertSlice(insert, c);
+      else if (auto reshape = dyn_cast<tensor::ReshapeOp>(op))
+        checkReshape(reshape, c);
+      else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+        checkExpandShape(expand, c);
+      else if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+        checkCollapseShape(collapse, c);
+    }
+  }
+};
+} // namespace
