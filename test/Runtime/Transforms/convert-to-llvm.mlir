@@ -1,4 +1,4 @@
-// RUN: rasp-opt %s --rasp-convert-to-llvm --reconcile-unrealized-casts --rasp-check-llvm-dialect | FileCheck %s
+// RUN: rasp-opt %s --split-input-file --rasp-convert-to-llvm --reconcile-unrealized-casts --rasp-check-llvm-dialect | FileCheck %s
 
 // Every dialect the pipeline leaves for the last conversion, in one pass:
 // allocations through the generic functions (the runtime's buffer pool),
@@ -31,4 +31,24 @@ func.func @model(%x: f32, %i: index) -> (f32, f32) attributes {llvm.emit_c_inter
   %p = ub.poison : f32
   memref.dealloc %buffer : memref<?xf32>
   return %v, %p : f32, f32
+}
+
+// -----
+
+// A failed cf.assert (--rasp-insert-runtime-checks) calls the runtime's
+// __rasp_check_failed with its message, which ends the run with an error;
+// upstream's lowering would abort the process. Equal messages share a
+// global.
+
+// CHECK-LABEL: llvm.func @checked(
+// CHECK:         llvm.cond_br %{{.*}}, ^[[OK:.*]], ^[[FAIL:.*]]
+// CHECK:       ^[[FAIL]]:
+// CHECK:         llvm.call @__rasp_check_failed(%{{.*}}) : (!llvm.ptr) -> ()
+// CHECK-NEXT:    llvm.unreachable
+// CHECK:       ^[[OK]]:
+// CHECK-NOT:   llvm.func @abort
+func.func @checked(%c: i1, %d: i1) {
+  cf.assert %c, "model.mlir:3:5: 'tensor.extract' out-of-bounds access"
+  cf.assert %d, "model.mlir:3:5: 'tensor.extract' out-of-bounds access"
+  return
 }
