@@ -20,6 +20,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <iostream>
 
 using namespace mlir;
@@ -58,7 +59,8 @@ static cl::opt<bool> runtimeChecks(
              "IR is untrusted; off only to measure what the checks cost)"),
     cl::init(true));
 static cl::opt<bool> printStats("print-stats",
-                                cl::desc("print compile times to stderr"));
+                                cl::desc("print compile and run times to "
+                                         "stderr"));
 static cl::opt<bool> dumpLLVM("dump-llvm-dialect",
                               cl::desc("print the LLVM-dialect module"));
 static cl::opt<bool>
@@ -164,10 +166,18 @@ int main(int argc, char **argv) {
   std::vector<float> output(rows.size() * positions * width);
   TokenBatch batch{static_cast<int64_t>(rows.size()), positions, tokens,
                    lengths};
+  auto runStart = std::chrono::steady_clock::now();
   if (llvm::Error runError = model.run(batch, output)) {
     llvm::errs() << "error: " << llvm::toString(std::move(runError)) << "\n";
     return 1;
   }
+  if (printStats)
+    llvm::errs() << llvm::formatv(
+        "run {0:f3} s ({1} rows of {2} positions)\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      runStart)
+            .count(),
+        batch.batchSize, batch.numPositions);
   for (size_t b = 0; b < rows.size(); ++b) {
     llvm::outs() << "[";
     for (int64_t p = 0; p < lengths[b]; ++p) {
