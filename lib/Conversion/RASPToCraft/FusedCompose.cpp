@@ -9,11 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "TupleIds.h"
 
 #include "llvm/ADT/DenseMap.h"
 
 #include <cmath>
-#include <map>
 
 using namespace mlir;
 using namespace mlir::rasp;
@@ -47,10 +47,12 @@ static double joinBound(ArrayRef<const FusedValue *> args,
 
 namespace {
 /// Results of f per combination of argument classes: in a dense table
-/// indexed by the combination when there are few, else hashed.
+/// indexed by the combination (mixed radix) when there are few, hashed by
+/// that index while it fits in 64 bits, else by dense ids of the tuples.
 class CallMemo {
 public:
-  explicit CallMemo(ArrayRef<std::vector<int32_t>> classes) {
+  explicit CallMemo(ArrayRef<std::vector<int32_t>> classes)
+      : tuples(classes.size()) {
     constexpr uint64_t kMaxDense = uint64_t(1) << 20;
     uint64_t combinations = 1;
     for (const std::vector<int32_t> &c : classes) {
@@ -66,9 +68,12 @@ public:
 
   /// The slot of a combination of classes, -1 if f was not called on it.
   int32_t &slot(ArrayRef<int32_t> key) {
-    if (!fitsWord)
-      return byKey.try_emplace(std::vector<int32_t>(key.begin(), key.end()), -1)
-          .first->second;
+    if (!fitsWord) {
+      auto [id, inserted] = tuples.insert(key);
+      if (inserted)
+        byTuple.push_back(-1);
+      return byTuple[id];
+    }
     uint64_t index = 0;
     for (size_t i = 0; i < key.size(); ++i)
       index += radix[i] * static_cast<uint64_t>(key[i]);
@@ -84,7 +89,8 @@ private:
   std::vector<uint64_t> radix;
   std::vector<int32_t> dense;
   llvm::DenseMap<uint64_t, int32_t> byWord;
-  std::map<std::vector<int32_t>, int32_t> byKey;
+  TupleIds tuples;
+  std::vector<int32_t> byTuple;
 };
 
 /// The depth-first join: extends a partial point with each compatible point

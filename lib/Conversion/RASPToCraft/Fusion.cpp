@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+#include "TupleIds.h"
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
@@ -19,7 +20,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <set>
 #include <unordered_map>
 
 using namespace mlir;
@@ -131,42 +131,62 @@ argumentClasses(Operation *op, ArrayRef<FusedValue> args) {
   return classes;
 }
 
+/// The rows of `v`'s points without `column`, as dense ids (equal rows get
+/// equal ids, in order of first occurrence), or std::nullopt as soon as
+/// two points with equal rows have different outputs (`outputIds`): then
+/// the output depends on the leaf in `column`.
+static std::optional<std::vector<int32_t>>
+rowsWithout(const FusedValue &v, size_t column, ArrayRef<int32_t> outputIds) {
+  size_t width = v.leaves.size();
+  TupleIds ids(width - 1);
+  SmallVector<int32_t, 8> row(width - 1);
+  std::vector<int32_t> rows(v.numPoints());
+  std::vector<int32_t> outputOfRow;
+  for (size_t p = 0; p < v.numPoints(); ++p) {
+    const int32_t *point = v.points.data() + p * width;
+    std::copy(point, point + column, row.begin());
+    std::copy(point + column + 1, point + width, row.begin() + column);
+    auto [id, inserted] = ids.insert(row);
+    if (inserted)
+      outputOfRow.push_back(outputIds[p]);
+    else if (outputOfRow[id] != outputIds[p])
+      return std::nullopt;
+    rows[p] = id;
+  }
+  return rows;
+}
+
 /// Drops the leaves the outputs do not depend on (and the duplicate points
 /// that leaves behind).
 static void dropUnusedLeaves(FusedValue &v) {
+  std::vector<int32_t> outputIds = valueIds(v.outputs);
   for (size_t column = v.leaves.size(); column-- > 0;) {
-    size_t width = v.leaves.size();
-    // The output must be the same for every value of this leaf.
-    std::vector<int32_t> ids = valueIds(v.outputs);
-    std::map<std::vector<int32_t>, int32_t> byRest;
-    bool used = false;
-    for (size_t p = 0; p < v.numPoints() && !used; ++p) {
-      std::vector<int32_t> rest;
-      for (size_t i = 0; i < width; ++i)
-        if (i != column)
-          rest.push_back(v.points[p * width + i]);
-      auto [it, inserted] = byRest.try_emplace(rest, ids[p]);
-      used = !inserted && it->second != ids[p];
-    }
-    if (used)
+    std::optional<std::vector<int32_t>> rows =
+        rowsWithout(v, column, outputIds);
+    if (!rows)
       continue;
+    // Keep the first point of each row.
+    size_t width = v.leaves.size();
     FusedValue reduced;
     reduced.cost = v.cost;
     for (size_t i = 0; i < width; ++i)
       if (i != column)
         reduced.leaves.push_back(v.leaves[i]);
-    std::set<std::vector<int32_t>> seen;
+    std::vector<int32_t> reducedIds;
+    int32_t kept = 0;
     for (size_t p = 0; p < v.numPoints(); ++p) {
-      std::vector<int32_t> rest;
-      for (size_t i = 0; i < width; ++i)
-        if (i != column)
-          rest.push_back(v.points[p * width + i]);
-      if (!seen.insert(rest).second)
+      if ((*rows)[p] != kept)
         continue;
-      reduced.points.insert(reduced.points.end(), rest.begin(), rest.end());
+      ++kept;
+      const int32_t *point = v.points.data() + p * width;
+      reduced.points.insert(reduced.points.end(), point, point + column);
+      reduced.points.insert(reduced.points.end(), point + column + 1,
+                            point + width);
       reduced.outputs.push_back(v.outputs[p]);
+      reducedIds.push_back(outputIds[p]);
     }
     v = std::move(reduced);
+    outputIds = std::move(reducedIds);
   }
 }
 
