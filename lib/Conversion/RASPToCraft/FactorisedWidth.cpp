@@ -188,32 +188,43 @@ static bool decoderFits(Lowering &l,
   return mlp->outputError < 0.01;
 }
 
-FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
-    Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
-    const std::string &label) {
-  // select(K, Q, pred) or select_where(K, Q) of two sequence_maps.
-  Operation *select = op.getSelector().getDefiningOp();
+namespace {
+/// selector_width(select(K, Q, pred)) with K = f(a_k, b_k) and
+/// Q = g(a_q, b_q) sequence_maps of categorical, non-constant operands.
+struct FactorisedSelect {
+  Operation *select;
   Value keys, queries;
+  SequenceMapOp kMap, qMap;
+  Value ak, bk, aq, bq;
   std::function<llvm::Expected<bool>(const PyValue &, const PyValue &)> pred;
+  /// For a select: its comparison (compared block by block, numerically).
   std::optional<Comparison> comparison;
-  if (auto s = dyn_cast_or_null<SelectOp>(select)) {
-    keys = s.getKeys();
-    queries = s.getQueries();
+};
+} // namespace
+
+/// The select and sequence_maps of `op` if it has the factorisable shape.
+static FailureOr<std::optional<FactorisedSelect>>
+matchFactorisedSelect(Lowering &l, SelectorWidthOp op) {
+  FactorisedSelect m;
+  m.select = op.getSelector().getDefiningOp();
+  if (auto s = dyn_cast_or_null<SelectOp>(m.select)) {
+    m.keys = s.getKeys();
+    m.queries = s.getQueries();
     Comparison c = s.getPredicate();
-    comparison = c;
-    pred = [c](const PyValue &k, const PyValue &q) {
+    m.comparison = c;
+    m.pred = [c](const PyValue &k, const PyValue &q) {
       return py::compare(c, k, q);
     };
-  } else if (auto s = dyn_cast_or_null<SelectWhereOp>(select)) {
-    keys = s.getKeys();
-    queries = s.getQueries();
+  } else if (auto s = dyn_cast_or_null<SelectWhereOp>(m.select)) {
+    m.keys = s.getKeys();
+    m.queries = s.getQueries();
     FailureOr<ElementFunction> fn = ElementFunction::get(s.getBody());
     if (failed(fn))
       return failure();
     ElementFunction f = *fn;
     Location loc = s.getLoc();
-    pred = [f, loc](const PyValue &k,
-                    const PyValue &q) -> llvm::Expected<bool> {
+    m.pred = [f, loc](const PyValue &k,
+                      const PyValue &q) -> llvm::Expected<bool> {
       EvalError error{loc, ""};
       FailureOr<PyValue> r = f({k, q}, &error);
       if (failed(r))
@@ -221,57 +232,71 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
       return py::truthy(*r);
     };
   } else {
-    return false;
+    return std::optional<FactorisedSelect>();
   }
-  auto kMap = keys.getDefiningOp<SequenceMapOp>();
-  auto qMap = queries.getDefiningOp<SequenceMapOp>();
-  if (!kMap || !qMap)
-    return false;
-  Value ak = kMap.getLhs(), bk = kMap.getRhs();
-  Value aq = qMap.getLhs(), bq = qMap.getRhs();
-  if (ak == bk || aq == bq)
-    return false;
-  for (Value v : {ak, bk, aq, bq}) {
+  m.kMap = m.keys.getDefiningOp<SequenceMapOp>();
+  m.qMap = m.queries.getDefiningOp<SequenceMapOp>();
+  if (!m.kMap || !m.qMap)
+    return std::optional<FactorisedSelect>();
+  m.ak = m.kMap.getLhs();
+  m.bk = m.kMap.getRhs();
+  m.aq = m.qMap.getLhs();
+  m.bq = m.qMap.getRhs();
+  if (m.ak == m.bk || m.aq == m.bq)
+    return std::optional<FactorisedSelect>();
+  for (Value v : {m.ak, m.bk, m.aq, m.bq}) {
     SOpInfo &info = l.info(v);
     if (info.numerical || info.constant || info.values.empty())
-      return false;
+      return std::optional<FactorisedSelect>();
   }
-  // Only worth it where the heads come a layer earlier than a head reading
-  // K and Q.
+  return std::optional<FactorisedSelect>(std::move(m));
+}
+
+/// Whether the heads would come a layer earlier than a head reading K and
+/// Q, and the relation on value indices is small enough to tabulate.
+static bool paysOff(Lowering &l, const FactorisedSelect &m) {
   int64_t factorised = -1, whole = -1;
-  for (Value v : {ak, bk, aq, bq})
+  for (Value v : {m.ak, m.bk, m.aq, m.bq})
     factorised = std::max(factorised, depthAfterMaterialising(l, v));
-  for (Value v : {keys, queries})
+  for (Value v : {m.keys, m.queries})
     whole = std::max(whole, depthAfterMaterialising(l, v));
   if (craft::placement::slotAfter(craft::SublayerKind::Attention, factorised) >=
       craft::placement::slotAfter(craft::SublayerKind::Attention, whole))
     return false;
+  const ValueSet &vak = l.info(m.ak).values, &vbk = l.info(m.bk).values;
+  const ValueSet &vaq = l.info(m.aq).values, &vbq = l.info(m.bq).values;
+  return static_cast<double>(vak.size()) * vbk.size() * vaq.size() *
+             vbq.size() <=
+         static_cast<double>(l.options.maxTableEntries);
+}
 
-  // The relation on value indices.
-  const ValueSet &vak = l.info(ak).values, &vbk = l.info(bk).values;
-  const ValueSet &vaq = l.info(aq).values, &vbq = l.info(bq).values;
-  if (static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size() >
-      static_cast<double>(l.options.maxTableEntries))
-    return false;
-  FailureOr<ElementFunction> fk = ElementFunction::get(kMap.getBody());
-  FailureOr<ElementFunction> fq = ElementFunction::get(qMap.getBody());
-  if (failed(fk) || failed(fq))
+/// The table of a sequence_map over all pairs of its operands' values.
+static FailureOr<std::vector<PyValue>> pairTable(Lowering &l, SequenceMapOp map,
+                                                 const ValueSet &as,
+                                                 const ValueSet &bs) {
+  FailureOr<ElementFunction> f = ElementFunction::get(map.getBody());
+  if (failed(f))
     return failure();
-  auto table = [&](SequenceMapOp map, const ElementFunction &f,
-                   const ValueSet &as,
-                   const ValueSet &bs) -> FailureOr<std::vector<PyValue>> {
-    std::vector<PyValue> t;
-    for (const PyValue &a : as)
-      for (const PyValue &b : bs) {
-        FailureOr<PyValue> v = l.call(map, f, {a, b});
-        if (failed(v))
-          return failure();
-        t.push_back(*v);
-      }
-    return t;
-  };
-  FailureOr<std::vector<PyValue>> kt = table(kMap, *fk, vak, vbk);
-  FailureOr<std::vector<PyValue>> qt = table(qMap, *fq, vaq, vbq);
+  std::vector<PyValue> t;
+  for (const PyValue &a : as)
+    for (const PyValue &b : bs) {
+      FailureOr<PyValue> v = l.call(map, *f, {a, b});
+      if (failed(v))
+        return failure();
+      t.push_back(*v);
+    }
+  return t;
+}
+
+/// The rectangles covering the relation on the operands' value indices
+/// (at most max-selector-rectangles); std::nullopt where there are more,
+/// or none.
+static FailureOr<std::optional<std::vector<synth::Rectangle>>>
+relationRectangles(Lowering &l, const FactorisedSelect &m) {
+  const ValueSet &vak = l.info(m.ak).values, &vbk = l.info(m.bk).values;
+  const ValueSet &vaq = l.info(m.aq).values, &vbq = l.info(m.bq).values;
+  FailureOr<std::vector<PyValue>> kt = pairTable(l, m.kMap, vak, vbk);
+  FailureOr<std::vector<PyValue>> qt = pairTable(l, m.qMap, vaq, vbq);
   if (failed(kt) || failed(qt))
     return failure();
   auto relation = [&](int64_t iak, int64_t ibk, int64_t iaq,
@@ -281,13 +306,13 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     // A None key or query is the zero vector: never selected.
     if (k.isNone() || q.isNone())
       return false;
-    return pred(k, q);
+    return m.pred(k, q);
   };
   auto sizes = synth::PairSizes{
       static_cast<int64_t>(vak.size()), static_cast<int64_t>(vbk.size()),
       static_cast<int64_t>(vaq.size()), static_cast<int64_t>(vbq.size())};
   std::optional<NumericTable> nk, nq;
-  if (comparison) {
+  if (m.comparison) {
     nk = numericTable(*kt);
     nq = numericTable(*qt);
   }
@@ -296,45 +321,41 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
           ? synth::factorRelationByBlocks(
                 sizes,
                 [&](int64_t iak, int64_t iaq, MutableArrayRef<uint8_t> bits) {
-                  compareBlock(*comparison, *nk, *nq, iak, iaq, sizes, bits);
+                  compareBlock(*m.comparison, *nk, *nq, iak, iaq, sizes, bits);
                   return llvm::Error::success();
                 },
                 l.options.maxSelectorRectangles)
           : synth::factorRelation(sizes, relation,
                                   l.options.maxSelectorRectangles);
   if (!rectangles)
-    return l.fail(select, rectangles.takeError());
+    return l.fail(m.select, rectangles.takeError());
   if (!*rectangles || (*rectangles)->empty())
-    return false;
-  std::vector<synth::Rectangle> rects = std::move(**rectangles);
+    return std::optional<std::vector<synth::Rectangle>>();
+  return std::optional<std::vector<synth::Rectangle>>(std::move(**rectangles));
+}
 
-  // The decoder of the sum, against the unfactorised MLPs: K's (and Q's)
-  // product and one width decoder.
-  int64_t maxWidth = l.synthesis.maxSeqLen;
-  std::set<int64_t> sums;
-  for (const PyValue &w : widths)
-    if (w.isInt())
-      sums.insert(w.getInt());
-  std::optional<std::vector<std::vector<int64_t>>> tuples =
-      widthTuples(rects.size(), maxWidth, sums, l.options.maxFusedDomain);
-  double cost = static_cast<double>(l.info(keys).values.size()) +
-                (keys == queries ? 0.0 : l.info(queries).values.size()) +
-                2.0 * widths.size() + 1;
-  if (!tuples || !decoderFits(l, *tuples, rects.size(), maxWidth, widths, cost))
-    return false;
+/// The widths one head counts: 0 .. max_seq_len.
+static ValueSet headWidths(Lowering &l) {
+  ValueSet perHead;
+  for (int64_t w = 0; w <= l.synthesis.maxSeqLen; ++w)
+    perHead.push_back(PyValue::integer(w));
+  return perHead;
+}
 
-  // One head per rectangle.
+/// One head per rectangle, each writing 1/(w+1) of its width w: the leaves
+/// of the fused width.
+static FailureOr<SmallVector<unsigned, 4>>
+emitRectangleHeads(Lowering &l, SelectorWidthOp op, const FactorisedSelect &m,
+                   std::vector<synth::Rectangle> &rects,
+                   const std::string &label) {
   SmallVector<Value> operands;
-  for (Value v : {ak, bk, aq, bq}) {
+  for (Value v : {m.ak, m.bk, m.aq, m.bq}) {
     FailureOr<Value> space = l.materialize(v);
     if (failed(space))
       return failure();
     operands.push_back(*space);
   }
-  ValueSet perHead;
-  for (int64_t w = 0; w <= maxWidth; ++w)
-    perHead.push_back(PyValue::integer(w));
-  FusedValue value;
+  ValueSet perHead = headWidths(l);
   // A table that holds everywhere constrains nothing, unless its operands
   // can be None (the zero vector, never selected).
   auto mayBeNone = [&](Value v) {
@@ -347,11 +368,12 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     return t.getNumNonZeros() != t.getRows() * t.getCols() || mayBeNone(key) ||
            mayBeNone(query);
   };
+  SmallVector<unsigned, 4> leaves;
   for (synth::Rectangle &r : rects) {
     std::vector<synth::SelectorTerm> terms;
-    if (needed(r.a, ak, aq))
+    if (needed(r.a, m.ak, m.aq))
       terms.push_back({2, 0, std::move(r.a)});
-    if (needed(r.b, bk, bq))
+    if (needed(r.b, m.bk, m.bq))
       terms.push_back({3, 1, std::move(r.b)});
     FailureOr<LoweredSelector> head = lowerSelectorTerms(
         l, op, terms, operands, synth::HeadKind::SelectorWidth,
@@ -367,8 +389,50 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
         widthLeaf(op, attention, perHead, head->logitError, head->block.scale);
     if (failed(leaf))
       return failure();
-    value.leaves.push_back(l.addLeaf(std::move(*leaf)));
+    leaves.push_back(l.addLeaf(std::move(*leaf)));
   }
+  return leaves;
+}
+
+FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
+    Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
+    const std::string &label) {
+  FailureOr<std::optional<FactorisedSelect>> match =
+      matchFactorisedSelect(l, op);
+  if (failed(match))
+    return failure();
+  if (!*match || !paysOff(l, **match))
+    return false;
+  const FactorisedSelect &m = **match;
+  FailureOr<std::optional<std::vector<synth::Rectangle>>> rectangles =
+      relationRectangles(l, m);
+  if (failed(rectangles))
+    return failure();
+  if (!*rectangles)
+    return false;
+  std::vector<synth::Rectangle> rects = std::move(**rectangles);
+
+  // The decoder of the sum, against the unfactorised MLPs: K's (and Q's)
+  // product and one width decoder.
+  int64_t maxWidth = l.synthesis.maxSeqLen;
+  std::set<int64_t> sums;
+  for (const PyValue &w : widths)
+    if (w.isInt())
+      sums.insert(w.getInt());
+  std::optional<std::vector<std::vector<int64_t>>> tuples =
+      widthTuples(rects.size(), maxWidth, sums, l.options.maxFusedDomain);
+  double cost = static_cast<double>(l.info(m.keys).values.size()) +
+                (m.keys == m.queries ? 0.0 : l.info(m.queries).values.size()) +
+                2.0 * widths.size() + 1;
+  if (!tuples || !decoderFits(l, *tuples, rects.size(), maxWidth, widths, cost))
+    return false;
+
+  FailureOr<SmallVector<unsigned, 4>> leaves =
+      emitRectangleHeads(l, op, m, rects, label);
+  if (failed(leaves))
+    return failure();
+  FusedValue value;
+  value.leaves = std::move(*leaves);
   for (const std::vector<int64_t> &t : *tuples) {
     int64_t sum = 0;
     for (int64_t w : t) {
@@ -379,20 +443,31 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   }
   value.cost = cost;
 
-  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
-  info.fused = value;
   // If the sum cannot be decoded at once: each head's width first.
-  info.cut = [&l, op, value, perHead, label]() -> FailureOr<FusedValue> {
-    FusedValue cut = value;
-    for (unsigned &leaf : cut.leaves) {
-      FailureOr<Value> w =
-          buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
-      if (failed(w))
-        return failure();
-      leaf = l.leafOf(*w, perHead, false);
-    }
-    return cut;
-  };
+  FusionDecision decision;
+  decision.leaves = value.leaves;
+  decision.points = static_cast<double>(value.numPoints());
+  decision.unfusedUnits = cost;
+  decision.fallback = Fallback::WidthParts;
+  l.plan.record(op, std::move(decision));
+  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
+  info.fused = std::move(value);
   l.define(op.getResult(), std::move(info));
   return true;
+}
+
+FailureOr<FusedValue> mlir::rasp::lowering::widthParts(Lowering &l,
+                                                       SelectorWidthOp op) {
+  const SOpInfo &info = l.info(op.getResult());
+  FusedValue cut = *info.fused;
+  std::string label = info.label;
+  ValueSet perHead = headWidths(l);
+  for (unsigned &leaf : cut.leaves) {
+    FailureOr<Value> w =
+        buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
+    if (failed(w))
+      return failure();
+    leaf = l.leafOf(*w, perHead, false);
+  }
+  return cut;
 }

@@ -201,19 +201,12 @@ static double fusedErrorRetry(int64_t maxSeqLen) {
       1e-3, 1.0 / (4.0 * static_cast<double>(std::max<int64_t>(maxSeqLen, 1))));
 }
 
-/// Why the fused MLP of `value` is not even tried: its estimated work
-/// (fusedWork) exceeds `max-fused-work`.
-static std::optional<std::string> fusionRefusal(Lowering &l,
-                                                const FusedValue &value) {
-  double work =
-      fusedWork(static_cast<double>(value.numPoints()), value.leaves.size());
-  if (work <= static_cast<double>(l.options.maxFusedWork))
-    return std::nullopt;
-  return "estimated work " + std::to_string(static_cast<int64_t>(work)) + " (" +
-         std::to_string(value.numPoints()) + " points x " +
-         std::to_string(value.leaves.size() + 1) +
-         " features x log2 of the points) exceeds max-fused-work " +
-         std::to_string(l.options.maxFusedWork);
+/// The plan's recomputation of `op`'s SOp over its operands' subspaces.
+static FailureOr<FusedValue> fallbackValue(Lowering &l, Operation *op,
+                                           const FusionDecision &decision) {
+  if (decision.fallback == Fallback::WidthParts)
+    return widthParts(l, cast<SelectorWidthOp>(op));
+  return composeOverOperands(l, op, decision.fallbackMode);
 }
 
 FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
@@ -233,7 +226,7 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
       static_cast<int64_t>(l.options.fuseWidthFactor * info.fused->cost));
   // Judge the synthesis' cost before paying it: it tabulates every point
   // and bounds the error of every unit it builds over them.
-  std::optional<std::string> refusal = fusionRefusal(l, *info.fused);
+  std::optional<std::string> refusal = synthesisRefusal(l, *info.fused);
   bool counted = info.fused->refused;
   llvm::Expected<Synthesized> fused =
       refusal ? llvm::Expected<Synthesized>(llvm::createStringError(*refusal))
@@ -256,15 +249,19 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
   // class views of b1 and b2 is exact): past fusedErrorRetry the next
   // attempts are tried too and the smallest bound is kept.
   double retryAbove = fusedErrorRetry(l.synthesis.maxSeqLen);
+  // A copy: falling back lowers more ops, which may grow the plan.
+  std::optional<FusionDecision> decision;
+  if (const FusionDecision *d = op ? l.plan.lookup(op) : nullptr)
+    decision = *d;
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool refused = !s;
     if (!refused && !(info.numerical && s->error > retryAbove))
       break;
     FailureOr<FusedValue> cut = failure();
-    if (attempt == 0 && info.cut)
-      cut = info.cut();
+    if (attempt == 0 && decision)
+      cut = fallbackValue(l, op, *decision);
     else if (attempt == 1 && isa_and_nonnull<SequenceMapOp>(op))
-      cut = classCut(l, op);
+      cut = composeOverOperands(l, op, OperandMode::Classes);
     else
       continue;
     if (failed(cut))
