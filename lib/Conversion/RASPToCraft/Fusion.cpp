@@ -3,9 +3,11 @@
 // With fusion (docs/Fusion.md), a map, sequence_map or linear_sequence_map
 // is not lowered to an MLP of its own: it becomes a table over the *leaves*
 // it depends on (attention outputs, embeddings and already materialised
-// SOps), composed from its operands' tables. Only when a consumer needs the
-// SOp in the residual stream (an aggregate, a select, the output) does
-// materializeFused() build the one MLP computing it from those leaves.
+// SOps), composed from its operands' tables. The table is judged and the
+// decision recorded in the fusion plan (FusionPlan.h) before anything is
+// composed or emitted. Only when a consumer needs the SOp in the residual
+// stream (an aggregate, a select, the output) does materializeFused() build
+// the one MLP computing it from those leaves.
 //
 //===----------------------------------------------------------------------===//
 
