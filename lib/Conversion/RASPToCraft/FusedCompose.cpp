@@ -9,7 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
-#include "TupleIds.h"
+
+#include "RaspDialect/Support/TupleIds.h"
 
 #include "llvm/ADT/DenseMap.h"
 
@@ -63,7 +64,7 @@ private:
   std::vector<uint64_t> radix;
   std::vector<int32_t> dense;
   llvm::DenseMap<uint64_t, int32_t> byWord;
-  TupleIds tuples;
+  TupleIds<> tuples;
   std::vector<int32_t> byTuple;
 };
 

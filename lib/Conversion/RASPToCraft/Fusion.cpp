@@ -12,7 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
-#include "TupleIds.h"
+
+#include "RaspDialect/Support/TupleIds.h"
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
@@ -127,7 +128,7 @@ argumentClasses(Operation *op, ArrayRef<const FusedValue *> args) {
 static std::optional<std::vector<int32_t>>
 rowsWithout(const FusedValue &v, size_t column, ArrayRef<int32_t> outputIds) {
   size_t width = v.leaves.size();
-  TupleIds ids(width - 1);
+  TupleIds<> ids(width - 1);
   SmallVector<int32_t, 8> row(width - 1);
   std::vector<int32_t> rows(v.numPoints());
   std::vector<int32_t> outputOfRow;

@@ -9,21 +9,31 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_TUPLEIDS_H
-#define RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_TUPLEIDS_H
+#ifndef RASPDIALECT_SUPPORT_TUPLEIDS_H
+#define RASPDIALECT_SUPPORT_TUPLEIDS_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <utility>
 #include <vector>
 
-namespace mlir::rasp::lowering {
+namespace mlir::rasp {
+
+/// The hash TupleIds files a row under.
+struct TupleHash {
+  uint64_t operator()(llvm::ArrayRef<int32_t> row) const {
+    return llvm::hash_combine_range(row.begin(), row.end());
+  }
+};
 
 /// Dense ids of int32 rows of one width, in order of first insertion.
+/// `Hash` is a parameter so that tests can make every row collide.
+template <typename Hash = TupleHash>
 class TupleIds {
 public:
   explicit TupleIds(size_t width) : width(width) {}
@@ -32,7 +42,8 @@ public:
   /// is new.
   std::pair<int32_t, bool> insert(llvm::ArrayRef<int32_t> row) {
     assert(row.size() == width && "row of another width");
-    uint64_t hash = llvm::hash_combine_range(row.begin(), row.end());
+    // The top bit cleared: DenseMap reserves ~0 and ~0 - 1 as keys.
+    uint64_t hash = Hash()(row) & ~(uint64_t(1) << 63);
     auto [it, inserted] = firstByHash.try_emplace(hash, size());
     if (!inserted) {
       int32_t id = it->second;
@@ -65,6 +76,6 @@ private:
   llvm::DenseMap<uint64_t, int32_t> firstByHash;
 };
 
-} // namespace mlir::rasp::lowering
+} // namespace mlir::rasp
 
-#endif // RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_TUPLEIDS_H
+#endif // RASPDIALECT_SUPPORT_TUPLEIDS_H
