@@ -190,17 +190,18 @@ static bool decoderFits(Lowering &l,
   return mlp->outputError < 0.01;
 }
 
-/// The width as the exact integer sum of the heads' widths, where their sum
-/// does not decode at once: each head's width decoded to a one-hot (as the
-/// cut does), then one MLP of clamp units adding their values exactly
-/// (synth::exactSumOfOneHots; docs/exactness.md, 7.4). The SOp is then a
+/// The width as the sum of the heads' widths, where their sum does not
+/// decode at once: each head's width decoded to a one-hot (as the cut
+/// does), then one MLP of clamp units adding their values
+/// (synth::sumOfOneHotValues: the integer sum up to a rounding bound of
+/// about 6 r N u; docs/Fusion.md). The SOp is then a
 /// function of that numerical leaf, decoded by whichever MLP first needs
 /// it, like an unfactorised width.
-static FailureOr<FusedValue> exactWidthSum(Lowering &l, SelectorWidthOp op,
-                                           ArrayRef<unsigned> leaves,
-                                           const ValueSet &perHead,
-                                           const ValueSet &widths,
-                                           const std::string &label) {
+static FailureOr<FusedValue> summedWidth(Lowering &l, SelectorWidthOp op,
+                                         ArrayRef<unsigned> leaves,
+                                         const ValueSet &perHead,
+                                         const ValueSet &widths,
+                                         const std::string &label) {
   SmallVector<Value> onehots;
   for (unsigned leaf : leaves) {
     FailureOr<Value> w =
@@ -218,8 +219,9 @@ static FailureOr<FusedValue> exactWidthSum(Lowering &l, SelectorWidthOp op,
     readings.push_back(w.getInt());
   std::vector<std::vector<int64_t>> values(onehots.size(), readings);
   onehots.push_back(l.one);
-  Value sum = l.buildMLP(op.getLoc(), synth::exactSumOfOneHots(values), onehots,
+  Value sum = l.buildMLP(op.getLoc(), synth::sumOfOneHotValues(values), onehots,
                          l.spaceFor(l.uniqueLabel(label + "_sum"), nullptr));
+  l.setError(sum, synth::sumOfOneHotValuesError(values));
   FusedValue value = l.identity(l.leafOf(sum, widths, /*numerical=*/true));
   // Decoded like an unfactorised width: a step per pair of adjacent widths.
   value.cost = 2.0 * static_cast<double>(widths.size());
@@ -240,10 +242,10 @@ struct FactorisedChoice {
 /// not yet materialised, its MLP (`|K|` units reading `a` and `b` and
 /// writing `K`). Factorised: per rectangle a head over the one-hots of `a`
 /// and `b`, then either one decoder of the sum (at once; about
-/// `4 (N + 1)^2`) or, where the dry run refuses that, the exact sum of the
-/// heads' widths (exactWidthSum). Decoded at once, the factorised width is
-/// used where its heads come an attention layer earlier (as before) or, at
-/// the same depth, where it is at least four times smaller. The exact sum
+/// `4 (N + 1)^2`) or, where the dry run refuses that, the sum of the
+/// heads' decoded widths (summedWidth). Decoded at once, the factorised width
+/// is used where its heads come an attention layer earlier (as before) or, at
+/// the same depth, where it is at least four times smaller. The summed width
 /// takes two MLP layers after the heads instead of one: it is used only
 /// where the heads come an attention layer earlier (so it ends at most one
 /// layer later than the unfactorised width) and it is at least four times
@@ -269,7 +271,7 @@ chooseFactorised(Lowering &l, Value keys, Value queries,
   double heads = r * (size(operands[2]) + size(operands[3]) + 2) *
                  (size(operands[0]) + size(operands[1]) + 2);
   double atOnce = heads + 4.0 * n * n;
-  // The exact sum: a decoder per head (2 (N + 1) units between one input
+  // The summed width: a decoder per head (2 (N + 1) units between one input
   // and N + 1 outputs), the sum (two clamp units per entry of the r
   // one-hots, one output) and its decoder (2 |W| units, |W| outputs).
   double w = static_cast<double>(widths);
@@ -443,8 +445,9 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
         << " for a head over the keys and queries; "
         << (choice->atOnce ? "the sum of the heads' widths is decoded at once"
                            : "the dry run refused to decode the sum at once: "
-                             "each head's width is decoded, then their exact "
-                             "integer sum (two MLP layers after the heads)")
+                             "each head's width is decoded, then their sum "
+                             "through clamp units (two MLP layers after the "
+                             "heads)")
         << (earlier ? "; the heads come an attention layer earlier"
                     : "; the heads come in the same layer");
 
@@ -497,7 +500,7 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   SOpInfo info{Value(), widths, numerical, std::nullopt, label};
   if (!choice->atOnce) {
     FailureOr<FusedValue> sum =
-        exactWidthSum(l, op, value.leaves, perHead, widths, label);
+        summedWidth(l, op, value.leaves, perHead, widths, label);
     if (failed(sum))
       return failure();
     info.fused = std::move(*sum);

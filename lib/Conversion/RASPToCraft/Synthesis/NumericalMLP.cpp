@@ -6,6 +6,7 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
 
 #include <cmath>
 
@@ -315,7 +316,7 @@ MLPBlock mlir::craft::synth::exactAffineOfOneHot(
   return block;
 }
 
-MLPBlock mlir::craft::synth::exactSumOfOneHots(
+MLPBlock mlir::craft::synth::sumOfOneHotValues(
     llvm::ArrayRef<std::vector<int64_t>> values) {
   std::vector<Triplet> w1, w2;
   MLPBlock block;
@@ -343,4 +344,16 @@ MLPBlock mlir::craft::synth::exactSumOfOneHots(
   block.w1 = Matrix::fromTriplets(rows + 1, units, std::move(w1));
   block.w2 = Matrix::fromTriplets(units, 1, std::move(w2));
   return block;
+}
+
+double mlir::craft::synth::sumOfOneHotValuesError(
+    llvm::ArrayRef<std::vector<int64_t>> values) {
+  double absSum = 0;
+  for (const std::vector<int64_t> &onehot : values) {
+    int64_t largest = 0;
+    for (int64_t v : onehot)
+      largest = std::max<int64_t>(largest, std::abs(v));
+    absSum += 3.0 * static_cast<double>(largest);
+  }
+  return dotProductBound(2 * static_cast<int64_t>(values.size()), absSum);
 }
