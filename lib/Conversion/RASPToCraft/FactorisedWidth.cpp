@@ -349,6 +349,15 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   if (factorisedSlot > wholeSlot)
     return false;
   bool earlier = factorisedSlot < wholeSlot;
+  // At equal depth the sum must decode at once, or the cut would add a
+  // layer: only over exact materialised operands, where the dry run (exact
+  // operands) is what materialisation will synthesise.
+  if (!earlier &&
+      llvm::any_of(std::array<Value, 4>{ak, bk, aq, bq}, [&](Value v) {
+        Value space = l.info(v).space;
+        return !space || l.isNoisy(space);
+      }))
+    return false;
 
   // The relation on value indices.
   const ValueSet &vak = l.info(ak).values, &vbk = l.info(bk).values;
