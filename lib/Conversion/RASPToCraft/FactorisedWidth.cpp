@@ -245,7 +245,8 @@ struct FactorisedChoice {
 /// `4 (N + 1)^2`) or, where the dry run refuses that, the sum of the
 /// heads' decoded widths (summedWidth). Decoded at once, the factorised width
 /// is used where its heads come an attention layer earlier (as before) or, at
-/// the same depth, where it is at least four times smaller. The summed width
+/// the same depth, where it is at least four times smaller (over exact
+/// operands, checked by the caller). The summed width
 /// takes two MLP layers after the heads instead of one: it is used only
 /// where the heads come an attention layer earlier (so it ends at most one
 /// layer later than the unfactorised width) and it is at least four times
