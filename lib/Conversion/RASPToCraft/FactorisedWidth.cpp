@@ -15,8 +15,10 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Rectangles.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -188,6 +190,104 @@ static bool decoderFits(Lowering &l,
   return mlp->outputError < 0.01;
 }
 
+/// The width as the sum of the heads' widths, where their sum does not
+/// decode at once: each head's width decoded to a one-hot (as the cut
+/// does), then one MLP of clamp units adding their values
+/// (synth::sumOfOneHotValues: the integer sum up to a rounding bound of
+/// about 6 r N u; docs/Fusion.md). The SOp is then a
+/// function of that numerical leaf, decoded by whichever MLP first needs
+/// it, like an unfactorised width.
+static FailureOr<FusedValue> summedWidth(Lowering &l, SelectorWidthOp op,
+                                         ArrayRef<unsigned> leaves,
+                                         const ValueSet &perHead,
+                                         const ValueSet &widths,
+                                         const std::string &label) {
+  SmallVector<Value> onehots;
+  for (unsigned leaf : leaves) {
+    FailureOr<Value> w =
+        buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
+    if (failed(w))
+      return failure();
+    if (l.errorOf(*w) >= 0.25)
+      return op.emitOpError("cannot be lowered to craft: the one-hot of a "
+                            "factorised width's head is off by ")
+             << l.errorOf(*w) << ", more than the clamp units correct";
+    onehots.push_back(*w);
+  }
+  std::vector<int64_t> readings;
+  for (const PyValue &w : perHead)
+    readings.push_back(w.getInt());
+  std::vector<std::vector<int64_t>> values(onehots.size(), readings);
+  onehots.push_back(l.one);
+  Value sum = l.buildMLP(op.getLoc(), synth::sumOfOneHotValues(values), onehots,
+                         l.spaceFor(l.uniqueLabel(label + "_sum"), nullptr));
+  l.setError(sum, synth::sumOfOneHotValuesError(values));
+  FusedValue value = l.identity(l.leafOf(sum, widths, /*numerical=*/true));
+  // Decoded like an unfactorised width: a step per pair of adjacent widths.
+  value.cost = 2.0 * static_cast<double>(widths.size());
+  return value;
+}
+
+namespace {
+/// Why a factorised width is used: its estimated size against the head over
+/// K and Q, and whether the sum of the heads' widths decodes at once.
+struct FactorisedChoice {
+  double factorisedSize = 0, wholeSize = 0;
+  bool atOnce = false;
+};
+} // namespace
+
+/// Whether to factorise, from the models' sizes in weights (dense blocks).
+/// Unfactorised: the head over K and Q (`|K| |Q|`) and, for each of K and Q
+/// not yet materialised, its MLP (`|K|` units reading `a` and `b` and
+/// writing `K`). Factorised: per rectangle a head over the one-hots of `a`
+/// and `b`, then either one decoder of the sum (at once; about
+/// `4 (N + 1)^2`) or, where the dry run refuses that, the sum of the
+/// heads' decoded widths (summedWidth). Decoded at once, the factorised width
+/// is used where its heads come an attention layer earlier (as before) or, at
+/// the same depth, where it is at least four times smaller (over exact
+/// operands, checked by the caller). The summed width
+/// takes two MLP layers after the heads instead of one: it is used only
+/// where the heads come an attention layer earlier (so it ends at most one
+/// layer later than the unfactorised width) and it is at least four times
+/// smaller (the rule of docs/exactness.md, 7.4, for exact widths).
+static std::optional<FactorisedChoice>
+chooseFactorised(Lowering &l, Value keys, Value queries,
+                 std::array<Value, 4> operands, size_t rects, size_t widths,
+                 bool earlier, llvm::function_ref<bool()> decodesAtOnce) {
+  auto size = [&](Value v) {
+    return static_cast<double>(l.info(v).values.size());
+  };
+  FactorisedChoice c;
+  c.wholeSize = size(keys) * size(queries);
+  for (auto [v, a, b] : {std::make_tuple(keys, operands[0], operands[1]),
+                         std::make_tuple(queries, operands[2], operands[3])}) {
+    if (!l.info(v).space)
+      c.wholeSize += size(v) * (size(a) + size(b) + size(v));
+    if (keys == queries)
+      break;
+  }
+  double n = static_cast<double>(l.synthesis.maxSeqLen) + 1;
+  double r = static_cast<double>(rects);
+  double heads = r * (size(operands[2]) + size(operands[3]) + 2) *
+                 (size(operands[0]) + size(operands[1]) + 2);
+  double atOnce = heads + 4.0 * n * n;
+  // The summed width: a decoder per head (2 (N + 1) units between one input
+  // and N + 1 outputs), the sum (two clamp units per entry of the r
+  // one-hots, one output) and its decoder (2 |W| units, |W| outputs).
+  double w = static_cast<double>(widths);
+  double cut = heads + r * 2.0 * n * (n + 3) + 2.0 * r * n * (r * n + 2) +
+               2.0 * w * (w + 3);
+  bool atOnceSmaller = 4.0 * atOnce <= c.wholeSize;
+  if (!earlier && !atOnceSmaller)
+    return std::nullopt;
+  c.atOnce = decodesAtOnce();
+  c.factorisedSize = c.atOnce ? atOnce : cut;
+  if (c.atOnce ? earlier || atOnceSmaller : earlier && 4.0 * cut <= c.wholeSize)
+    return c;
+  return std::nullopt;
+}
+
 FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
     const std::string &label) {
@@ -236,22 +336,40 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     if (info.numerical || info.constant || info.values.empty())
       return false;
   }
-  // Only worth it where the heads come a layer earlier than a head reading
-  // K and Q.
+  // Worth it where the heads come a layer earlier than a head reading K and
+  // Q, or in the same layer when much smaller (judged below).
   int64_t factorised = -1, whole = -1;
   for (Value v : {ak, bk, aq, bq})
     factorised = std::max(factorised, depthAfterMaterialising(l, v));
   for (Value v : {keys, queries})
     whole = std::max(whole, depthAfterMaterialising(l, v));
-  if (craft::placement::slotAfter(craft::SublayerKind::Attention, factorised) >=
-      craft::placement::slotAfter(craft::SublayerKind::Attention, whole))
+  int64_t factorisedSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, factorised);
+  int64_t wholeSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, whole);
+  if (factorisedSlot > wholeSlot)
+    return false;
+  bool earlier = factorisedSlot < wholeSlot;
+  // At equal depth the sum must decode at once, or the cut would add a
+  // layer: only over exact materialised operands, where the dry run (exact
+  // operands) is what materialisation will synthesise.
+  if (!earlier &&
+      llvm::any_of(std::array<Value, 4>{ak, bk, aq, bq}, [&](Value v) {
+        Value space = l.info(v).space;
+        return !space || l.isNoisy(space);
+      }))
     return false;
 
   // The relation on value indices.
   const ValueSet &vak = l.info(ak).values, &vbk = l.info(bk).values;
   const ValueSet &vaq = l.info(aq).values, &vbq = l.info(bq).values;
-  if (static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size() >
-      static_cast<double>(l.options.maxTableEntries))
+  // The relation's table; beyond max-table-entries only while no larger
+  // than the table of the head over K and Q it replaces.
+  double entries =
+      static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size();
+  if (entries > static_cast<double>(l.options.maxTableEntries) &&
+      entries > static_cast<double>(l.info(keys).values.size()) *
+                    static_cast<double>(l.info(queries).values.size()))
     return false;
   FailureOr<ElementFunction> fk = ElementFunction::get(kMap.getBody());
   FailureOr<ElementFunction> fq = ElementFunction::get(qMap.getBody());
@@ -320,8 +438,28 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   double cost = static_cast<double>(l.info(keys).values.size()) +
                 (keys == queries ? 0.0 : l.info(queries).values.size()) +
                 2.0 * widths.size() + 1;
-  if (!tuples || !decoderFits(l, *tuples, rects.size(), maxWidth, widths, cost))
+  std::optional<FactorisedChoice> choice =
+      chooseFactorised(l, keys, queries, {ak, bk, aq, bq}, rects.size(),
+                       widths.size(), earlier, [&] {
+                         return tuples && decoderFits(l, *tuples, rects.size(),
+                                                      maxWidth, widths, cost);
+                       });
+  if (!choice)
     return false;
+  if (l.options.encodingRemarks || l.options.fusionRemarks)
+    emitRemark(op.getLoc())
+        << "selector width factorised into " << rects.size()
+        << " rectangle heads over the one-hots of its operands' operands: "
+        << "about " << static_cast<int64_t>(choice->factorisedSize)
+        << " weights instead of " << static_cast<int64_t>(choice->wholeSize)
+        << " for a head over the keys and queries; "
+        << (choice->atOnce ? "the sum of the heads' widths is decoded at once"
+                           : "the dry run refused to decode the sum at once: "
+                             "each head's width is decoded, then their sum "
+                             "through clamp units (two MLP layers after the "
+                             "heads)")
+        << (earlier ? "; the heads come an attention layer earlier"
+                    : "; the heads come in the same layer");
 
   // One head per rectangle.
   SmallVector<Value> operands;
@@ -369,6 +507,16 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
       return failure();
     value.leaves.push_back(l.addLeaf(std::move(*leaf)));
   }
+  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
+  if (!choice->atOnce) {
+    FailureOr<FusedValue> sum =
+        summedWidth(l, op, value.leaves, perHead, widths, label);
+    if (failed(sum))
+      return failure();
+    info.fused = std::move(*sum);
+    l.define(op.getResult(), std::move(info));
+    return true;
+  }
   for (const std::vector<int64_t> &t : *tuples) {
     int64_t sum = 0;
     for (int64_t w : t) {
@@ -378,10 +526,9 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     value.outputs.push_back(PyValue::integer(sum));
   }
   value.cost = cost;
-
-  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
   info.fused = value;
-  // If the sum cannot be decoded at once: each head's width first.
+  // If the sum cannot be decoded at once after all: each head's width
+  // first, then a lookup of their sum.
   info.cut = [&l, op, value, perHead, label]() -> FailureOr<FusedValue> {
     FusedValue cut = value;
     for (unsigned &leaf : cut.leaves) {
