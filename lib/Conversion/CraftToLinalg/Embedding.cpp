@@ -9,11 +9,9 @@
 //   table[row, c] = (c == column[row]) + rest[row, restIndex[c]]
 //
 // where restIndex maps a column without rest entries to an all-zero column
-// and a row without a one-hot column has column -1. The token table comes in
-// this form (craft::EmbeddingTables); the position table is split into it
-// here: a column whose only non-zero entry is a 1 becomes its row's one-hot
-// column (the positions' one-hot directions), the others stay rest columns
-// (`one`-free features such as i and i^2, folded functions of the indices).
+// and a row without a one-hot column has column -1 (craft::SparseRows: the
+// tokens' and positions' directions, and the rest columns `one` and the
+// folded functions of the tokens or of the positions, such as i and i^2).
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,58 +44,23 @@ struct GatheredTable {
 };
 } // namespace
 
-/// The token table's sparse form, restricted to `span`.
-static SparseTable tokenTable(const craft::EmbeddingTables &e,
-                              craft::ResidualRange span) {
+/// The gathered form of `rows` over the columns `span`: their rest table with
+/// a trailing zero column, and each span column's index into it.
+static SparseTable sparseTable(const craft::SparseRows &rows,
+                               craft::ResidualRange span) {
   SparseTable t;
-  t.numRest = e.getNumRestColumns();
-  t.column = e.tokenColumns;
-  t.rest.reserve(e.numTokenIds * (t.numRest + 1));
-  for (int64_t id = 0; id < e.numTokenIds; ++id) {
-    t.rest.insert(t.rest.end(), e.tokenRest.begin() + id * t.numRest,
-                  e.tokenRest.begin() + (id + 1) * t.numRest);
+  t.numRest = rows.getNumRestColumns();
+  t.column = rows.hot;
+  t.rest.reserve(rows.getNumRows() * (t.numRest + 1));
+  for (int64_t r = 0, e = rows.getNumRows(); r < e; ++r) {
+    t.rest.insert(t.rest.end(), rows.rest.begin() + r * t.numRest,
+                  rows.rest.begin() + (r + 1) * t.numRest);
     t.rest.push_back(0.0f);
   }
   t.restIndex.assign(span.dim, t.numRest);
-  for (auto [k, column] : llvm::enumerate(e.restColumns))
+  for (auto [k, column] : llvm::enumerate(rows.restColumns))
     if (column >= span.offset && column < span.offset + span.dim)
       t.restIndex[column - span.offset] = k;
-  return t;
-}
-
-/// The position table's sparse form over `span`: each column that holds a
-/// single 1 and nothing else becomes the one-hot column of that row (one per
-/// row), every other non-zero column a rest column.
-static SparseTable positionTable(const craft::EmbeddingTables &e,
-                                 craft::ResidualRange span) {
-  int64_t rows = e.numPositions;
-  SparseTable t;
-  t.column.assign(rows, -1);
-  std::vector<int64_t> restColumns;
-  for (int64_t c = span.offset; c < span.offset + span.dim; ++c) {
-    int64_t nonZero = 0, hotRow = -1;
-    for (int64_t p = 0; p < rows; ++p)
-      if (float v = e.positionRow(p)[c]; v != 0.0f) {
-        ++nonZero;
-        hotRow = v == 1.0f ? p : -1;
-      }
-    if (nonZero == 0)
-      continue;
-    if (nonZero == 1 && hotRow >= 0 && t.column[hotRow] < 0)
-      t.column[hotRow] = c;
-    else
-      restColumns.push_back(c);
-  }
-  t.numRest = static_cast<int64_t>(restColumns.size());
-  t.rest.reserve(rows * (t.numRest + 1));
-  for (int64_t p = 0; p < rows; ++p) {
-    for (int64_t c : restColumns)
-      t.rest.push_back(e.positionRow(p)[c]);
-    t.rest.push_back(0.0f);
-  }
-  t.restIndex.assign(span.dim, t.numRest);
-  for (auto [k, c] : llvm::enumerate(restColumns))
-    t.restIndex[c - span.offset] = k;
   return t;
 }
 
@@ -151,8 +114,9 @@ Value mlir::rasp::detail::buildEmbedding(ModelBuilder &b) {
 
   OpBuilder &builder = b.getBuilder();
   Location loc = b.getLoc();
-  GatheredTable tokens = gathered(b, tokenTable(e, span), "token");
-  GatheredTable positions = gathered(b, positionTable(e, span), "position");
+  GatheredTable tokens = gathered(b, sparseTable(e.tokens, span), "token");
+  GatheredTable positions =
+      gathered(b, sparseTable(e.positions, span), "position");
   SmallVector<ReassociationIndices> all = {{0, 1}};
   Value ids = tensor::CollapseShapeOp::create(builder, loc, b.getTokens(), all);
   Value empty = tensor::EmptyOp::create(

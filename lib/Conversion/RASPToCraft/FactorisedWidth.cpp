@@ -15,8 +15,10 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Rectangles.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -188,6 +190,104 @@ static bool decoderFits(Lowering &l,
   return mlp->outputError < 0.01;
 }
 
+/// The width as the sum of the heads' widths, where their sum does not
+/// decode at once: each head's width decoded to a one-hot (as the cut
+/// does), then one MLP of clamp units adding their values
+/// (synth::sumOfOneHotValues: the integer sum up to a rounding bound of
+/// about 6 r N u; docs/Fusion.md). The SOp is then a
+/// function of that numerical leaf, decoded by whichever MLP first needs
+/// it, like an unfactorised width.
+static FailureOr<FusedValue> summedWidth(Lowering &l, SelectorWidthOp op,
+                                         ArrayRef<unsigned> leaves,
+                                         const ValueSet &perHead,
+                                         const ValueSet &widths,
+                                         const std::string &label) {
+  SmallVector<Value> onehots;
+  for (unsigned leaf : leaves) {
+    FailureOr<Value> w =
+        buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
+    if (failed(w))
+      return failure();
+    if (l.errorOf(*w) >= 0.25)
+      return op.emitOpError("cannot be lowered to craft: the one-hot of a "
+                            "factorised width's head is off by ")
+             << l.errorOf(*w) << ", more than the clamp units correct";
+    onehots.push_back(*w);
+  }
+  std::vector<int64_t> readings;
+  for (const PyValue &w : perHead)
+    readings.push_back(w.getInt());
+  std::vector<std::vector<int64_t>> values(onehots.size(), readings);
+  onehots.push_back(l.one);
+  Value sum = l.buildMLP(op.getLoc(), synth::sumOfOneHotValues(values), onehots,
+                         l.spaceFor(l.uniqueLabel(label + "_sum"), nullptr));
+  l.setError(sum, synth::sumOfOneHotValuesError(values));
+  FusedValue value = l.identity(l.leafOf(sum, widths, /*numerical=*/true));
+  // Decoded like an unfactorised width: a step per pair of adjacent widths.
+  value.cost = 2.0 * static_cast<double>(widths.size());
+  return value;
+}
+
+namespace {
+/// Why a factorised width is used: its estimated size against the head over
+/// K and Q, and whether the sum of the heads' widths decodes at once.
+struct FactorisedChoice {
+  double factorisedSize = 0, wholeSize = 0;
+  bool atOnce = false;
+};
+} // namespace
+
+/// Whether to factorise, from the models' sizes in weights (dense blocks).
+/// Unfactorised: the head over K and Q (`|K| |Q|`) and, for each of K and Q
+/// not yet materialised, its MLP (`|K|` units reading `a` and `b` and
+/// writing `K`). Factorised: per rectangle a head over the one-hots of `a`
+/// and `b`, then either one decoder of the sum (at once; about
+/// `4 (N + 1)^2`) or, where the dry run refuses that, the sum of the
+/// heads' decoded widths (summedWidth). Decoded at once, the factorised width
+/// is used where its heads come an attention layer earlier (as before) or, at
+/// the same depth, where it is at least four times smaller (over exact
+/// operands, checked by the caller). The summed width
+/// takes two MLP layers after the heads instead of one: it is used only
+/// where the heads come an attention layer earlier (so it ends at most one
+/// layer later than the unfactorised width) and it is at least four times
+/// smaller (the rule of docs/exactness.md, 7.4, for exact widths).
+static std::optional<FactorisedChoice>
+chooseFactorised(Lowering &l, Value keys, Value queries,
+                 std::array<Value, 4> operands, size_t rects, size_t widths,
+                 bool earlier, llvm::function_ref<bool()> decodesAtOnce) {
+  auto size = [&](Value v) {
+    return static_cast<double>(l.info(v).values.size());
+  };
+  FactorisedChoice c;
+  c.wholeSize = size(keys) * size(queries);
+  for (auto [v, a, b] : {std::make_tuple(keys, operands[0], operands[1]),
+                         std::make_tuple(queries, operands[2], operands[3])}) {
+    if (!l.info(v).space)
+      c.wholeSize += size(v) * (size(a) + size(b) + size(v));
+    if (keys == queries)
+      break;
+  }
+  double n = static_cast<double>(l.synthesis.maxSeqLen) + 1;
+  double r = static_cast<double>(rects);
+  double heads = r * (size(operands[2]) + size(operands[3]) + 2) *
+                 (size(operands[0]) + size(operands[1]) + 2);
+  double atOnce = heads + 4.0 * n * n;
+  // The summed width: a decoder per head (2 (N + 1) units between one input
+  // and N + 1 outputs), the sum (two clamp units per entry of the r
+  // one-hots, one output) and its decoder (2 |W| units, |W| outputs).
+  double w = static_cast<double>(widths);
+  double cut = heads + r * 2.0 * n * (n + 3) + 2.0 * r * n * (r * n + 2) +
+               2.0 * w * (w + 3);
+  bool atOnceSmaller = 4.0 * atOnce <= c.wholeSize;
+  if (!earlier && !atOnceSmaller)
+    return std::nullopt;
+  c.atOnce = decodesAtOnce();
+  c.factorisedSize = c.atOnce ? atOnce : cut;
+  if (c.atOnce ? earlier || atOnceSmaller : earlier && 4.0 * cut <= c.wholeSize)
+    return c;
+  return std::nullopt;
+}
+
 namespace {
 /// selector_width(select(K, Q, pred)) with K = f(a_k, b_k) and
 /// Q = g(a_q, b_q) sequence_maps of categorical, non-constant operands.
@@ -252,22 +352,44 @@ matchFactorisedSelect(Lowering &l, SelectorWidthOp op) {
   return std::optional<FactorisedSelect>(std::move(m));
 }
 
-/// Whether the heads would come a layer earlier than a head reading K and
-/// Q, and the relation on value indices is small enough to tabulate.
-static bool paysOff(Lowering &l, const FactorisedSelect &m) {
+/// Whether factorising can pay off: std::nullopt where the heads would come
+/// after a head reading K and Q, or at the same depth over operands that
+/// are not exact materialised subspaces, or where the relation's table is
+/// too large; else whether the heads come an attention layer earlier (at
+/// the same depth, chooseFactorised judges the sizes).
+static std::optional<bool> paysOff(Lowering &l, const FactorisedSelect &m) {
   int64_t factorised = -1, whole = -1;
   for (Value v : {m.ak, m.bk, m.aq, m.bq})
     factorised = std::max(factorised, depthAfterMaterialising(l, v));
   for (Value v : {m.keys, m.queries})
     whole = std::max(whole, depthAfterMaterialising(l, v));
-  if (craft::placement::slotAfter(craft::SublayerKind::Attention, factorised) >=
-      craft::placement::slotAfter(craft::SublayerKind::Attention, whole))
-    return false;
+  int64_t factorisedSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, factorised);
+  int64_t wholeSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, whole);
+  if (factorisedSlot > wholeSlot)
+    return std::nullopt;
+  bool earlier = factorisedSlot < wholeSlot;
+  // At equal depth the sum must decode at once, or the cut would add a
+  // layer: only over exact materialised operands, where the dry run (exact
+  // operands) is what materialisation will synthesise.
+  if (!earlier &&
+      llvm::any_of(std::array<Value, 4>{m.ak, m.bk, m.aq, m.bq}, [&](Value v) {
+        Value space = l.info(v).space;
+        return !space || l.isNoisy(space);
+      }))
+    return std::nullopt;
+  // The relation's table; beyond max-table-entries only while no larger
+  // than the table of the head over K and Q it replaces.
   const ValueSet &vak = l.info(m.ak).values, &vbk = l.info(m.bk).values;
   const ValueSet &vaq = l.info(m.aq).values, &vbq = l.info(m.bq).values;
-  return static_cast<double>(vak.size()) * vbk.size() * vaq.size() *
-             vbq.size() <=
-         static_cast<double>(l.options.maxTableEntries);
+  double entries =
+      static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size();
+  if (entries > static_cast<double>(l.options.maxTableEntries) &&
+      entries > static_cast<double>(l.info(m.keys).values.size()) *
+                    static_cast<double>(l.info(m.queries).values.size()))
+    return std::nullopt;
+  return earlier;
 }
 
 /// The table of a sequence_map over all pairs of its operands' values.
@@ -394,6 +516,26 @@ emitRectangleHeads(Lowering &l, SelectorWidthOp op, const FactorisedSelect &m,
   return leaves;
 }
 
+/// With fusion remarks: why the width is factorised.
+static void remarkChoice(Lowering &l, SelectorWidthOp op, size_t rects,
+                         const FactorisedChoice &choice, bool earlier) {
+  if (!l.options.encodingRemarks && !l.options.fusionRemarks)
+    return;
+  emitRemark(op.getLoc())
+      << "selector width factorised into " << rects
+      << " rectangle heads over the one-hots of its operands' operands: "
+      << "about " << static_cast<int64_t>(choice.factorisedSize)
+      << " weights instead of " << static_cast<int64_t>(choice.wholeSize)
+      << " for a head over the keys and queries; "
+      << (choice.atOnce ? "the sum of the heads' widths is decoded at once"
+                        : "the dry run refused to decode the sum at once: "
+                          "each head's width is decoded, then their sum "
+                          "through clamp units (two MLP layers after the "
+                          "heads)")
+      << (earlier ? "; the heads come an attention layer earlier"
+                  : "; the heads come in the same layer");
+}
+
 FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
     const std::string &label) {
@@ -401,9 +543,12 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
       matchFactorisedSelect(l, op);
   if (failed(match))
     return failure();
-  if (!*match || !paysOff(l, **match))
+  if (!*match)
     return false;
   const FactorisedSelect &m = **match;
+  std::optional<bool> earlier = paysOff(l, m);
+  if (!earlier)
+    return false;
   FailureOr<std::optional<std::vector<synth::Rectangle>>> rectangles =
       relationRectangles(l, m);
   if (failed(rectangles))
@@ -424,13 +569,30 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   double cost = static_cast<double>(l.info(m.keys).values.size()) +
                 (m.keys == m.queries ? 0.0 : l.info(m.queries).values.size()) +
                 2.0 * widths.size() + 1;
-  if (!tuples || !decoderFits(l, *tuples, rects.size(), maxWidth, widths, cost))
+  std::optional<FactorisedChoice> choice =
+      chooseFactorised(l, m.keys, m.queries, {m.ak, m.bk, m.aq, m.bq},
+                       rects.size(), widths.size(), *earlier, [&] {
+                         return tuples && decoderFits(l, *tuples, rects.size(),
+                                                      maxWidth, widths, cost);
+                       });
+  if (!choice)
     return false;
+  remarkChoice(l, op, rects.size(), *choice, *earlier);
 
   FailureOr<SmallVector<unsigned, 4>> leaves =
       emitRectangleHeads(l, op, m, rects, label);
   if (failed(leaves))
     return failure();
+  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
+  if (!choice->atOnce) {
+    FailureOr<FusedValue> sum =
+        summedWidth(l, op, *leaves, headWidths(l), widths, label);
+    if (failed(sum))
+      return failure();
+    info.fused = std::move(*sum);
+    l.define(op.getResult(), std::move(info));
+    return true;
+  }
   FusedValue value;
   value.leaves = std::move(*leaves);
   for (const std::vector<int64_t> &t : *tuples) {
@@ -443,14 +605,14 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   }
   value.cost = cost;
 
-  // If the sum cannot be decoded at once: each head's width first.
+  // If the sum cannot be decoded at once after all: each head's width
+  // first, then a lookup of their sum.
   FusionDecision decision;
   decision.leaves = value.leaves;
   decision.points = static_cast<double>(value.numPoints());
   decision.unfusedUnits = cost;
   decision.fallback = Fallback::WidthParts;
   l.plan.record(op, std::move(decision));
-  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
   info.fused = std::move(value);
   l.define(op.getResult(), std::move(info));
   return true;
