@@ -164,10 +164,16 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 
   // Position rows: position p >= 1 holds input token p - 1, so it sets
   // `indices:p-1`; the BOS position sets nothing.
+  // Directions by index, as for the tokens (indexOf would be quadratic).
+  llvm::DenseMap<Attribute, unsigned> indexOf;
+  for (auto [i, value] : llvm::enumerate(indexSpace.getValues()))
+    indexOf.try_emplace(value, i);
   Type i64 = IntegerType::get(model.getContext(), 64);
   for (int64_t p = 1; p < tables.numPositions; ++p) {
-    std::optional<unsigned> index =
-        indexSpace.indexOf(IntegerAttr::get(i64, p - 1));
+    auto found = indexOf.find(IntegerAttr::get(i64, p - 1));
+    std::optional<unsigned> index;
+    if (found != indexOf.end())
+      index = found->second;
     if (!index)
       return model.emitOpError("position ")
              << p << " (index " << p - 1
