@@ -181,12 +181,12 @@ def ConvertToLLVMPass : Pass<"rasp-convert-to-llvm", "::mlir::ModuleOp"> {
     `convert-index-to-llvm`, `convert-cf-to-llvm`,
     `convert-func-to-llvm` (with the C interface wrappers of
     `llvm.emit_c_interface` functions) and `convert-ub-to-llvm`, applied in
-    one partial conversion with one type converter. A `cf.assert` calls
-    `__rasp_check_failed` with its message, a runtime function that ends
-    the call with an error (BufferPool.h), instead of aborting. Run as seven passes,
+    one partial conversion with one type converter. Run as seven passes,
     each walked and legalised the whole module again: a fifth of the cold
     start of a small model (issue 16). Unrealized casts are left for
-    `reconcile-unrealized-casts`.
+    `reconcile-unrealized-casts`. A `cf.assert` calls `__rasp_check_failed`
+    with its message instead of aborting: a runtime function that ends the
+    call with an error (BufferPool.h).
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
