@@ -187,7 +187,9 @@ double mlir::rasp::lowering::fusedWork(double points, size_t leaves) {
 }
 
 FailureOr<std::optional<FusedValue>> mlir::rasp::lowering::composeTables(
-    ArrayRef<const FusedValue *> args, ArrayRef<std::vector<int32_t>> classes,
+    ArrayRef<const FusedValue *> args,
+    llvm::function_ref<FailureOr<std::vector<std::vector<int32_t>>>()>
+        classesOf,
     ElementFn f, int64_t maxPoints, double maxWork, std::string *refusal) {
   FusedValue out;
   for (const FusedValue *a : args)
@@ -221,7 +223,10 @@ FailureOr<std::optional<FusedValue>> mlir::rasp::lowering::composeTables(
       return std::optional<FusedValue>();
     }
   }
-  Join join(args, classes, f, out);
+  FailureOr<std::vector<std::vector<int32_t>>> classes = classesOf();
+  if (failed(classes))
+    return failure();
+  Join join(args, *classes, f, out);
   if (failed(join.extend(0)))
     return failure();
   return std::optional<FusedValue>(std::move(out));

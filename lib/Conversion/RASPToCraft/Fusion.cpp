@@ -427,13 +427,11 @@ static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
                        ? std::min(static_cast<double>(l.options.maxFusedWork),
                                   l.options.fusionSavings * fusedWork(saved, 1))
                        : INFINITY;
-  FailureOr<std::vector<std::vector<int32_t>>> classes =
-      argumentClasses(op, args);
-  if (failed(classes))
-    return failure();
+  // The classes only once the table's bound is accepted.
+  auto classesOf = [&] { return argumentClasses(op, args); };
   std::string refusal;
   FailureOr<std::optional<FusedValue>> composed =
-      composeTables(argPtrs, *classes, *f, maxPoints, maxWork, &refusal);
+      composeTables(argPtrs, classesOf, *f, maxPoints, maxWork, &refusal);
   if (failed(composed))
     return failure();
   // Too many combinations of leaves: read the operands' subspaces.

@@ -290,16 +290,18 @@ using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
 
 /// With fusion: `f` applied to the joined tables of `args` (a point of the
 /// result is a point of every argument, agreeing on shared leaves; None
-/// arguments give None). `classes[i][p]` is the class of argument i's value
-/// at its point p: f gives the same result for arguments in the same
+/// arguments give None). `classesOf()[i][p]` is the class of argument i's
+/// value at its point p: f gives the same result for arguments in the same
 /// classes, so it is called once per combination of classes. Returns
-/// std::nullopt, before enumerating anything, if a table over several
-/// leaves could exceed `maxPoints` or its synthesis' estimated work
-/// (fusedWork) could exceed `maxWork`, saying which in `refusal`.
+/// std::nullopt, before computing the classes or enumerating anything, if a
+/// table over several leaves could exceed `maxPoints` or its synthesis'
+/// estimated work (fusedWork) could exceed `maxWork`, saying which in
+/// `refusal`.
 FailureOr<std::optional<FusedValue>>
 composeTables(ArrayRef<const FusedValue *> args,
-              ArrayRef<std::vector<int32_t>> classes, ElementFn f,
-              int64_t maxPoints, double maxWork = INFINITY,
+              llvm::function_ref<FailureOr<std::vector<std::vector<int32_t>>>()>
+                  classesOf,
+              ElementFn f, int64_t maxPoints, double maxWork = INFINITY,
               std::string *refusal = nullptr);
 
 /// The estimated work of building and synthesising a fused MLP over

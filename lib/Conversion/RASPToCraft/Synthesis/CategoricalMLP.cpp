@@ -320,10 +320,9 @@ mlir::craft::synth::cleanSequenceMap(const ValueSet &xs, const ValueSet &ys,
   ClampBuilder b{nx + ny, {}, {}, 0};
   for (int64_t i = 0; i < nx; ++i)
     for (int64_t j = 0; j < ny; ++j) {
-      auto row =
-          outputRow(table[i * ny + j], outputSpace, [&] {
-            return "inputs (" + xs[i].repr() + ", " + ys[j].repr() + ")";
-          });
+      auto row = outputRow(table[i * ny + j], outputSpace, [&] {
+        return "inputs (" + xs[i].repr() + ", " + ys[j].repr() + ")";
+      });
       if (!row)
         return row.takeError();
       if (!row->empty())
