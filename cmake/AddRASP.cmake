@@ -94,6 +94,16 @@ function(add_rasp_library name)
   endif()
 endfunction()
 
+# rasp_tablegen(ofn args...): as mlir_tablegen, with the project's own
+# generators (tools/rasp-tblgen), e.g. -gen-pass-pipeline-options.
+set(RASP_TABLEGEN_EXE $<TARGET_FILE:rasp-tblgen>)
+set(RASP_TABLEGEN_TARGET rasp-tblgen)
+function(rasp_tablegen ofn)
+  tablegen(RASP ${ARGV})
+  set(TABLEGEN_OUTPUT ${TABLEGEN_OUTPUT} ${CMAKE_CURRENT_BINARY_DIR}/${ofn}
+      PARENT_SCOPE)
+endfunction()
+
 # add_rasp_tool(name src... [INSTALL] [STATIC_LLVM]
 #   [LINK_LIBS project-libraries...] [MLIR_LIBS upstream-mlir-libraries...])
 # An INSTALL tool is installed into <prefix>/bin and exported. A STATIC_LLVM

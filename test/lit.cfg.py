@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 
 config.name = "RASP"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".rasp", ".test"]
+config.suffixes = [".mlir", ".rasp", ".td", ".test"]
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.rasp_obj_root, "test")
@@ -46,7 +46,7 @@ config.environment.pop("RASP_NO_CACHE", None)
 
 tool_dirs = [os.path.join(config.rasp_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-capi-test", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
+tools = ["rasp-opt", "rasp-translate", "rasp-run", "rasp-jit", "rasp-tblgen", "rasp-capi-test", "mlir-opt", "mlir-runner", "mlir-translate", "llc"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if any(os.path.exists(os.path.join(d, t)) for d in tool_dirs)],
     tool_dirs)

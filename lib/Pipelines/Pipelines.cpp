@@ -13,14 +13,9 @@ using namespace mlir::rasp;
 template <typename Derived>
 void mlir::rasp::populateRASPToCraftModelPipeline(
     OpPassManager &pm, const RASPCompileOptions<Derived> &options) {
-  InferBasesPassOptions bases;
-  bases.vocab.assign(options.vocab.begin(), options.vocab.end());
-  bases.maxSeqLen = options.maxSeqLen;
-  bases.bos = options.bos;
-  bases.causal = options.causal;
-  pm.addPass(createInferBasesPass(bases));
-  pm.addPass(createValidatePass());
-  pm.addPass(createLowerToCraftPass(options.lowerToCraftOptions()));
+  pm.addPass(createInferBasesPass(toInferBasesPassOptions(options)));
+  pm.addPass(createValidatePass(toValidatePassOptions(options)));
+  pm.addPass(createLowerToCraftPass(toLowerToCraftPassOptions(options)));
   if (options.foldEmbeddings)
     pm.addPass(craft::createFoldEmbeddingsPass());
   if (options.pruneDirections)
@@ -36,7 +31,8 @@ template void mlir::rasp::populateRASPToCraftModelPipeline(
 void mlir::rasp::populateRASPToLinalgPipeline(
     OpPassManager &pm, const RASPToLinalgOptions &options) {
   populateRASPToCraftModelPipeline(pm, options);
-  pm.addPass(createConvertCraftToLinalgPass(options.convertOptions()));
+  pm.addPass(createConvertCraftToLinalgPass(
+      toConvertCraftToLinalgPassOptions(options)));
 }
 
 void mlir::rasp::registerPipelines() {

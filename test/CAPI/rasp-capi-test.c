@@ -326,14 +326,14 @@ static int testErrors(void) {
   RaspValue small[2] = {{RaspValueString, false, 0, 0.0, {"a", 1}},
                         {RaspValueString, false, 0, 0.0, {"b", 1}}};
   raspCompileOptionsSetVocab(options, 2, small);
-  raspCompileOptionsSetMaxSeqLen(options, 2000);
+  raspCompileOptionsSetMaxSeqLen(options, 50000);
   if (reportFailure("budget load", raspProgramCreate(str("x = tokens;"),
                                                      str("p.rasp"), options,
                                                      &program)))
     return 30;
   RaspModel model;
   // CHECK-LABEL: over budget failed:
-  // CHECK-NEXT: p.rasp:1:1: error: the embedding tables {{.*}} would need an estimated 61.2 MiB, over the memory budget of 1.0 MiB
+  // CHECK-NEXT: p.rasp:1:1: error: the embedding tables {{.*}} would need an estimated 1.5 MiB, over the memory budget of 1.0 MiB
   reportFailure("over budget", raspProgramCompile(program, &model));
   raspProgramDestroy(program);
   raspSetMemoryBudget(savedBudget);

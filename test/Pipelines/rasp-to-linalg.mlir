@@ -24,7 +24,7 @@
 
 // OPTIONS-LABEL: func.func @hist(
 // OPTIONS-SAME:    rasp.token_labels = ["tokens:b", "tokens:a", "tokens:START"]
-// OPTIONS:         dense_resource<position_embedding>
+// OPTIONS:         dense_resource<l0_mlp_w1>
 
 !str = !rasp.sop<categorical, !rasp.str>
 !int = !rasp.sop<categorical, i64>

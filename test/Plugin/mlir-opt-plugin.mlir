@@ -24,7 +24,7 @@
 // CHECK-SAME:    -> tensor<?x?x4xf32>
 // CHECK-SAME:    rasp.num_token_ids = 3 : i64
 // CHECK-SAME:    rasp.output_values = [0, 1, 2, 3]
-// CHECK:         dense_resource<position_embedding>
+// CHECK:         dense_resource<l0_mlp_w1>
 // CHECK-NOT:     rasp.program
 
 // CRAFT-LABEL: craft.program @hist

@@ -15,8 +15,10 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Rectangles.h"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -201,32 +203,141 @@ static bool decoderFits(Lowering &l,
   return mlp->outputError < 0.01;
 }
 
-FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
-    Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
-    const std::string &label) {
-  // select(K, Q, pred) or select_where(K, Q) of two sequence_maps.
-  Operation *select = op.getSelector().getDefiningOp();
+/// The width as the sum of the heads' widths, where their sum does not
+/// decode at once: each head's width decoded to a one-hot (as the cut
+/// does), then one MLP of clamp units adding their values
+/// (synth::sumOfOneHotValues: the integer sum up to a rounding bound of
+/// about 6 r N u; docs/Fusion.md). The SOp is then a
+/// function of that numerical leaf, decoded by whichever MLP first needs
+/// it, like an unfactorised width.
+static FailureOr<FusedValue> summedWidth(Lowering &l, SelectorWidthOp op,
+                                         ArrayRef<unsigned> leaves,
+                                         const ValueSet &perHead,
+                                         const ValueSet &widths,
+                                         const std::string &label) {
+  SmallVector<Value> onehots;
+  for (unsigned leaf : leaves) {
+    FailureOr<Value> w =
+        buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
+    if (failed(w))
+      return failure();
+    if (l.errorOf(*w) >= 0.25)
+      return op.emitOpError("cannot be lowered to craft: the one-hot of a "
+                            "factorised width's head is off by ")
+             << l.errorOf(*w) << ", more than the clamp units correct";
+    onehots.push_back(*w);
+  }
+  std::vector<int64_t> readings;
+  for (const PyValue &w : perHead)
+    readings.push_back(w.getInt());
+  std::vector<std::vector<int64_t>> values(onehots.size(), readings);
+  onehots.push_back(l.one);
+  Value sum = l.buildMLP(op.getLoc(), synth::sumOfOneHotValues(values), onehots,
+                         l.spaceFor(l.uniqueLabel(label + "_sum"), nullptr));
+  l.setError(sum, synth::sumOfOneHotValuesError(values));
+  FusedValue value = l.identity(l.leafOf(sum, widths, /*numerical=*/true));
+  // Decoded like an unfactorised width: a step per pair of adjacent widths.
+  value.cost = 2.0 * static_cast<double>(widths.size());
+  return value;
+}
+
+namespace {
+/// Why a factorised width is used: its estimated size against the head over
+/// K and Q, and whether the sum of the heads' widths decodes at once.
+struct FactorisedChoice {
+  double factorisedSize = 0, wholeSize = 0;
+  bool atOnce = false;
+};
+} // namespace
+
+/// Whether to factorise, from the models' sizes in weights (dense blocks).
+/// Unfactorised: the head over K and Q (`|K| |Q|`) and, for each of K and Q
+/// not yet materialised, its MLP (`|K|` units reading `a` and `b` and
+/// writing `K`). Factorised: per rectangle a head over the one-hots of `a`
+/// and `b`, then either one decoder of the sum (at once; about
+/// `4 (N + 1)^2`) or, where the dry run refuses that, the sum of the
+/// heads' decoded widths (summedWidth). Decoded at once, the factorised width
+/// is used where its heads come an attention layer earlier (as before) or, at
+/// the same depth, where it is at least four times smaller (over exact
+/// operands, checked by the caller). The summed width
+/// takes two MLP layers after the heads instead of one: it is used only
+/// where the heads come an attention layer earlier (so it ends at most one
+/// layer later than the unfactorised width) and it is at least four times
+/// smaller (the rule of docs/exactness.md, 7.4, for exact widths).
+static std::optional<FactorisedChoice>
+chooseFactorised(Lowering &l, Value keys, Value queries,
+                 std::array<Value, 4> operands, size_t rects, size_t widths,
+                 bool earlier, llvm::function_ref<bool()> decodesAtOnce) {
+  auto size = [&](Value v) {
+    return static_cast<double>(l.info(v).values.size());
+  };
+  FactorisedChoice c;
+  c.wholeSize = size(keys) * size(queries);
+  for (auto [v, a, b] : {std::make_tuple(keys, operands[0], operands[1]),
+                         std::make_tuple(queries, operands[2], operands[3])}) {
+    if (!l.info(v).space)
+      c.wholeSize += size(v) * (size(a) + size(b) + size(v));
+    if (keys == queries)
+      break;
+  }
+  double n = static_cast<double>(l.synthesis.maxSeqLen) + 1;
+  double r = static_cast<double>(rects);
+  double heads = r * (size(operands[2]) + size(operands[3]) + 2) *
+                 (size(operands[0]) + size(operands[1]) + 2);
+  double atOnce = heads + 4.0 * n * n;
+  // The summed width: a decoder per head (2 (N + 1) units between one input
+  // and N + 1 outputs), the sum (two clamp units per entry of the r
+  // one-hots, one output) and its decoder (2 |W| units, |W| outputs).
+  double w = static_cast<double>(widths);
+  double cut = heads + r * 2.0 * n * (n + 3) + 2.0 * r * n * (r * n + 2) +
+               2.0 * w * (w + 3);
+  bool atOnceSmaller = 4.0 * atOnce <= c.wholeSize;
+  if (!earlier && !atOnceSmaller)
+    return std::nullopt;
+  c.atOnce = decodesAtOnce();
+  c.factorisedSize = c.atOnce ? atOnce : cut;
+  if (c.atOnce ? earlier || atOnceSmaller : earlier && 4.0 * cut <= c.wholeSize)
+    return c;
+  return std::nullopt;
+}
+
+namespace {
+/// selector_width(select(K, Q, pred)) with K = f(a_k, b_k) and
+/// Q = g(a_q, b_q) sequence_maps of categorical, non-constant operands.
+struct FactorisedSelect {
+  Operation *select;
   Value keys, queries;
+  SequenceMapOp kMap, qMap;
+  Value ak, bk, aq, bq;
   std::function<llvm::Expected<bool>(const PyValue &, const PyValue &)> pred;
+  /// For a select: its comparison (compared block by block, numerically).
   std::optional<Comparison> comparison;
-  if (auto s = dyn_cast_or_null<SelectOp>(select)) {
-    keys = s.getKeys();
-    queries = s.getQueries();
+};
+} // namespace
+
+/// The select and sequence_maps of `op` if it has the factorisable shape.
+static FailureOr<std::optional<FactorisedSelect>>
+matchFactorisedSelect(Lowering &l, SelectorWidthOp op) {
+  FactorisedSelect m;
+  m.select = op.getSelector().getDefiningOp();
+  if (auto s = dyn_cast_or_null<SelectOp>(m.select)) {
+    m.keys = s.getKeys();
+    m.queries = s.getQueries();
     Comparison c = s.getPredicate();
-    comparison = c;
-    pred = [c](const PyValue &k, const PyValue &q) {
+    m.comparison = c;
+    m.pred = [c](const PyValue &k, const PyValue &q) {
       return py::compare(c, k, q);
     };
-  } else if (auto s = dyn_cast_or_null<SelectWhereOp>(select)) {
-    keys = s.getKeys();
-    queries = s.getQueries();
+  } else if (auto s = dyn_cast_or_null<SelectWhereOp>(m.select)) {
+    m.keys = s.getKeys();
+    m.queries = s.getQueries();
     FailureOr<ElementFunction> fn = ElementFunction::get(s.getBody());
     if (failed(fn))
       return failure();
     ElementFunction f = *fn;
     Location loc = s.getLoc();
-    pred = [f, loc](const PyValue &k,
-                    const PyValue &q) -> llvm::Expected<bool> {
+    m.pred = [f, loc](const PyValue &k,
+                      const PyValue &q) -> llvm::Expected<bool> {
       EvalError error{loc, ""};
       FailureOr<PyValue> r = f({k, q}, &error);
       if (failed(r))
@@ -234,57 +345,93 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
       return py::truthy(*r);
     };
   } else {
-    return false;
+    return std::optional<FactorisedSelect>();
   }
-  auto kMap = keys.getDefiningOp<SequenceMapOp>();
-  auto qMap = queries.getDefiningOp<SequenceMapOp>();
-  if (!kMap || !qMap)
-    return false;
-  Value ak = kMap.getLhs(), bk = kMap.getRhs();
-  Value aq = qMap.getLhs(), bq = qMap.getRhs();
-  if (ak == bk || aq == bq)
-    return false;
-  for (Value v : {ak, bk, aq, bq}) {
+  m.kMap = m.keys.getDefiningOp<SequenceMapOp>();
+  m.qMap = m.queries.getDefiningOp<SequenceMapOp>();
+  if (!m.kMap || !m.qMap)
+    return std::optional<FactorisedSelect>();
+  m.ak = m.kMap.getLhs();
+  m.bk = m.kMap.getRhs();
+  m.aq = m.qMap.getLhs();
+  m.bq = m.qMap.getRhs();
+  if (m.ak == m.bk || m.aq == m.bq)
+    return std::optional<FactorisedSelect>();
+  for (Value v : {m.ak, m.bk, m.aq, m.bq}) {
     SOpInfo &info = l.info(v);
     if (info.numerical || info.constant || info.values.empty())
-      return false;
+      return std::optional<FactorisedSelect>();
   }
-  // Only worth it where the heads come a layer earlier than a head reading
-  // K and Q.
-  int64_t factorised = -1, whole = -1;
-  for (Value v : {ak, bk, aq, bq})
-    factorised = std::max(factorised, depthAfterMaterialising(l, v));
-  for (Value v : {keys, queries})
-    whole = std::max(whole, depthAfterMaterialising(l, v));
-  if (craft::placement::slotAfter(craft::SublayerKind::Attention, factorised) >=
-      craft::placement::slotAfter(craft::SublayerKind::Attention, whole))
-    return false;
+  return std::optional<FactorisedSelect>(std::move(m));
+}
 
-  // The relation on value indices.
-  const ValueSet &vak = l.info(ak).values, &vbk = l.info(bk).values;
-  const ValueSet &vaq = l.info(aq).values, &vbq = l.info(bq).values;
-  if (static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size() >
-      static_cast<double>(l.options.maxTableEntries))
-    return false;
-  FailureOr<ElementFunction> fk = ElementFunction::get(kMap.getBody());
-  FailureOr<ElementFunction> fq = ElementFunction::get(qMap.getBody());
-  if (failed(fk) || failed(fq))
+/// Whether factorising can pay off: std::nullopt where the heads would come
+/// after a head reading K and Q, or at the same depth over operands that
+/// are not exact materialised subspaces, or where the relation's table is
+/// too large; else whether the heads come an attention layer earlier (at
+/// the same depth, chooseFactorised judges the sizes).
+static std::optional<bool> paysOff(Lowering &l, const FactorisedSelect &m) {
+  int64_t factorised = -1, whole = -1;
+  for (Value v : {m.ak, m.bk, m.aq, m.bq})
+    factorised = std::max(factorised, depthAfterMaterialising(l, v));
+  for (Value v : {m.keys, m.queries})
+    whole = std::max(whole, depthAfterMaterialising(l, v));
+  int64_t factorisedSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, factorised);
+  int64_t wholeSlot =
+      craft::placement::slotAfter(craft::SublayerKind::Attention, whole);
+  if (factorisedSlot > wholeSlot)
+    return std::nullopt;
+  bool earlier = factorisedSlot < wholeSlot;
+  // At equal depth the sum must decode at once, or the cut would add a
+  // layer: only over exact materialised operands, where the dry run (exact
+  // operands) is what materialisation will synthesise.
+  if (!earlier &&
+      llvm::any_of(std::array<Value, 4>{m.ak, m.bk, m.aq, m.bq}, [&](Value v) {
+        Value space = l.info(v).space;
+        return !space || l.isNoisy(space);
+      }))
+    return std::nullopt;
+  // The relation's table; beyond max-table-entries only while no larger
+  // than the table of the head over K and Q it replaces.
+  const ValueSet &vak = l.info(m.ak).values, &vbk = l.info(m.bk).values;
+  const ValueSet &vaq = l.info(m.aq).values, &vbq = l.info(m.bq).values;
+  double entries =
+      static_cast<double>(vak.size()) * vbk.size() * vaq.size() * vbq.size();
+  if (entries > static_cast<double>(l.options.maxTableEntries) &&
+      entries > static_cast<double>(l.info(m.keys).values.size()) *
+                    static_cast<double>(l.info(m.queries).values.size()))
+    return std::nullopt;
+  return earlier;
+}
+
+/// The table of a sequence_map over all pairs of its operands' values.
+static FailureOr<std::vector<PyValue>> pairTable(Lowering &l, SequenceMapOp map,
+                                                 const ValueSet &as,
+                                                 const ValueSet &bs) {
+  FailureOr<ElementFunction> f = ElementFunction::get(map.getBody());
+  if (failed(f))
     return failure();
-  auto table = [&](SequenceMapOp map, const ElementFunction &f,
-                   const ValueSet &as,
-                   const ValueSet &bs) -> FailureOr<std::vector<PyValue>> {
-    std::vector<PyValue> t;
-    for (const PyValue &a : as)
-      for (const PyValue &b : bs) {
-        FailureOr<PyValue> v = l.call(map, f, {a, b});
-        if (failed(v))
-          return failure();
-        t.push_back(*v);
-      }
-    return t;
-  };
-  FailureOr<std::vector<PyValue>> kt = table(kMap, *fk, vak, vbk);
-  FailureOr<std::vector<PyValue>> qt = table(qMap, *fq, vaq, vbq);
+  std::vector<PyValue> t;
+  for (const PyValue &a : as)
+    for (const PyValue &b : bs) {
+      FailureOr<PyValue> v = l.call(map, *f, {a, b});
+      if (failed(v))
+        return failure();
+      t.push_back(*v);
+    }
+  return t;
+}
+
+/// The rectangles covering the relation on the operands' value indices
+/// (at most max-selector-rectangles); std::nullopt where there are more,
+/// or none.
+static FailureOr<std::optional<std::vector<synth::Rectangle>>>
+relationRectangles(Lowering &l, const FactorisedSelect &m) {
+  const ValueSet &vak = l.info(m.ak).values, &vbk = l.info(m.bk).values;
+  const ValueSet &vaq = l.info(m.aq).values, &vbq = l.info(m.bq).values;
+  FailureOr<std::vector<PyValue>> kt = pairTable(l, m.kMap, vak, vbk);
+  FailureOr<std::vector<PyValue>> qt = pairTable(l, m.qMap, vaq, vbq);
   if (failed(kt) || failed(qt))
     return failure();
   auto relation = [&](int64_t iak, int64_t ibk, int64_t iaq,
@@ -294,13 +441,13 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     // A None key or query is the zero vector: never selected.
     if (k.isNone() || q.isNone())
       return false;
-    return pred(k, q);
+    return m.pred(k, q);
   };
   auto sizes = synth::PairSizes{
       static_cast<int64_t>(vak.size()), static_cast<int64_t>(vbk.size()),
       static_cast<int64_t>(vaq.size()), static_cast<int64_t>(vbq.size())};
   std::optional<NumericTable> nk, nq;
-  if (comparison) {
+  if (m.comparison) {
     nk = numericTable(*kt);
     nq = numericTable(*qt);
   }
@@ -309,45 +456,41 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
           ? synth::factorRelationByBlocks(
                 sizes,
                 [&](int64_t iak, int64_t iaq, MutableArrayRef<uint8_t> bits) {
-                  compareBlock(*comparison, *nk, *nq, iak, iaq, sizes, bits);
+                  compareBlock(*m.comparison, *nk, *nq, iak, iaq, sizes, bits);
                   return llvm::Error::success();
                 },
                 l.options.maxSelectorRectangles)
           : synth::factorRelation(sizes, relation,
                                   l.options.maxSelectorRectangles);
   if (!rectangles)
-    return l.fail(select, rectangles.takeError());
+    return l.fail(m.select, rectangles.takeError());
   if (!*rectangles || (*rectangles)->empty())
-    return false;
-  std::vector<synth::Rectangle> rects = std::move(**rectangles);
+    return std::optional<std::vector<synth::Rectangle>>();
+  return std::optional<std::vector<synth::Rectangle>>(std::move(**rectangles));
+}
 
-  // The decoder of the sum, against the unfactorised MLPs: K's (and Q's)
-  // product and one width decoder.
-  int64_t maxWidth = l.synthesis.maxSeqLen;
-  std::set<int64_t> sums;
-  for (const PyValue &w : widths)
-    if (w.isInt())
-      sums.insert(w.getInt());
-  std::optional<std::vector<std::vector<int64_t>>> tuples =
-      widthTuples(rects.size(), maxWidth, sums, l.options.maxFusedDomain);
-  double cost = static_cast<double>(l.info(keys).values.size()) +
-                (keys == queries ? 0.0 : l.info(queries).values.size()) +
-                2.0 * widths.size() + 1;
-  if (!tuples || !decoderFits(l, *tuples, rects.size(), maxWidth, widths, cost))
-    return false;
+/// The widths one head counts: 0 .. max_seq_len.
+static ValueSet headWidths(Lowering &l) {
+  ValueSet perHead;
+  for (int64_t w = 0; w <= l.synthesis.maxSeqLen; ++w)
+    perHead.push_back(PyValue::integer(w));
+  return perHead;
+}
 
-  // One head per rectangle.
+/// One head per rectangle, each writing 1/(w+1) of its width w: the leaves
+/// of the fused width.
+static FailureOr<SmallVector<unsigned, 4>>
+emitRectangleHeads(Lowering &l, SelectorWidthOp op, const FactorisedSelect &m,
+                   std::vector<synth::Rectangle> &rects,
+                   const std::string &label) {
   SmallVector<Value> operands;
-  for (Value v : {ak, bk, aq, bq}) {
+  for (Value v : {m.ak, m.bk, m.aq, m.bq}) {
     FailureOr<Value> space = l.materialize(v);
     if (failed(space))
       return failure();
     operands.push_back(*space);
   }
-  ValueSet perHead;
-  for (int64_t w = 0; w <= maxWidth; ++w)
-    perHead.push_back(PyValue::integer(w));
-  FusedValue value;
+  ValueSet perHead = headWidths(l);
   // A table that holds everywhere constrains nothing, unless its operands
   // can be None (the zero vector, never selected).
   auto mayBeNone = [&](Value v) {
@@ -360,11 +503,12 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
     return t.getNumNonZeros() != t.getRows() * t.getCols() || mayBeNone(key) ||
            mayBeNone(query);
   };
+  SmallVector<unsigned, 4> leaves;
   for (synth::Rectangle &r : rects) {
     std::vector<synth::SelectorTerm> terms;
-    if (needed(r.a, ak, aq))
+    if (needed(r.a, m.ak, m.aq))
       terms.push_back({2, 0, std::move(r.a)});
-    if (needed(r.b, bk, bq))
+    if (needed(r.b, m.bk, m.bq))
       terms.push_back({3, 1, std::move(r.b)});
     FailureOr<LoweredSelector> head = lowerSelectorTerms(
         l, op, terms, operands, synth::HeadKind::SelectorWidth,
@@ -380,8 +524,90 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
         widthLeaf(op, attention, perHead, head->logitError, head->block.scale);
     if (failed(leaf))
       return failure();
-    value.leaves.push_back(l.addLeaf(std::move(*leaf)));
+    leaves.push_back(l.addLeaf(std::move(*leaf)));
   }
+  return leaves;
+}
+
+/// With fusion remarks: why the width is factorised.
+static void remarkChoice(Lowering &l, SelectorWidthOp op, size_t rects,
+                         const FactorisedChoice &choice, bool earlier) {
+  if (!l.options.encodingRemarks && !l.options.fusionRemarks)
+    return;
+  emitRemark(op.getLoc())
+      << "selector width factorised into " << rects
+      << " rectangle heads over the one-hots of its operands' operands: "
+      << "about " << static_cast<int64_t>(choice.factorisedSize)
+      << " weights instead of " << static_cast<int64_t>(choice.wholeSize)
+      << " for a head over the keys and queries; "
+      << (choice.atOnce ? "the sum of the heads' widths is decoded at once"
+                        : "the dry run refused to decode the sum at once: "
+                          "each head's width is decoded, then their sum "
+                          "through clamp units (two MLP layers after the "
+                          "heads)")
+      << (earlier ? "; the heads come an attention layer earlier"
+                  : "; the heads come in the same layer");
+}
+
+FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
+    Lowering &l, SelectorWidthOp op, const ValueSet &widths, bool numerical,
+    const std::string &label) {
+  FailureOr<std::optional<FactorisedSelect>> match =
+      matchFactorisedSelect(l, op);
+  if (failed(match))
+    return failure();
+  if (!*match)
+    return false;
+  const FactorisedSelect &m = **match;
+  std::optional<bool> earlier = paysOff(l, m);
+  if (!earlier)
+    return false;
+  FailureOr<std::optional<std::vector<synth::Rectangle>>> rectangles =
+      relationRectangles(l, m);
+  if (failed(rectangles))
+    return failure();
+  if (!*rectangles)
+    return false;
+  std::vector<synth::Rectangle> rects = std::move(**rectangles);
+
+  // The decoder of the sum, against the unfactorised MLPs: K's (and Q's)
+  // product and one width decoder.
+  int64_t maxWidth = l.synthesis.maxSeqLen;
+  std::set<int64_t> sums;
+  for (const PyValue &w : widths)
+    if (w.isInt())
+      sums.insert(w.getInt());
+  std::optional<std::vector<std::vector<int64_t>>> tuples =
+      widthTuples(rects.size(), maxWidth, sums, l.options.maxFusedDomain);
+  double cost = static_cast<double>(l.info(m.keys).values.size()) +
+                (m.keys == m.queries ? 0.0 : l.info(m.queries).values.size()) +
+                2.0 * widths.size() + 1;
+  std::optional<FactorisedChoice> choice =
+      chooseFactorised(l, m.keys, m.queries, {m.ak, m.bk, m.aq, m.bq},
+                       rects.size(), widths.size(), *earlier, [&] {
+                         return tuples && decoderFits(l, *tuples, rects.size(),
+                                                      maxWidth, widths, cost);
+                       });
+  if (!choice)
+    return false;
+  remarkChoice(l, op, rects.size(), *choice, *earlier);
+
+  FailureOr<SmallVector<unsigned, 4>> leaves =
+      emitRectangleHeads(l, op, m, rects, label);
+  if (failed(leaves))
+    return failure();
+  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
+  if (!choice->atOnce) {
+    FailureOr<FusedValue> sum =
+        summedWidth(l, op, *leaves, headWidths(l), widths, label);
+    if (failed(sum))
+      return failure();
+    info.fused = std::move(*sum);
+    l.define(op.getResult(), std::move(info));
+    return true;
+  }
+  FusedValue value;
+  value.leaves = std::move(*leaves);
   for (const std::vector<int64_t> &t : *tuples) {
     int64_t sum = 0;
     for (int64_t w : t) {
@@ -392,20 +618,31 @@ FailureOr<bool> mlir::rasp::lowering::lowerFactorisedWidth(
   }
   value.cost = cost;
 
-  SOpInfo info{Value(), widths, numerical, std::nullopt, label};
-  info.fused = value;
-  // If the sum cannot be decoded at once: each head's width first.
-  info.cut = [&l, op, value, perHead, label]() -> FailureOr<FusedValue> {
-    FusedValue cut = value;
-    for (unsigned &leaf : cut.leaves) {
-      FailureOr<Value> w =
-          buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
-      if (failed(w))
-        return failure();
-      leaf = l.leafOf(*w, perHead, false);
-    }
-    return cut;
-  };
+  // If the sum cannot be decoded at once after all: each head's width
+  // first, then a lookup of their sum.
+  FusionDecision decision;
+  decision.leaves = value.leaves;
+  decision.points = static_cast<double>(value.numPoints());
+  decision.unfusedUnits = cost;
+  decision.fallback = Fallback::WidthParts;
+  l.plan.record(op, std::move(decision));
+  info.fused = std::move(value);
   l.define(op.getResult(), std::move(info));
   return true;
+}
+
+FailureOr<FusedValue> mlir::rasp::lowering::widthParts(Lowering &l,
+                                                       SelectorWidthOp op) {
+  const SOpInfo &info = l.info(op.getResult());
+  FusedValue cut = *info.fused;
+  std::string label = info.label;
+  ValueSet perHead = headWidths(l);
+  for (unsigned &leaf : cut.leaves) {
+    FailureOr<Value> w =
+        buildFusedMLP(l, op, l.identity(leaf), &perHead, label + "_part");
+    if (failed(w))
+      return failure();
+    leaf = l.leafOf(*w, perHead, false);
+  }
+  return cut;
 }

@@ -201,70 +201,70 @@ static double fusedErrorRetry(int64_t maxSeqLen) {
       1e-3, 1.0 / (4.0 * static_cast<double>(std::max<int64_t>(maxSeqLen, 1))));
 }
 
-/// Why the fused MLP of `value` is not even tried: its estimated work
-/// (fusedWork) exceeds `max-fused-work`.
-static std::optional<std::string> fusionRefusal(Lowering &l,
-                                                const FusedValue &value) {
-  double work =
-      fusedWork(static_cast<double>(value.numPoints()), value.leaves.size());
-  if (work <= static_cast<double>(l.options.maxFusedWork))
-    return std::nullopt;
-  return "estimated work " + std::to_string(static_cast<int64_t>(work)) + " (" +
-         std::to_string(value.numPoints()) + " points x " +
-         std::to_string(value.leaves.size() + 1) +
-         " features x log2 of the points) exceeds max-fused-work " +
-         std::to_string(l.options.maxFusedWork);
+/// The plan's recomputation of `op`'s SOp over its operands' subspaces.
+static FailureOr<FusedValue> fallbackValue(Lowering &l, Operation *op,
+                                           const FusionDecision &decision) {
+  if (decision.fallback == Fallback::WidthParts)
+    return widthParts(l, cast<SelectorWidthOp>(op));
+  return composeOverOperands(l, op, decision.fallbackMode);
 }
 
-FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
-                                                        Value sop) {
-  SOpInfo &info = l.info(sop);
-  Operation *op = sop.getDefiningOp();
-  if (Value reuse = reusableSpace(l, info)) {
-    l.info(sop).space = reuse;
-    return reuse;
-  }
-  const ValueSet *outValues = info.numerical ? nullptr : &info.values;
-  craft::SpaceAttr space = l.spaceFor(info.label, outValues);
-
-  // The fused MLP, within the budget.
+/// The fused MLP of `sop`'s table, within the budget of
+/// `max(64, fuse-width-factor x cost)` units, unless its estimated work
+/// refuses it first; else std::nullopt, with why in `reason` (counted in
+/// the statistic unless the table itself was refused already).
+static std::optional<Synthesized> tryFusedMLP(Lowering &l, Value sop,
+                                              const ValueSet *outValues,
+                                              std::string &reason) {
+  const FusedValue &value = *l.info(sop).fused;
   int64_t budget = std::max<int64_t>(
       kMinFusedHidden,
-      static_cast<int64_t>(l.options.fuseWidthFactor * info.fused->cost));
+      static_cast<int64_t>(l.options.fuseWidthFactor * value.cost));
   // Judge the synthesis' cost before paying it: it tabulates every point
   // and bounds the error of every unit it builds over them.
-  std::optional<std::string> refusal = fusionRefusal(l, *info.fused);
-  bool counted = info.fused->refused;
+  std::optional<std::string> refusal = synthesisRefusal(l, value);
   llvm::Expected<Synthesized> fused =
       refusal ? llvm::Expected<Synthesized>(llvm::createStringError(*refusal))
-              : synthesize(l, *info.fused, outValues, budget);
-  std::optional<Synthesized> s;
-  std::string reason;
-  if (fused) {
-    s = std::move(*fused);
-  } else {
-    reason = llvm::toString(fused.takeError());
-    if (!counted)
-      l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(), reason);
+              : synthesize(l, value, outValues, budget);
+  if (fused)
+    return std::move(*fused);
+  reason = llvm::toString(fused.takeError());
+  if (!value.refused) {
+    Operation *op = sop.getDefiningOp();
+    l.noteFusionFallback(op ? op->getLoc() : sop.getLoc(), reason);
   }
-  // Refused: from the operands' subspaces, then from class views of
-  // numerical operands; each attempt materialises what it reads. A
-  // numerical value can also come out with an error bound that a later
-  // comparison of its means cannot afford (`numerical((b1 < 0) or (b2 <
-  // 0))` of shuffle_dyck2 at N = 12: 0.04 fused or over b1 and b2, too much
-  // for the mean over all positions next to 1/12, while the table over
-  // class views of b1 and b2 is exact): past fusedErrorRetry the next
-  // attempts are tried too and the smallest bound is kept.
+  return std::nullopt;
+}
+
+/// Where the fused MLP `s` of `sop` is refused (or numerical and noisier
+/// than fusedErrorRetry): the plan's fallback over the operands'
+/// subspaces, then a sequence_map's table over class views of its
+/// numerical operands; each attempt materialises what it reads. A
+/// numerical value can come out with an error bound that a later
+/// comparison of its means cannot afford (`numerical((b1 < 0) or (b2 <
+/// 0))` of shuffle_dyck2 at N = 12: 0.04 fused or over b1 and b2, too much
+/// for the mean over all positions next to 1/12, while the table over
+/// class views of b1 and b2 is exact): then the next attempts are tried too
+/// and the smallest bound is kept.
+static LogicalResult fallBack(Lowering &l, Value sop, const ValueSet *outValues,
+                              std::optional<Synthesized> &s,
+                              std::string &reason) {
+  Operation *op = sop.getDefiningOp();
+  bool numerical = l.info(sop).numerical;
   double retryAbove = fusedErrorRetry(l.synthesis.maxSeqLen);
+  // A copy: falling back lowers more ops, which may grow the plan.
+  std::optional<FusionDecision> decision;
+  if (const FusionDecision *d = op ? l.plan.lookup(op) : nullptr)
+    decision = *d;
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool refused = !s;
-    if (!refused && !(info.numerical && s->error > retryAbove))
+    if (!refused && !(numerical && s->error > retryAbove))
       break;
     FailureOr<FusedValue> cut = failure();
-    if (attempt == 0 && info.cut)
-      cut = info.cut();
+    if (attempt == 0 && decision)
+      cut = fallbackValue(l, op, *decision);
     else if (attempt == 1 && isa_and_nonnull<SequenceMapOp>(op))
-      cut = classCut(l, op);
+      cut = composeOverOperands(l, op, OperandMode::Classes);
     else
       continue;
     if (failed(cut))
@@ -287,6 +287,23 @@ FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
     }
     s = std::move(*t);
   }
+  return success();
+}
+
+FailureOr<Value> mlir::rasp::lowering::materializeFused(Lowering &l,
+                                                        Value sop) {
+  SOpInfo &info = l.info(sop);
+  Operation *op = sop.getDefiningOp();
+  if (Value reuse = reusableSpace(l, info)) {
+    l.info(sop).space = reuse;
+    return reuse;
+  }
+  const ValueSet *outValues = info.numerical ? nullptr : &info.values;
+  craft::SpaceAttr space = l.spaceFor(info.label, outValues);
+  std::string reason;
+  std::optional<Synthesized> s = tryFusedMLP(l, sop, outValues, reason);
+  if (failed(fallBack(l, sop, outValues, s, reason)))
+    return failure();
   if (!s)
     return (op ? op->emitOpError() : emitError(sop.getLoc()))
            << "cannot be lowered to craft: " << reason;

@@ -3,13 +3,17 @@
 // With fusion (docs/Fusion.md), a map, sequence_map or linear_sequence_map
 // is not lowered to an MLP of its own: it becomes a table over the *leaves*
 // it depends on (attention outputs, embeddings and already materialised
-// SOps), composed from its operands' tables. Only when a consumer needs the
-// SOp in the residual stream (an aggregate, a select, the output) does
-// materializeFused() build the one MLP computing it from those leaves.
+// SOps), composed from its operands' tables. The table is judged and the
+// decision recorded in the fusion plan (FusionPlan.h) before anything is
+// composed or emitted. Only when a consumer needs the SOp in the residual
+// stream (an aggregate, a select, the output) does materializeFused() build
+// the one MLP computing it from those leaves.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Lowering.h"
+
+#include "RaspDialect/Support/TupleIds.h"
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
@@ -19,26 +23,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <set>
 #include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::rasp;
 using namespace mlir::rasp::lowering;
 namespace synth = mlir::craft::synth;
-
-namespace {
-/// How composeOp reads the operands.
-enum class OperandMode {
-  /// Their functions of leaves, or their subspaces where that is no deeper.
-  Inline,
-  /// Their subspaces (materialising them).
-  Materialized,
-  /// Their subspaces, numerical operands through one-hot views of the
-  /// classes of values the function does not distinguish.
-  Classes,
-};
-} // namespace
 
 ValueKey::ValueKey(const PyValue &v) : kind(v.getKind()), bits(0) {
   if (v.isBool() || v.isInt()) {
@@ -98,10 +88,10 @@ static FusedValue constantValue(const PyValue &c) {
 /// through a few comparisons, the key classes of that operand
 /// (ElementFunction::keyOf), which the body cannot tell apart.
 static FailureOr<std::vector<std::vector<int32_t>>>
-argumentClasses(Operation *op, ArrayRef<FusedValue> args) {
+argumentClasses(Operation *op, ArrayRef<const FusedValue *> args) {
   std::vector<std::vector<int32_t>> classes;
-  for (const FusedValue &a : args)
-    classes.push_back(valueIds(a.outputs));
+  for (const FusedValue *a : args)
+    classes.push_back(valueIds(a->outputs));
   auto seq = dyn_cast<SequenceMapOp>(op);
   if (!seq)
     return classes;
@@ -117,7 +107,7 @@ argumentClasses(Operation *op, ArrayRef<FusedValue> args) {
     std::vector<int32_t> &ids = classes[i];
     for (auto [p, id] : llvm::enumerate(ids))
       if (id == static_cast<int32_t>(values.size()))
-        values.push_back(a.outputs[p]);
+        values.push_back(a->outputs[p]);
     KeyClasses keys = classifyByKey(*fn, i, values);
     std::vector<int32_t> classOfValue(values.size());
     int32_t noneClass = static_cast<int32_t>(keys.representatives.size());
@@ -131,42 +121,62 @@ argumentClasses(Operation *op, ArrayRef<FusedValue> args) {
   return classes;
 }
 
+/// The rows of `v`'s points without `column`, as dense ids (equal rows get
+/// equal ids, in order of first occurrence), or std::nullopt as soon as
+/// two points with equal rows have different outputs (`outputIds`): then
+/// the output depends on the leaf in `column`.
+static std::optional<std::vector<int32_t>>
+rowsWithout(const FusedValue &v, size_t column, ArrayRef<int32_t> outputIds) {
+  size_t width = v.leaves.size();
+  TupleIds<> ids(width - 1);
+  SmallVector<int32_t, 8> row(width - 1);
+  std::vector<int32_t> rows(v.numPoints());
+  std::vector<int32_t> outputOfRow;
+  for (size_t p = 0; p < v.numPoints(); ++p) {
+    const int32_t *point = v.points.data() + p * width;
+    std::copy(point, point + column, row.begin());
+    std::copy(point + column + 1, point + width, row.begin() + column);
+    auto [id, inserted] = ids.insert(row);
+    if (inserted)
+      outputOfRow.push_back(outputIds[p]);
+    else if (outputOfRow[id] != outputIds[p])
+      return std::nullopt;
+    rows[p] = id;
+  }
+  return rows;
+}
+
 /// Drops the leaves the outputs do not depend on (and the duplicate points
 /// that leaves behind).
 static void dropUnusedLeaves(FusedValue &v) {
+  std::vector<int32_t> outputIds = valueIds(v.outputs);
   for (size_t column = v.leaves.size(); column-- > 0;) {
-    size_t width = v.leaves.size();
-    // The output must be the same for every value of this leaf.
-    std::vector<int32_t> ids = valueIds(v.outputs);
-    std::map<std::vector<int32_t>, int32_t> byRest;
-    bool used = false;
-    for (size_t p = 0; p < v.numPoints() && !used; ++p) {
-      std::vector<int32_t> rest;
-      for (size_t i = 0; i < width; ++i)
-        if (i != column)
-          rest.push_back(v.points[p * width + i]);
-      auto [it, inserted] = byRest.try_emplace(rest, ids[p]);
-      used = !inserted && it->second != ids[p];
-    }
-    if (used)
+    std::optional<std::vector<int32_t>> rows =
+        rowsWithout(v, column, outputIds);
+    if (!rows)
       continue;
+    // Keep the first point of each row.
+    size_t width = v.leaves.size();
     FusedValue reduced;
     reduced.cost = v.cost;
     for (size_t i = 0; i < width; ++i)
       if (i != column)
         reduced.leaves.push_back(v.leaves[i]);
-    std::set<std::vector<int32_t>> seen;
+    std::vector<int32_t> reducedIds;
+    int32_t kept = 0;
     for (size_t p = 0; p < v.numPoints(); ++p) {
-      std::vector<int32_t> rest;
-      for (size_t i = 0; i < width; ++i)
-        if (i != column)
-          rest.push_back(v.points[p * width + i]);
-      if (!seen.insert(rest).second)
+      if ((*rows)[p] != kept)
         continue;
-      reduced.points.insert(reduced.points.end(), rest.begin(), rest.end());
+      ++kept;
+      const int32_t *point = v.points.data() + p * width;
+      reduced.points.insert(reduced.points.end(), point, point + column);
+      reduced.points.insert(reduced.points.end(), point + column + 1,
+                            point + width);
       reduced.outputs.push_back(v.outputs[p]);
+      reducedIds.push_back(outputIds[p]);
     }
     v = std::move(reduced);
+    outputIds = std::move(reducedIds);
   }
 }
 
@@ -228,57 +238,6 @@ static FailureOr<FusedValue> classValue(Lowering &l, Operation *user, Value sop,
   return l.identity(l.leafOf(*view, representatives, false, mayBeNone));
 }
 
-/// Estimated hidden units of `op` lowered alone (docs/Fusion.md, budget).
-static double unfusedCost(Lowering &l, Operation *op) {
-  auto size = [&](Value v) {
-    return static_cast<double>(std::max<size_t>(1, l.info(v).values.size()));
-  };
-  auto isNum = [&](Value v) { return l.info(v).numerical; };
-  return llvm::TypeSwitch<Operation *, double>(op)
-      .Case<MapOp>([&](MapOp map) {
-        Value in = map.getInput();
-        // A lookup has a unit per output value (the op's own value set; its
-        // result is not lowered yet).
-        double outputs = std::max<size_t>(
-            1, valueSetSize(map->getAttr(RASPDialect::getValuesAttrName())));
-        return isNum(in) ? 2 * size(in) + 1 : outputs;
-      })
-      .Case<SequenceMapOp>([&](SequenceMapOp seq) {
-        double views = 0;
-        for (Value v : {seq.getLhs(), seq.getRhs()})
-          if (isNum(v))
-            views += 2 * size(v) + 1;
-        return size(seq.getLhs()) * size(seq.getRhs()) + views;
-      })
-      .Default([](Operation *) { return 4.0; });
-}
-
-/// The hidden units without fusion of a sequence_map with a numerical
-/// operand, as the unfused lowering builds it: class views of the numerical
-/// operands (about two units per value) and a table over the classes, of at
-/// least one unit per output value. unfusedCost counts the table over all
-/// pairs of values instead, which is what a fused table over them costs,
-/// not what it saves.
-static std::optional<double> classViewCost(Lowering &l, Operation *op) {
-  auto seq = dyn_cast<SequenceMapOp>(op);
-  if (!seq)
-    return std::nullopt;
-  double views = 0;
-  bool numerical = false;
-  for (Value v : {seq.getLhs(), seq.getRhs()}) {
-    SOpInfo &info = l.info(v);
-    if (info.numerical && !info.constant) {
-      numerical = true;
-      views += 2 * static_cast<double>(info.values.size()) + 1;
-    }
-  }
-  if (!numerical)
-    return std::nullopt;
-  double outputs = std::max<size_t>(
-      1, valueSetSize(op->getAttr(RASPDialect::getValuesAttrName())));
-  return views + outputs;
-}
-
 /// The element function of an elementwise op over its operands' values.
 static FailureOr<std::function<FailureOr<PyValue>(ArrayRef<PyValue>)>>
 elementFunction(Lowering &l, Operation *op) {
@@ -307,144 +266,159 @@ elementFunction(Lowering &l, Operation *op) {
       });
 }
 
-/// The table of an elementwise `op` over its operands, read as `mode` says.
-static FailureOr<FusedValue> composeOp(Lowering &l, Operation *op,
-                                       OperandMode mode) {
-  auto f = elementFunction(l, op);
-  if (failed(f))
-    return failure();
-  SmallVector<Value, 2> operands(op->getOperands());
-  // The table of a sequence_map over its operands' subspaces has a point
-  // per pair of values; beyond the domain limit, where synthesising it
-  // would cost more than max-fused-work, or more than fusion-savings times
-  // the class views it replaces (MLPs of about two units per value, a layer
-  // the table saves), numerical operands are read through their classes (as
-  // without fusion) instead. Reached from a refusal already counted.
-  if (mode == OperandMode::Materialized && isa<SequenceMapOp>(op)) {
-    double points = 1, viewUnits = 0;
-    size_t inputs = 0;
-    bool numerical = false;
-    for (Value v : operands) {
-      SOpInfo &info = l.info(v);
-      if (info.constant)
-        continue;
-      ++inputs;
-      double size =
-          static_cast<double>(std::max<size_t>(1, info.values.size()));
-      numerical |= info.numerical;
-      points *= size;
-      viewUnits += info.numerical ? 2 * size + 1 : size;
-    }
-    double work = fusedWork(points, inputs);
-    if (numerical && (points > static_cast<double>(l.options.maxFusedDomain) ||
-                      work > static_cast<double>(l.options.maxFusedWork) ||
-                      work > l.options.fusionSavings * fusedWork(viewUnits, 1)))
-      mode = OperandMode::Classes;
+/// The operands of `op` as functions of leaves, reading nothing that is not
+/// in the residual stream yet (nothing is emitted): a materialised
+/// operand's subspace where that is no deeper than the deepest operand
+/// would be anyway, the others' tables inlined. Adds the inlined operands'
+/// costs to `cost`.
+static FailureOr<std::vector<FusedValue>>
+inlineOperands(Lowering &l, Operation *op, double &cost) {
+  int64_t deepest = -1;
+  for (Value v : op->getOperands()) {
+    SOpInfo &info = l.info(v);
+    int64_t d = info.fused ? l.depthOf(*info.fused) : -1;
+    if (info.space)
+      d = std::min(d, l.depthOf(info.space));
+    deepest = std::max(deepest, d);
   }
-
   std::vector<FusedValue> args;
-  double cost = unfusedCost(l, op);
-  if (mode == OperandMode::Inline) {
-    // Read a materialised operand's subspace where that is no deeper than
-    // the deepest operand would be anyway; inline the others.
-    int64_t deepest = -1;
-    for (Value v : operands) {
-      SOpInfo &info = l.info(v);
-      int64_t d = info.fused ? l.depthOf(*info.fused) : -1;
-      if (info.space)
-        d = std::min(d, l.depthOf(info.space));
-      deepest = std::max(deepest, d);
-    }
-    for (Value v : operands) {
-      SOpInfo &info = l.info(v);
-      if (info.constant) {
-        args.push_back(constantValue(*info.constant));
-      } else if (!info.fused ||
-                 (info.space && l.depthOf(info.space) <= deepest)) {
-        FailureOr<FusedValue> m = materializedValue(l, v);
-        if (failed(m))
-          return failure();
-        args.push_back(std::move(*m));
-      } else {
-        args.push_back(*info.fused);
-        cost += info.fused->cost;
-      }
-    }
-  } else {
-    std::optional<FailureOr<PairClasses>> classes;
-    for (auto [index, operand] : llvm::enumerate(operands)) {
-      size_t i = index;
-      Value v = operand;
-      SOpInfo &info = l.info(v);
-      if (mode == OperandMode::Classes && info.numerical && !info.constant &&
-          isa<SequenceMapOp>(op)) {
-        // Classes of v's values: equal outputs against every value of the
-        // other operand.
-        if (!classes) {
-          auto valuesOf = [&](Value x) {
-            SOpInfo &xi = l.info(x);
-            return xi.constant ? ValueSet{*xi.constant} : xi.values;
-          };
-          FailureOr<ElementFunction> fn =
-              ElementFunction::get(cast<SequenceMapOp>(op).getBody());
-          if (failed(fn))
-            return failure();
-          classes =
-              classifyPair(*fn, valuesOf(operands[0]), valuesOf(operands[1]),
-                           [&](const PyValue &a, const PyValue &b) {
-                             return (*f)({a, b});
-                           });
-          if (failed(*classes))
-            return failure();
-        }
-        const KeyClasses &c = i == 0 ? (*classes)->lhs : (*classes)->rhs;
-        FailureOr<FusedValue> cls =
-            classValue(l, op, v, c.classOf, c.representatives);
-        if (failed(cls))
-          return failure();
-        args.push_back(std::move(*cls));
-        continue;
-      }
+  for (Value v : op->getOperands()) {
+    SOpInfo &info = l.info(v);
+    if (info.constant) {
+      args.push_back(constantValue(*info.constant));
+    } else if (!info.fused ||
+               (info.space && l.depthOf(info.space) <= deepest)) {
       FailureOr<FusedValue> m = materializedValue(l, v);
       if (failed(m))
         return failure();
       args.push_back(std::move(*m));
+    } else {
+      args.push_back(*info.fused);
+      cost += info.fused->cost;
     }
   }
+  return args;
+}
 
-  SmallVector<const FusedValue *, 2> argPtrs;
+/// The operands of `op` over their subspaces, materialising them; with
+/// OperandMode::Classes, a sequence_map's numerical operands through views
+/// of the classes of values on which `f` agrees against every value of the
+/// other operand.
+static FailureOr<std::vector<FusedValue>>
+operandSpaces(Lowering &l, Operation *op, OperandMode mode, ElementFn f) {
+  SmallVector<Value, 2> operands(op->getOperands());
+  std::optional<FailureOr<PairClasses>> classes;
+  std::vector<FusedValue> args;
+  for (auto [i, v] : llvm::enumerate(operands)) {
+    SOpInfo &info = l.info(v);
+    if (mode == OperandMode::Classes && info.numerical && !info.constant &&
+        isa<SequenceMapOp>(op)) {
+      if (!classes) {
+        auto valuesOf = [&](Value x) {
+          SOpInfo &xi = l.info(x);
+          return xi.constant ? ValueSet{*xi.constant} : xi.values;
+        };
+        FailureOr<ElementFunction> fn =
+            ElementFunction::get(cast<SequenceMapOp>(op).getBody());
+        if (failed(fn))
+          return failure();
+        classes =
+            classifyPair(*fn, valuesOf(operands[0]), valuesOf(operands[1]),
+                         [&](const PyValue &a, const PyValue &b) {
+                           return f({a, b});
+                         });
+        if (failed(*classes))
+          return failure();
+      }
+      const KeyClasses &c = i == 0 ? (*classes)->lhs : (*classes)->rhs;
+      FailureOr<FusedValue> cls =
+          classValue(l, op, v, c.classOf, c.representatives);
+      if (failed(cls))
+        return failure();
+      args.push_back(std::move(*cls));
+      continue;
+    }
+    FailureOr<FusedValue> m = materializedValue(l, v);
+    if (failed(m))
+      return failure();
+    args.push_back(std::move(*m));
+  }
+  return args;
+}
+
+/// The table of `op` over the joined tables of `args` (judged already),
+/// with the leaves it does not depend on dropped.
+static FailureOr<FusedValue> tabulate(Operation *op,
+                                      ArrayRef<const FusedValue *> args,
+                                      ArrayRef<unsigned> leaves, ElementFn f) {
+  FailureOr<std::vector<std::vector<int32_t>>> classes =
+      argumentClasses(op, args);
+  if (failed(classes))
+    return failure();
+  FailureOr<FusedValue> value = composeTables(args, leaves, *classes, f);
+  if (failed(value))
+    return failure();
+  dropUnusedLeaves(*value);
+  return value;
+}
+
+static SmallVector<const FusedValue *, 2>
+pointersTo(ArrayRef<FusedValue> args) {
+  SmallVector<const FusedValue *, 2> ptrs;
   for (const FusedValue &a : args)
-    argPtrs.push_back(&a);
+    ptrs.push_back(&a);
+  return ptrs;
+}
+
+FailureOr<FusedValue>
+mlir::rasp::lowering::composeOverOperands(Lowering &l, Operation *op,
+                                          OperandMode mode) {
+  auto f = elementFunction(l, op);
+  if (failed(f))
+    return failure();
+  FailureOr<std::vector<FusedValue>> args = operandSpaces(l, op, mode, *f);
+  if (failed(args))
+    return failure();
   // Over the operands' own subspaces the table is the unfused op's (its
   // product layer), which is not limited.
-  bool inlined = mode == OperandMode::Inline;
-  int64_t maxPoints = inlined ? l.options.maxFusedDomain : INT64_MAX;
-  // The work the fused table may cost against the MLPs it saves.
-  double saved = cost;
-  if (std::optional<double> views = classViewCost(l, op))
-    saved += *views - unfusedCost(l, op);
-  double maxWork = inlined
-                       ? std::min(static_cast<double>(l.options.maxFusedWork),
-                                  l.options.fusionSavings * fusedWork(saved, 1))
-                       : INFINITY;
-  // The classes only once the table's bound is accepted.
-  auto classesOf = [&] { return argumentClasses(op, args); };
-  std::string refusal;
-  FailureOr<std::optional<FusedValue>> composed =
-      composeTables(argPtrs, classesOf, *f, maxPoints, maxWork, &refusal);
-  if (failed(composed))
+  SmallVector<const FusedValue *, 2> ptrs = pointersTo(*args);
+  FailureOr<FusedValue> value = tabulate(op, ptrs, joinedLeaves(ptrs), *f);
+  if (succeeded(value))
+    value->cost = unfusedCost(l, op);
+  return value;
+}
+
+/// Plans `op` as a table over the leaves of its inlined operands and, if
+/// the plan keeps it, composes it; a refused table is composed over the
+/// operands' subspaces instead (OperandMode as fallbackMode decides).
+static FailureOr<FusedValue> planAndCompose(Lowering &l, Operation *op) {
+  auto f = elementFunction(l, op);
+  if (failed(f))
     return failure();
-  // Too many combinations of leaves: read the operands' subspaces.
-  if (!*composed) {
-    l.noteFusionFallback(op->getLoc(), refusal);
-    FailureOr<FusedValue> cut = composeOp(l, op, OperandMode::Materialized);
+  // Decide, emitting nothing.
+  FusionDecision decision;
+  decision.unfusedUnits = unfusedCost(l, op);
+  decision.fallbackMode = fallbackMode(l, op);
+  double cost = decision.unfusedUnits;
+  FailureOr<std::vector<FusedValue>> args = inlineOperands(l, op, cost);
+  if (failed(args))
+    return failure();
+  SmallVector<const FusedValue *, 2> ptrs = pointersTo(*args);
+  judgeJoin(ptrs, joinedLeaves(ptrs), inlineLimits(l, op, cost), decision);
+  l.plan.record(op, decision);
+
+  // Follow it.
+  if (!decision.fused) {
+    l.noteFusionFallback(op->getLoc(), decision.refusal);
+    FailureOr<FusedValue> cut =
+        composeOverOperands(l, op, decision.fallbackMode);
     if (succeeded(cut))
       cut->refused = true;
     return cut;
   }
-  FusedValue value = std::move(**composed);
-  dropUnusedLeaves(value);
-  value.cost = mode == OperandMode::Inline ? cost : unfusedCost(l, op);
+  FailureOr<FusedValue> value = tabulate(op, ptrs, decision.leaves, *f);
+  if (succeeded(value))
+    value->cost = cost;
   return value;
 }
 
@@ -565,9 +539,16 @@ LogicalResult mlir::rasp::lowering::lowerElementwise(Lowering &l,
 
   FusedValue value;
   if (linear) {
+    // A linear form is always kept; its fused MLP falls back as any other.
+    FusionDecision decision;
+    decision.leaves = linear->leaves;
+    decision.points = static_cast<double>(linear->numPoints());
+    decision.unfusedUnits = linear->cost;
+    decision.fallbackMode = fallbackMode(l, op);
+    l.plan.record(op, std::move(decision));
     value = std::move(*linear);
   } else {
-    FailureOr<FusedValue> composed = composeOp(l, op, OperandMode::Inline);
+    FailureOr<FusedValue> composed = planAndCompose(l, op);
     if (failed(composed))
       return failure();
     value = std::move(*composed);
@@ -585,14 +566,6 @@ LogicalResult mlir::rasp::lowering::lowerElementwise(Lowering &l,
   }
   SOpInfo info{Value(), *values, numerical, std::nullopt, l.labelFor(op)};
   info.fused = std::move(value);
-  info.cut = [&l, op]() -> FailureOr<FusedValue> {
-    return composeOp(l, op, OperandMode::Materialized);
-  };
   l.define(op->getResult(0), std::move(info));
   return success();
-}
-
-FailureOr<FusedValue> mlir::rasp::lowering::classCut(Lowering &l,
-                                                     Operation *op) {
-  return composeOp(l, op, OperandMode::Classes);
 }

@@ -9,6 +9,8 @@
 #ifndef RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_LOWERING_H
 #define RASPDIALECT_LIB_CONVERSION_RASPTOCRAFT_LOWERING_H
 
+#include "FusionPlan.h"
+
 #include "RaspDialect/Analysis/IndexArithmetic.h"
 #include "RaspDialect/Conversion/RASPToCraft/RASPToCraft.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/Attention.h"
@@ -104,10 +106,9 @@ struct SOpInfo {
   /// Residual label of the SOp.
   std::string label;
   /// With fusion: the SOp as a function of leaves (set for every
-  /// non-constant SOp), and how to recompute it over its operands'
-  /// subspaces if the fused MLP is refused.
-  std::optional<FusedValue> fused;
-  std::function<FailureOr<FusedValue>()> cut;
+  /// non-constant SOp). How to recompute it over its operands' subspaces if
+  /// the fused MLP is refused is the plan's (FusionDecision::fallback).
+  std::optional<FusedValue> fused = std::nullopt;
 };
 
 class Lowering {
@@ -230,6 +231,8 @@ public:
   OpBuilder &builder;
   LowerToCraftStats stats;
   craft::ProgramSlots placement;
+  /// With fusion: the decision per SOp lowered as a table over leaves.
+  FusionPlan plan;
   const craft::synth::SynthesisOptions &synthesis;
   const LowerToCraftPassOptions &options;
   ProgramOp source;
@@ -288,28 +291,16 @@ LogicalResult lowerLinearSequenceMap(Lowering &l, LinearSequenceMapOp op);
 /// An element function over argument values, reporting its own failures.
 using ElementFn = llvm::function_ref<FailureOr<PyValue>(ArrayRef<PyValue>)>;
 
-/// With fusion: `f` applied to the joined tables of `args` (a point of the
-/// result is a point of every argument, agreeing on shared leaves; None
-/// arguments give None). `classesOf()[i][p]` is the class of argument i's
-/// value at its point p: f gives the same result for arguments in the same
-/// classes, so it is called once per combination of classes. Returns
-/// std::nullopt, before computing the classes or enumerating anything, if a
-/// table over several leaves could exceed `maxPoints` or its synthesis'
-/// estimated work (fusedWork) could exceed `maxWork`, saying which in
-/// `refusal`.
-FailureOr<std::optional<FusedValue>>
-composeTables(ArrayRef<const FusedValue *> args,
-              llvm::function_ref<FailureOr<std::vector<std::vector<int32_t>>>()>
-                  classesOf,
-              ElementFn f, int64_t maxPoints, double maxWork = INFINITY,
-              std::string *refusal = nullptr);
-
-/// The estimated work of building and synthesising a fused MLP over
-/// `points` points of `leaves` leaves: the synthesis sorts the points along
-/// each projection it tries and bounds its units' error over sorted runs
-/// (FusedBounds.cpp), points x (leaves + 1) x log2 of the points, and the
-/// table costs a constant per point to build. `max-fused-work` bounds it.
-double fusedWork(double points, size_t leaves);
+/// With fusion: `f` applied to the joined tables of `args` over `leaves`
+/// (joinedLeaves; a point of the result is a point of every argument,
+/// agreeing on shared leaves; None arguments give None). `classes[i][p]` is
+/// the class of argument i's value at its point p: f gives the same result
+/// for arguments in the same classes, so it is called once per combination
+/// of classes. The join is judged (judgeJoin) before it is composed.
+FailureOr<FusedValue> composeTables(ArrayRef<const FusedValue *> args,
+                                    ArrayRef<unsigned> leaves,
+                                    ArrayRef<std::vector<int32_t>> classes,
+                                    ElementFn f);
 
 /// With fusion: map, sequence_map and linear_sequence_map become functions
 /// of leaves; nothing is emitted until a consumer needs the subspace.
@@ -319,10 +310,16 @@ LogicalResult lowerElementwise(Lowering &l, Operation *op);
 /// MLP is refused, from its operands' subspaces).
 FailureOr<Value> materializeFused(Lowering &l, Value sop);
 
-/// With fusion: the table of a sequence_map over class views of its
-/// numerical operands (one-hots of the classes of values the function does
-/// not tell apart) and its other operands' subspaces.
-FailureOr<FusedValue> classCut(Lowering &l, Operation *op);
+/// With fusion: the table of an elementwise `op` over its operands'
+/// subspaces, read as `mode` (Materialized or Classes: numerical operands
+/// of a sequence_map through class views, one-hots of the classes of values
+/// the function does not tell apart) says; materialises what it reads.
+FailureOr<FusedValue> composeOverOperands(Lowering &l, Operation *op,
+                                          OperandMode mode);
+
+/// With fusion: a factorised selector width over each head's width decoded
+/// on its own (the fallback Fallback::WidthParts).
+FailureOr<FusedValue> widthParts(Lowering &l, SelectorWidthOp op);
 
 /// With fusion: an MLP writing `value` as a one-hot over `outValues` (or a
 /// number if null) to a new subspace labelled after `label`.

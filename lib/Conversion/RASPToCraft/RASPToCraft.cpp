@@ -7,6 +7,8 @@
 namespace mlir::rasp {
 #define GEN_PASS_DEF_LOWERTOCRAFTPASS
 #include "RaspDialect/Conversion/Passes.h.inc"
+#define GEN_PASS_PIPELINE_OPTIONS_LOWERTOCRAFTPASS
+#include "RaspDialect/Conversion/Passes.pipeline.h.inc"
 } // namespace mlir::rasp
 
 using namespace mlir;
@@ -16,6 +18,10 @@ namespace {
 struct LowerToCraftPass
     : public rasp::impl::LowerToCraftPassBase<LowerToCraftPass> {
   using LowerToCraftPassBase::LowerToCraftPassBase;
+  // Reads the options the base declares protected.
+  template <typename Holder>
+  friend LowerToCraftPassOptions
+  rasp::toLowerToCraftPassOptions(const Holder &holder);
 
   void runOnOperation() override {
     // A negative or non-finite sharpness or width budget would build NaN or
@@ -31,21 +37,7 @@ struct LowerToCraftPass
             << name << "' must be between 0 and 1e12, not " << value;
         return signalPassFailure();
       }
-    LowerToCraftPassOptions options;
-    options.softmaxScale = softmaxScale;
-    options.mlpSlope = mlpSlope;
-    options.maxTableEntries = maxTableEntries;
-    options.fuseMLPs = fuseMLPs;
-    options.fuseWidthFactor = fuseWidthFactor;
-    options.maxFusedDomain = maxFusedDomain;
-    options.factorSelectors = factorSelectors;
-    options.maxSelectorRectangles = maxSelectorRectangles;
-    options.foldEmbeddings = foldEmbeddings;
-    options.maxFusedWork = maxFusedWork;
-    options.fusionSavings = fusionSavings;
-    options.fusionRemarks = fusionRemarks;
-    options.indexArithmetic = indexArithmetic;
-    options.encodingRemarks = encodingRemarks;
+    LowerToCraftPassOptions options = toLowerToCraftPassOptions(*this);
     SmallVector<ProgramOp> programs(getOperation().getOps<ProgramOp>());
     bool failedAny = false;
     for (ProgramOp program : programs) {

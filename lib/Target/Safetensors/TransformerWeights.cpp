@@ -348,7 +348,7 @@ FailureOr<File> WeightBuilder::build(uint64_t maxBytes) {
 
   int64_t d = dims.dModel;
   add("embed.W_E", {dims.dVocab, d}).data = m.embedding.denseTokens();
-  add("pos_embed.W_pos", {dims.nCtx, d}).data = m.embedding.positions;
+  add("pos_embed.W_pos", {dims.nCtx, d}).data = m.embedding.densePositions();
   for (auto [l, layer] : llvm::enumerate(m.layers)) {
     std::string prefix = "blocks." + std::to_string(l) + ".";
     std::vector<int64_t> in = {dims.heads, d, dims.dHead};

@@ -58,12 +58,13 @@ craft.model @m attributes {
 
 // Embedding: token ids 0..2 are c, a, b, id 3 is BOS: the column of each
 // id's one-hot, then the rest columns (`one`, column 4, and a zero column)
-// and each column's index into them; every id sets `one`. Positions 1 and 2
-// set indices:0 and indices:1.
+// and each column's index into them; every id sets `one`. The position table
+// in the same form: positions 1 and 2 set the one-hot columns 5 and 6
+// (indices:0 and indices:1), position 0 none, and no rest columns.
 // CHECK:         %[[TOK:.*]] = arith.constant dense<[2, 0, 1, 3]> : tensor<4xi64>
 // CHECK:         %[[REST:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 0.000000e+00], [1.000000e+00, 0.000000e+00], [1.000000e+00, 0.000000e+00], [1.000000e+00, 0.000000e+00]]> : tensor<4x2xf32>
 // CHECK:         %[[RESTCOL:.*]] = arith.constant dense<[1, 1, 1, 1, 0, 1, 1]> : tensor<7xi64>
-// CHECK:         %[[POS:.*]] = arith.constant dense<{{\[\[}}0.000000e+00, {{.*}}], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<3x7xf32>
+// CHECK:         %[[POS:.*]] = arith.constant dense<[-1, 5, 6]> : tensor<3xi64>
 // CHECK:         %[[IDS:.*]] = tensor.collapse_shape %[[TOKENS]] {{\[\[}}0, 1]] : tensor<?x?xi32> into tensor<?xi32>
 // CHECK:         %[[EMB:.*]] = linalg.generic {{.*}} ins(%[[IDS]] : tensor<?xi32>) outs(%{{.*}} : tensor<?x7xf32>)
 // CHECK:           %[[ID:.*]] = arith.index_cast %{{.*}} : i32 to index
@@ -74,7 +75,10 @@ craft.model @m attributes {
 // CHECK:           arith.cmpi eq
 // CHECK:           tensor.extract %[[RESTCOL]][%[[COL]]] : tensor<7xi64>
 // CHECK:           tensor.extract %[[REST]][%[[ID]], %{{.*}}] : tensor<4x2xf32>
-// CHECK:           tensor.extract %[[POS]][%[[P]], %[[COL]]] : tensor<3x7xf32>
+// CHECK:           tensor.extract %[[POS]][%[[P]]] : tensor<3xi64>
+// CHECK:           arith.cmpi eq
+// CHECK-NOT:       tensor.extract
+// CHECK:           linalg.yield
 // CHECK:         %[[X0:.*]] = tensor.insert_slice %[[EMB]] into %{{.*}}[0, 0] [%{{.*}}, 7] [1, 1] : tensor<?x7xf32> into tensor<?x12xf32>
 
 // The head: W_Q (from one, indices: columns 4..6; factorised key space bos,

@@ -10,11 +10,11 @@
 // CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
 // CHECK:         %[[B:.*]] = tensor.dim
 // CHECK:         %[[N:.*]] = tensor.dim
-// Tables of 8, 7 and 21 entries are resources; smaller weights (the 4 token
-// columns) stay literals.
+// Tables of 8 and 7 entries are resources; smaller weights (the 4 token
+// columns, the 3 position columns) stay literals.
 // CHECK:         arith.constant dense_resource<token_embedding_rest> : tensor<4x2xf32>
 // CHECK:         arith.constant dense_resource<token_embedding_rest_index> : tensor<7xi64>
-// CHECK:         arith.constant dense_resource<position_embedding> : tensor<3x7xf32>
+// CHECK:         arith.constant dense<[-1, 5, 6]> : tensor<3xi64>
 // CHECK:         %[[X0:.*]] = tensor.insert_slice
 
 // The indices x indices block (4 entries) is looked up (query and key at
@@ -86,4 +86,3 @@
 // CHECK:       dialect_resources
 // CHECK:         token_embedding_rest: "0x04000000
 // CHECK:         token_embedding_rest_index: "0x08000000
-// CHECK:         position_embedding: "0x04000000

@@ -243,3 +243,37 @@ TEST(NumericalMLPTest, SelectorWidthDecoderRejectsNegativeWidths) {
 }
 
 } // namespace
+
+TEST(NumericalMLPTest, SumOfNoisyOneHotValuesWithinItsBound) {
+  // Two one-hots over widths 0 .. 512, every entry off by up to 0.2 (the
+  // clamp units absorb up to 1/4): the output is w1 + w2 up to the bound,
+  // and 0 at BOS (row 0), whose entries are all at most 0.2.
+  std::vector<int64_t> widths;
+  for (int64_t w = 0; w <= 512; ++w)
+    widths.push_back(w);
+  std::vector<std::vector<int64_t>> values = {widths, widths};
+  MLPBlock block = sumOfOneHotValues(values);
+  double bound = sumOfOneHotValuesError(values);
+  EXPECT_LT(bound, 2e-3);
+  const int64_t pairs[][2] = {{0, 0},     {0, 0}, {512, 0},  {3, 509},
+                              {256, 255}, {1, 1}, {511, 512}};
+  int64_t n = std::size(pairs), dim = widths.size();
+  Activation<float> e1(n, dim), e2(n, dim);
+  for (int64_t p = 0; p < n; ++p)
+    for (int64_t k = 0; k < dim; ++k) {
+      // Deterministic noise in [-0.2, 0.2], never below 0 off the one-hot.
+      float noise = 0.2f *
+                    static_cast<float>((p * 7919 + k * 104729) % 201 - 100) /
+                    100.0f;
+      e1.at(p, k) = (p > 0 && k == pairs[p][0] ? 1.0f : 0.0f) + noise;
+      e2.at(p, k) = (p > 0 && k == pairs[p][1] ? 1.0f : 0.0f) - noise;
+    }
+  Activation<float> one = ones<float>(n);
+  Activation<float> y = apply<float>(block, {&e1, &e2, &one});
+  EXPECT_EQ(y.at(0, 0), 0.0f);
+  for (int64_t p = 1; p < n; ++p)
+    EXPECT_LE(std::abs(static_cast<double>(y.at(p, 0)) -
+                       static_cast<double>(pairs[p][0] + pairs[p][1])),
+              bound)
+        << "row " << p;
+}

@@ -53,8 +53,9 @@ std::vector<float> forward(const AssembledModel &m,
   std::vector<float> x(n * d);
   for (int64_t p = 0; p < n; ++p) {
     std::vector<float> token = m.embedding.tokenRow(ids[p]);
+    std::vector<float> place = m.embedding.positionRow(p);
     for (int64_t c = 0; c < d; ++c)
-      x[p * d + c] = token[c] + m.embedding.positionRow(p)[c];
+      x[p * d + c] = token[c] + place[c];
   }
   for (const AssembledLayer &layer : m.layers) {
     // Heads read the stream before the layer.

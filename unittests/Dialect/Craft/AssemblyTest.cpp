@@ -75,10 +75,6 @@ protected:
   OwningOpRef<ModuleOp> module;
 };
 
-std::vector<float> row(const float *data, int64_t width) {
-  return std::vector<float>(data, data + width);
-}
-
 TEST_F(AssemblyTest, EmbeddingTablesFollowTheVocabularyOrder) {
   ModelOp model = parse(kModel);
   ASSERT_TRUE(model);
@@ -96,9 +92,9 @@ TEST_F(AssemblyTest, EmbeddingTablesFollowTheVocabularyOrder) {
   EXPECT_EQ(e.tokenRow(2), (V{0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}));
   EXPECT_EQ(e.tokenRow(3), (V{0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0}));
   // Position 0 (BOS) is zero; position p sets indices:p-1.
-  EXPECT_EQ(row(e.positionRow(0), 12), V(12, 0.0f));
-  EXPECT_EQ(row(e.positionRow(1), 12), (V{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}));
-  EXPECT_EQ(row(e.positionRow(2), 12), (V{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.positionRow(0), V(12, 0.0f));
+  EXPECT_EQ(e.positionRow(1), (V{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(e.positionRow(2), (V{0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0}));
   EXPECT_EQ(e.columns.offset, 0);
   EXPECT_EQ(e.columns.dim, 7);
   EXPECT_EQ(e.tokenLabels,

@@ -267,7 +267,7 @@ TEST_F(TransformerWeightsTest, ReverseLayout) {
 
   // The embeddings are the assembled tables.
   EXPECT_EQ(f.lookup("embed.W_E")->data, m.embedding.denseTokens());
-  EXPECT_EQ(f.lookup("pos_embed.W_pos")->data, m.embedding.positions);
+  EXPECT_EQ(f.lookup("pos_embed.W_pos")->data, m.embedding.densePositions());
   // W_K is the identity on the key subspaces; W_Q carries the scale.
   const craft::AssembledHead &head = m.layers.back().heads.front();
   craft::QKFactors qk = craft::factoriseQK(head.qk);

@@ -6,6 +6,7 @@
 
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/NumericalMLP.h"
 #include "RaspDialect/Conversion/RASPToCraft/Synthesis/CategoricalMLP.h"
+#include "RaspDialect/Conversion/RASPToCraft/Synthesis/FusedMLP.h"
 
 #include <cmath>
 
@@ -313,4 +314,46 @@ MLPBlock mlir::craft::synth::exactAffineOfOneHot(
   block.w1 = Matrix::fromTriplets(rows, units, std::move(w1));
   block.w2 = Matrix::fromTriplets(units, 1, std::move(w2));
   return block;
+}
+
+MLPBlock mlir::craft::synth::sumOfOneHotValues(
+    llvm::ArrayRef<std::vector<int64_t>> values) {
+  std::vector<Triplet> w1, w2;
+  MLPBlock block;
+  int64_t rows = 0;
+  for (const std::vector<int64_t> &onehot : values) {
+    block.inputDims.push_back(static_cast<int64_t>(onehot.size()));
+    rows += static_cast<int64_t>(onehot.size());
+  }
+  int64_t oneRow = rows, units = 0, row = 0;
+  for (const std::vector<int64_t> &onehot : values)
+    for (int64_t v : onehot) {
+      // v ReLU(2e - 1/2) - v ReLU(2e - 3/2): exactly v [e = 1].
+      if (v != 0)
+        for (double offset : {-0.5, -1.5}) {
+          w1.push_back({row, units, 2.0});
+          w1.push_back({oneRow, units, offset});
+          w2.push_back({units++, 0,
+                        offset == -0.5 ? static_cast<double>(v)
+                                       : -static_cast<double>(v)});
+        }
+      ++row;
+    }
+  block.inputDims.push_back(1);
+  block.outputDims = {1};
+  block.w1 = Matrix::fromTriplets(rows + 1, units, std::move(w1));
+  block.w2 = Matrix::fromTriplets(units, 1, std::move(w2));
+  return block;
+}
+
+double mlir::craft::synth::sumOfOneHotValuesError(
+    llvm::ArrayRef<std::vector<int64_t>> values) {
+  double absSum = 0;
+  for (const std::vector<int64_t> &onehot : values) {
+    int64_t largest = 0;
+    for (int64_t v : onehot)
+      largest = std::max<int64_t>(largest, std::abs(v));
+    absSum += 3.0 * static_cast<double>(largest);
+  }
+  return dotProductBound(2 * static_cast<int64_t>(values.size()), absSum);
 }

@@ -35,11 +35,13 @@ private:
   /// Adds `value` at `column` of token row `id`'s rest (the column must be
   /// in `restIndex`).
   void addRest(int64_t id, int64_t column, float value) {
-    tables.tokenRest[id * tables.getNumRestColumns() + restIndex.at(column)] +=
-        value;
+    SparseRows &t = tables.tokens;
+    t.rest[id * t.getNumRestColumns() + restIndex.at(column)] += value;
   }
-  float *positionRow(int64_t p) {
-    return tables.positions.data() + p * tables.width;
+  /// The same for position row `p` (`positionRestIndex`).
+  void addPositionRest(int64_t p, int64_t column, float value) {
+    SparseRows &t = tables.positions;
+    t.rest[p * t.getNumRestColumns() + positionRestIndex.at(column)] += value;
   }
   /// The residual label of dimension `column`.
   std::string labelOf(int64_t column) {
@@ -50,8 +52,8 @@ private:
   EmbedOp embed;
   const ResidualLayout &layout;
   EmbeddingTables tables;
-  /// Residual column -> index into `tables.restColumns`.
-  std::map<int64_t, int64_t> restIndex;
+  /// Residual column -> index into the tables' `restColumns`.
+  std::map<int64_t, int64_t> restIndex, positionRestIndex;
 };
 } // namespace
 
@@ -92,31 +94,35 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
   tables.width = layout.getWidth();
   tables.numTokenIds = static_cast<int64_t>(vocab.size()) + 1;
   tables.numPositions = maxSeqLen + 1;
-  // The rest columns: `one`, then every column a token fold writes.
-  std::set<int64_t> rest = {one->offset};
+  // The rest columns: the tokens' `one` and every column a fold writes.
+  std::set<int64_t> rest = {one->offset}, positionRest;
   for (auto [result, fold] :
        llvm::zip(embed.getFolded(), embed.getFoldAttrs())) {
-    if (fold.getSource() != EmbedSource::Tokens)
-      continue;
     FailureOr<ResidualRange> range = rangeOf(result, fold.getSpace().getDim());
     if (failed(range))
       return failure();
+    std::set<int64_t> &columns =
+        fold.getSource() == EmbedSource::Tokens ? rest : positionRest;
     for (int64_t c = 0; c < range->dim; ++c)
-      rest.insert(range->offset + c);
+      columns.insert(range->offset + c);
   }
-  tables.restColumns.assign(rest.begin(), rest.end());
-  for (auto [k, column] : llvm::enumerate(tables.restColumns))
+  tables.tokens.restColumns.assign(rest.begin(), rest.end());
+  for (auto [k, column] : llvm::enumerate(tables.tokens.restColumns))
     restIndex[column] = k;
+  tables.positions.restColumns.assign(positionRest.begin(), positionRest.end());
+  for (auto [k, column] : llvm::enumerate(tables.positions.restColumns))
+    positionRestIndex[column] = k;
 
   // The tables are copied on their way into the model (weights, their
-  // lowering, the JIT's constants), so four copies are counted. The token
-  // table is sparse: one column per id and its rest columns.
+  // lowering, the JIT's constants), so four copies are counted. Both tables
+  // are sparse: one column per row and the rest columns.
   uint64_t floats = mlir::rasp::saturatingSum(
-      mlir::rasp::saturatingProduct({static_cast<uint64_t>(tables.numPositions),
-                                     static_cast<uint64_t>(tables.width)}),
+      mlir::rasp::saturatingProduct(
+          {static_cast<uint64_t>(tables.numPositions),
+           static_cast<uint64_t>(tables.positions.restColumns.size() + 2)}),
       mlir::rasp::saturatingProduct(
           {static_cast<uint64_t>(tables.numTokenIds),
-           static_cast<uint64_t>(tables.restColumns.size() + 2)}));
+           static_cast<uint64_t>(tables.tokens.restColumns.size() + 2)}));
   uint64_t bytes = mlir::rasp::saturatingProduct({4, floats, sizeof(float)});
   if (failed(mlir::rasp::MemoryBudget::check(
           embed.getLoc(), bytes,
@@ -124,9 +130,12 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
               " token ids and " + llvm::Twine(tables.numPositions) +
               " positions, residual width " + llvm::Twine(tables.width) + ")")))
     return failure();
-  tables.tokenColumns.assign(tables.numTokenIds, bos->offset);
-  tables.tokenRest.assign(tables.numTokenIds * tables.restColumns.size(), 0.0f);
-  tables.positions.assign(tables.numPositions * tables.width, 0.0f);
+  tables.tokens.hot.assign(tables.numTokenIds, bos->offset);
+  tables.tokens.rest.assign(
+      tables.numTokenIds * tables.tokens.restColumns.size(), 0.0f);
+  tables.positions.hot.assign(tables.numPositions, -1);
+  tables.positions.rest.assign(
+      tables.numPositions * tables.positions.restColumns.size(), 0.0f);
 
   // Token rows: the token's one-hot and `one`; BOS: its own direction and
   // `one`. Every row sets `one`, so it is 1 at every position.
@@ -146,7 +155,7 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
              << item << " has no direction in the token space " << tokenSpace;
     tokenIds[*index] = id;
     int64_t column = tokens->offset + *index;
-    tables.tokenColumns[id] = column;
+    tables.tokens.hot[id] = column;
     addRest(id, one->offset, 1.0f);
     tables.tokenLabels.push_back(labelOf(column));
   }
@@ -155,15 +164,21 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
 
   // Position rows: position p >= 1 holds input token p - 1, so it sets
   // `indices:p-1`; the BOS position sets nothing.
+  // Directions by index, as for the tokens (indexOf would be quadratic).
+  llvm::DenseMap<Attribute, unsigned> indexOf;
+  for (auto [i, value] : llvm::enumerate(indexSpace.getValues()))
+    indexOf.try_emplace(value, i);
   Type i64 = IntegerType::get(model.getContext(), 64);
   for (int64_t p = 1; p < tables.numPositions; ++p) {
-    std::optional<unsigned> index =
-        indexSpace.indexOf(IntegerAttr::get(i64, p - 1));
+    auto found = indexOf.find(IntegerAttr::get(i64, p - 1));
+    std::optional<unsigned> index;
+    if (found != indexOf.end())
+      index = found->second;
     if (!index)
       return model.emitOpError("position ")
              << p << " (index " << p - 1
              << ") has no direction in the indices space " << indexSpace;
-    positionRow(p)[indices->offset + *index] = 1.0f;
+    tables.positions.hot[p] = indices->offset + *index;
   }
   if (failed(addFolds(tokenIds)))
     return failure();
@@ -174,17 +189,17 @@ FailureOr<EmbeddingTables> TableBuilder::build() {
     lo = std::min(lo, column);
     hi = std::max(hi, column + 1);
   };
-  for (int64_t column : tables.tokenColumns)
-    cover(column);
-  for (auto [k, column] : llvm::enumerate(tables.restColumns))
-    for (int64_t id = 0; id < tables.numTokenIds; ++id)
-      if (tables.tokenRest[id * tables.getNumRestColumns() + k] != 0.0f) {
+  for (const SparseRows *t : {&tables.tokens, &tables.positions}) {
+    for (int64_t column : t->hot)
+      if (column >= 0)
         cover(column);
-        break;
-      }
-  for (size_t i = 0, e = tables.positions.size(); i < e; ++i)
-    if (tables.positions[i] != 0.0f)
-      cover(static_cast<int64_t>(i) % tables.width);
+    for (auto [k, column] : llvm::enumerate(t->restColumns))
+      for (int64_t r = 0, e = t->getNumRows(); r < e; ++r)
+        if (t->rest[r * t->getNumRestColumns() + k] != 0.0f) {
+          cover(column);
+          break;
+        }
+  }
   tables.columns = lo < hi ? ResidualRange{lo, hi - lo} : ResidualRange{0, 0};
   return std::move(tables);
 }
@@ -203,7 +218,7 @@ LogicalResult TableBuilder::addFolds(ArrayRef<int64_t> tokenIds) {
       if (byToken && tokenIds[r] >= 0)
         addRest(tokenIds[r], range->offset + c, static_cast<float>(v));
       else if (!byToken && r + 1 < tables.numPositions)
-        positionRow(r + 1)[range->offset + c] += static_cast<float>(v);
+        addPositionRest(r + 1, range->offset + c, static_cast<float>(v));
     });
   }
   return success();
@@ -216,23 +231,30 @@ mlir::craft::buildEmbeddingTables(ModelOp model, const ResidualLayout &layout) {
   return TableBuilder(model, layout).build();
 }
 
-void EmbeddingTables::writeTokenRow(int64_t id, float *row) const {
+void SparseRows::writeRow(int64_t r, float *row, int64_t width) const {
   std::fill(row, row + width, 0.0f);
-  row[tokenColumns[id]] = 1.0f;
+  if (hot[r] >= 0)
+    row[hot[r]] = 1.0f;
   int64_t numRest = getNumRestColumns();
   for (int64_t k = 0; k < numRest; ++k)
-    row[restColumns[k]] += tokenRest[id * numRest + k];
+    row[restColumns[k]] += rest[r * numRest + k];
+}
+
+std::vector<float> SparseRows::dense(int64_t width) const {
+  std::vector<float> table(static_cast<size_t>(getNumRows()) * width);
+  for (int64_t r = 0, e = getNumRows(); r < e; ++r)
+    writeRow(r, table.data() + r * width, width);
+  return table;
 }
 
 std::vector<float> EmbeddingTables::tokenRow(int64_t id) const {
   std::vector<float> row(width);
-  writeTokenRow(id, row.data());
+  tokens.writeRow(id, row.data(), width);
   return row;
 }
 
-std::vector<float> EmbeddingTables::denseTokens() const {
-  std::vector<float> table(getDenseTokensSize());
-  for (int64_t id = 0; id < numTokenIds; ++id)
-    writeTokenRow(id, table.data() + id * width);
-  return table;
+std::vector<float> EmbeddingTables::positionRow(int64_t p) const {
+  std::vector<float> row(width);
+  positions.writeRow(p, row.data(), width);
+  return row;
 }

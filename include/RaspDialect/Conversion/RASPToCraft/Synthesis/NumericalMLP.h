@@ -92,6 +92,22 @@ MLPBlock exactAffineOfOneHot(llvm::ArrayRef<int64_t> widths, int64_t widthCoeff,
                              int64_t indexCoeff, int64_t constant,
                              int64_t maxSeqLen, bool square);
 
+/// The sum of the values of several one-hots that deviate from their
+/// one-hots by less than 1/4 per entry: `values[h][k]` is the integer
+/// direction k of one-hot h stands for. Per entry e the clamp units
+/// a = ReLU(2e - 1/2) and b = ReLU(2e - 3/2) with output weights +v and -v:
+/// both exactly 0 for e <= 1/4, and for e in [3/4, 5/4] a in [1, 2] and
+/// b in [0, 1] exact with a - b = 1 (docs/exactness.md, 7.4, the clean
+/// copy). Only the 2 units of each one-hot's active entry are non-zero, so
+/// the output is the integer sum up to sumOfOneHotValuesError. 0 at BOS,
+/// where every entry is at most 1/4. Operands: the one-hots in order, then
+/// one.
+MLPBlock sumOfOneHotValues(llvm::ArrayRef<std::vector<int64_t>> values);
+
+/// The rounding bound of sumOfOneHotValues: a dot product of 2 terms per
+/// one-hot with absolute values at most 3 |v| (dotProductBound).
+double sumOfOneHotValuesError(llvm::ArrayRef<std::vector<int64_t>> values);
+
 /// `(alpha, beta)` with `ys[k] == alpha * xs[k] + beta` for every k, to
 /// 1e-12 relative, fitted through the first and last points (`xs` distinct);
 /// none for fewer than two points or a fit that is not finite.

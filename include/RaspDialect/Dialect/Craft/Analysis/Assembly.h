@@ -111,28 +111,41 @@ struct AssembledLayer {
   std::optional<AssembledMLP> mlp;
 };
 
+/// A table whose rows each set at most one one-hot column and a few columns
+/// shared by all rows: row `r` is 1 at column `hot[r]` (none where it is -1)
+/// plus `rest[r, k]` at column `restColumns[k]`. Stored so, an embedding
+/// grows with its rows, not with rows x residual width.
+struct SparseRows {
+  /// Per row, the column of its one-hot direction, or -1.
+  std::vector<int64_t> hot;
+  /// The other columns the rows set, ascending, none a `hot` column.
+  std::vector<int64_t> restColumns;
+  /// Row-major, rows x restColumns.size().
+  std::vector<float> rest;
+
+  int64_t getNumRows() const { return static_cast<int64_t>(hot.size()); }
+  int64_t getNumRestColumns() const {
+    return static_cast<int64_t>(restColumns.size());
+  }
+  /// Writes row `r` into `row` (`width` floats, zeroed first).
+  void writeRow(int64_t r, float *row, int64_t width) const;
+  /// The rows as a dense rows x width table.
+  std::vector<float> dense(int64_t width) const;
+};
+
 /// The token and position embeddings: the residual at position p of an
-/// input is `tokens[id] + positions[p]`.
-///
-/// The token table is stored sparsely, so that it grows with the vocabulary
-/// and not with vocabulary x residual width (a vocabulary of V items has V
-/// token directions, so the dense table is quadratic in V): row `id` is 1 at
-/// column `tokenColumns[id]` (the id's token or BOS direction) plus the
-/// values `tokenRest[id, k]` at the columns `restColumns[k]` (`one` and the
-/// folded subspaces). `denseTokens()` writes the dense table.
+/// input is `tokens[id] + positions[p]`, both sparse (a vocabulary of V
+/// items has V token directions and N positions N index directions, so the
+/// dense tables would be quadratic): a token row sets its token or BOS
+/// direction and the rest columns `one` and the token folds; a position row
+/// its `indices` direction (none at the BOS position) and the position
+/// folds. `denseTokens()` and `densePositions()` write the dense tables.
 struct EmbeddingTables {
   /// Residual width D: the length of every row.
   int64_t width = 0;
   /// V + 1 rows (BOS last) and max_seq_len + 1 rows (BOS position first).
   int64_t numTokenIds = 0, numPositions = 0;
-  /// Per token id, the column of its one-hot direction.
-  std::vector<int64_t> tokenColumns;
-  /// The other columns a token row sets, ascending, none a token column.
-  std::vector<int64_t> restColumns;
-  /// Row-major, numTokenIds x restColumns.size().
-  std::vector<float> tokenRest;
-  /// Row-major, numPositions x width.
-  std::vector<float> positions;
+  SparseRows tokens, positions;
   /// The smallest residual range outside which both tables are zero.
   ResidualRange columns;
   /// The vocabulary items (attributes) of ids 0..V-1.
@@ -142,21 +155,17 @@ struct EmbeddingTables {
   llvm::SmallVector<std::string> tokenLabels;
 
   int64_t getBosId() const { return numTokenIds - 1; }
-  int64_t getNumRestColumns() const {
-    return static_cast<int64_t>(restColumns.size());
-  }
-  /// Writes the token row of `id` into `row` (`width` floats, zeroed first).
-  void writeTokenRow(int64_t id, float *row) const;
   /// The token row of `id`, dense.
   std::vector<float> tokenRow(int64_t id) const;
+  /// The position row of `p`, dense.
+  std::vector<float> positionRow(int64_t p) const;
   /// The dense numTokenIds x width token table (what an export writes).
-  std::vector<float> denseTokens() const;
+  std::vector<float> denseTokens() const { return tokens.dense(width); }
+  /// The dense numPositions x width position table.
+  std::vector<float> densePositions() const { return positions.dense(width); }
   /// The number of floats of the dense token table.
   uint64_t getDenseTokensSize() const {
     return static_cast<uint64_t>(numTokenIds) * static_cast<uint64_t>(width);
-  }
-  const float *positionRow(int64_t p) const {
-    return positions.data() + p * width;
   }
 };
 
