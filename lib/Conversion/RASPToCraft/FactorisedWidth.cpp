@@ -154,6 +154,21 @@ static bool decoderFits(Lowering &l,
                         const std::vector<std::vector<int64_t>> &tuples,
                         size_t heads, int64_t maxWidth, const ValueSet &widths,
                         double cost) {
+  int64_t budget = std::max<int64_t>(
+      kMinFusedHidden, static_cast<int64_t>(l.options.fuseWidthFactor * cost));
+  // The synthesis projects the readings 1 / (w + 1) lexicographically (in
+  // some order of the heads; distinct for widths below 2^15, so no two
+  // merge); points sharing all but the last head's width then lie next to
+  // each other with distinct sums, so every projection has at least
+  // tuples - prefixes + 1 runs and takes a pair of units per step between
+  // them. Beyond the budget, the synthesis would refuse it: skip it.
+  if (maxWidth < (int64_t(1) << 15)) {
+    double prefixes = std::pow(static_cast<double>(maxWidth + 1),
+                               static_cast<double>(heads) - 1);
+    double points = static_cast<double>(tuples.size());
+    if (2 * (points - std::min(points, prefixes)) > static_cast<double>(budget))
+      return false;
+  }
   synth::FusedFunction fn;
   for (size_t h = 0; h < heads; ++h) {
     fn.inputDims.push_back(1);
@@ -178,8 +193,6 @@ static bool decoderFits(Lowering &l,
         {{synth::indexIn(widths, PyValue::integer(sum)), 1.0}});
   }
   fn.outputDims = {static_cast<int64_t>(widths.size())};
-  int64_t budget = std::max<int64_t>(
-      kMinFusedHidden, static_cast<int64_t>(l.options.fuseWidthFactor * cost));
   llvm::Expected<synth::FusedMLP> mlp =
       synth::synthesizeFused(fn, l.synthesis, budget);
   if (!mlp) {

@@ -274,12 +274,13 @@ struct ClampBuilder {
 } // namespace
 
 /// The output row of `value`: its one-hot direction, or the number itself.
+/// `input` names the input in an error (built only then: reprs are slow).
 static llvm::Expected<std::vector<std::pair<int64_t, double>>>
 outputRow(const PyValue &value, const ValueSet *outputSpace,
-          llvm::StringRef input) {
+          llvm::function_ref<std::string()> input) {
   if (!outputSpace) {
     llvm::Expected<double> v =
-        toNumber(value, [&] { return ("the value for " + input).str(); });
+        toNumber(value, [&] { return "the value for " + input(); });
     if (!v)
       return v.takeError();
     if (*v == 0)
@@ -290,7 +291,7 @@ outputRow(const PyValue &value, const ValueSet *outputSpace,
     return std::vector<std::pair<int64_t, double>>();
   int64_t o = indexIn(*outputSpace, value);
   if (o < 0)
-    return notInOutputSet(value, input);
+    return notInOutputSet(value, input());
   return std::vector<std::pair<int64_t, double>>{{o, 1.0}};
 }
 
@@ -301,7 +302,8 @@ mlir::craft::synth::cleanLookup(const ValueSet &inputs,
   int64_t n = inputs.size();
   ClampBuilder b{n, {}, {}, 0};
   for (int64_t i = 0; i < n; ++i) {
-    auto row = outputRow(outputs[i], outputSpace, "input " + inputs[i].repr());
+    auto row = outputRow(outputs[i], outputSpace,
+                         [&] { return "input " + inputs[i].repr(); });
     if (!row)
       return row.takeError();
     if (!row->empty())
@@ -318,9 +320,9 @@ mlir::craft::synth::cleanSequenceMap(const ValueSet &xs, const ValueSet &ys,
   ClampBuilder b{nx + ny, {}, {}, 0};
   for (int64_t i = 0; i < nx; ++i)
     for (int64_t j = 0; j < ny; ++j) {
-      auto row =
-          outputRow(table[i * ny + j], outputSpace,
-                    "inputs (" + xs[i].repr() + ", " + ys[j].repr() + ")");
+      auto row = outputRow(table[i * ny + j], outputSpace, [&] {
+        return "inputs (" + xs[i].repr() + ", " + ys[j].repr() + ")";
+      });
       if (!row)
         return row.takeError();
       if (!row->empty())

@@ -223,7 +223,9 @@ double Synthesizer::pointwiseBound(const Units &units,
   }
   // A unit reading rows of a categorical feature is off unless the point's
   // value of that feature is among them (a closed gate, or a lookup of
-  // other values): index the units by the rows of their first such feature.
+  // other values): index the units by the rows of the feature they read
+  // that opens them at the smallest share of its values (a table over
+  // tokens and indices: by the index, a few candidates per point).
   int64_t rows =
       std::accumulate(fn.inputDims.begin(), fn.inputDims.end(), int64_t(0));
   std::vector<std::vector<uint32_t>> openedBy(rows);
@@ -238,14 +240,29 @@ double Synthesizer::pointwiseBound(const Units &units,
   for (auto [index, u] : llvm::enumerate(units)) {
     if (layout)
       break;
-    int64_t first =
-        u.catWeights.empty() ? -1 : featureOf(u.catWeights[0].first);
-    if (first < 0) {
+    // Rows per feature (catWeights are sorted by row, features by offset).
+    int64_t best = -1, bestRows = 0;
+    for (size_t i = 0; i < u.catWeights.size();) {
+      int64_t j = featureOf(u.catWeights[i].first);
+      size_t end = i + 1;
+      while (end < u.catWeights.size() &&
+             featureOf(u.catWeights[end].first) == j)
+        ++end;
+      int64_t count = static_cast<int64_t>(end - i);
+      // count / dim below bestRows / dim of best.
+      if (j >= 0 && (best < 0 || count * fn.categorical[best].dim <
+                                     bestRows * fn.categorical[j].dim)) {
+        best = j;
+        bestRows = count;
+      }
+      i = end;
+    }
+    if (best < 0) {
       always.push_back(index);
       continue;
     }
     for (auto [row, w] : u.catWeights)
-      if (featureOf(row) == first)
+      if (featureOf(row) == best)
         openedBy[row].push_back(index);
   }
 

@@ -32,6 +32,9 @@ public:
   /// Builds the model; fails if residual labels cannot be made unique.
   FailureOr<ModelOp> build();
 
+  /// The model's residual direction labels, in order (after build()).
+  ArrayRef<std::string> getDirectionLabels() const { return directionLabels; }
+
 private:
   /// The program's subspaces in the model's residual order.
   SmallVector<Value> residualOrder();
@@ -56,6 +59,7 @@ private:
   IRMapping mapping;
   llvm::DenseMap<Value, SmallVector<Value, 1>> aliases;
   llvm::DenseMap<Value, SpaceAttr> renamed;
+  SmallVector<std::string> directionLabels;
 };
 } // namespace
 
@@ -126,7 +130,7 @@ SmallVector<Value> LayerBuilder::residualOrder() {
 
 FailureOr<ModelOp> LayerBuilder::build() {
   FailureOr<llvm::DenseMap<Value, SpaceAttr>> labels =
-      uniqueResidualLabels(residualOrder());
+      uniqueResidualLabels(residualOrder(), &directionLabels);
   if (failed(labels))
     return failure();
   renamed = std::move(*labels);
@@ -153,9 +157,10 @@ FailureOr<ModelOp> mlir::craft::allocateLayers(ProgramOp program) {
   FailureOr<LayerSchedule> schedule = LayerSchedule::compute(program);
   if (failed(schedule))
     return failure();
-  FailureOr<ModelOp> model = LayerBuilder(program, *schedule).build();
+  LayerBuilder builder(program, *schedule);
+  FailureOr<ModelOp> model = builder.build();
   if (failed(model))
     return failure();
-  setResidualLayout(*model);
+  setResidualLayout(*model, builder.getDirectionLabels());
   return model;
 }

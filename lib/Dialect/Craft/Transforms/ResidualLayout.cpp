@@ -40,15 +40,18 @@ SmallVector<Value> mlir::craft::getResidualOrder(ModelOp model) {
   return order;
 }
 
-void mlir::craft::setResidualLayout(ModelOp model) {
+void mlir::craft::setResidualLayout(
+    ModelOp model, std::optional<ArrayRef<std::string>> given) {
   SmallVector<SpaceAttr> spaces;
   for (Value value : getResidualOrder(model))
     spaces.push_back(getSpace(value));
   Builder b(model.getContext());
   SmallVector<Attribute> spaceAttrs(spaces.begin(), spaces.end());
   SmallVector<StringRef> labelRefs;
-  SmallVector<std::string> labels = residualLabels(spaces);
-  for (const std::string &label : labels)
+  SmallVector<std::string> labels;
+  if (!given)
+    labels = residualLabels(spaces);
+  for (const std::string &label : given ? *given : ArrayRef(labels))
     labelRefs.push_back(label);
   model.setResidualAttr(b.getArrayAttr(spaceAttrs));
   model.setLabelsAttr(b.getStrArrayAttr(labelRefs));
@@ -61,7 +64,8 @@ static SpaceAttr withLabel(SpaceAttr space, StringRef label) {
 }
 
 FailureOr<llvm::DenseMap<Value, SpaceAttr>>
-mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
+mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces,
+                                  SmallVectorImpl<std::string> *all) {
   llvm::DenseMap<Value, SpaceAttr> renamed;
   llvm::StringSet<> taken;
   auto freeLabels = [&](ArrayRef<std::string> labels) {
@@ -93,6 +97,8 @@ mlir::craft::uniqueResidualLabels(ArrayRef<Value> subspaces) {
     }
     for (const std::string &label : labels)
       taken.insert(label);
+    if (all)
+      llvm::append_range(*all, labels);
   }
   return renamed;
 }

@@ -12,6 +12,10 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+#include <string>
 
 namespace mlir::craft {
 
@@ -44,15 +48,20 @@ llvm::SmallVector<Value> embeddingOrder(EmbedOp embed);
 llvm::SmallVector<Value> getResidualOrder(ModelOp model);
 
 /// Sets the `residual` and `labels` attributes of `model` to the bases of
-/// `getResidualOrder(model)`. Labels must already be unique.
-void setResidualLayout(ModelOp model);
+/// `getResidualOrder(model)`. Labels must already be unique; `labels`, if
+/// given, are those bases' direction labels (uniqueResidualLabels' own).
+void setResidualLayout(ModelOp model,
+                       std::optional<llvm::ArrayRef<std::string>> labels = {});
 
 /// New bases for those of `subspaces` (in residual order) whose labels would
 /// repeat a residual label of an earlier one: renamed after the NameLoc of
 /// the defining op, or with a `_2`, `_3`, ... suffix. Fails with an error at
 /// the defining op if two directions of one subspace have the same label.
+/// `labels`, if given, receives the direction labels of the renamed bases
+/// in order (formatting them costs more than the rest of the pass).
 FailureOr<llvm::DenseMap<Value, SpaceAttr>>
-uniqueResidualLabels(llvm::ArrayRef<Value> subspaces);
+uniqueResidualLabels(llvm::ArrayRef<Value> subspaces,
+                     llvm::SmallVectorImpl<std::string> *labels = nullptr);
 
 /// Gives result `result` of an embedding, head or MLP the basis `space` (of
 /// the same dimension).
