@@ -160,7 +160,10 @@ def InsertRuntimeChecksPass
     `tensor.insert_slice` (the slice within the destination, dynamic sizes
     equal to the source's), `tensor.reshape` (non-negative sizes, static
     sizes as declared, the element count kept) and `tensor.expand_shape`
-    (each group's sizes multiply to the source dimension). The runtime
+    (each group's sizes multiply to the source dimension) and integer
+    divisions and remainders (a non-zero divisor, no signed overflow). Ops
+    it cannot check (other dialects, `tensor.pad`, `gather`, rank-reducing
+    inserts with dynamic sizes, ...) are refused with an error. The runtime
     lowers a failed assert to a call that returns an error from the run
     (`--rasp-convert-to-llvm`), not an abort.
   }];

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -169,17 +170,85 @@ static void checkExpandShape(tensor::ExpandShapeOp op, Checker &c) {
   }
 }
 
+/// An integer division or remainder by zero (or the signed overflow of
+/// MIN / -1) traps: its divisor is checked.
+static void checkDivision(Operation *op, bool isSigned, Checker &c) {
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Type type = rhs.getType();
+  Value zero = arith::ConstantOp::create(c.b, c.loc, c.b.getZeroAttr(type));
+  Value ok = c.cmp(arith::CmpIPredicate::ne, rhs, zero);
+  if (isSigned) {
+    unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+    Value min = arith::ConstantOp::create(
+        c.b, c.loc, c.b.getIntegerAttr(type, APInt::getSignedMinValue(width)));
+    Value minusOne = arith::ConstantOp::create(
+        c.b, c.loc, c.b.getIntegerAttr(type, APInt::getAllOnes(width)));
+    Value overflow = c.both(c.cmp(arith::CmpIPredicate::eq, lhs, min),
+                            c.cmp(arith::CmpIPredicate::eq, rhs, minusOne));
+    Value noOverflow = c.cmp(arith::CmpIPredicate::eq, overflow,
+                             arith::ConstantIntOp::create(c.b, c.loc, 0, 1));
+    ok = c.both(ok, noOverflow);
+  }
+  c.check(ok, op, "divides by zero or overflows");
+}
+
+/// Whether the runtime accepts `op` in untrusted tensor IR: an op whose
+/// indices, offsets and shapes it checks (or that has none), so that a
+/// corrupt model cannot make the generated code read or write out of
+/// bounds. The compiler's own tensor IR uses only these.
+static bool isAccepted(Operation *op) {
+  StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace() : "";
+  if (dialect == "arith" || dialect == "math")
+    return true;
+  if (isa<func::FuncOp, func::CallOp, func::ReturnOp>(op))
+    return true;
+  if (isa<RuntimeVerifiableOpInterface>(op))
+    return dialect == "linalg" || dialect == "tensor";
+  // A rank-reducing insert with dynamic sizes: which size belongs to which
+  // dimension of the inserted tensor is not checked.
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
+    return insert.getSourceType().getRank() == insert.getDestType().getRank() ||
+           insert.getSizes().empty();
+  StringRef name = op->getName().getStringRef();
+  return llvm::is_contained({"linalg.index", "linalg.yield",
+                             "tensor.insert_slice", "tensor.reshape",
+                             "tensor.expand_shape", "tensor.collapse_shape",
+                             "tensor.empty", "tensor.from_elements"},
+                            name);
+}
+
+static bool isScalarInteger(Type type) {
+  return type.isIndex() || isa<IntegerType>(type);
+}
+
 namespace {
 struct InsertRuntimeChecksPass
     : public rasp::runtime::impl::InsertRuntimeChecksPassBase<
           InsertRuntimeChecksPass> {
   void runOnOperation() override {
+    // Ops the checks do not cover are refused: their indexing is unchecked.
+    WalkResult accepted = getOperation().walk([&](Operation *op) {
+      bool division = isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp,
+                          arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
+                          arith::FloorDivSIOp>(op);
+      if (isAccepted(op) &&
+          (!division || isScalarInteger(op->getResult(0).getType())))
+        return WalkResult::advance();
+      op->emitOpError("is not accepted in untrusted tensor IR: the runtime "
+                      "cannot check what it indexes");
+      return WalkResult::interrupt();
+    });
+    if (accepted.wasInterrupted())
+      return signalPassFailure();
+
     // Collected first: the checks create ops (tensor.dim, tensor.extract)
     // that would verify themselves again.
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<RuntimeVerifiableOpInterface, tensor::InsertSliceOp,
-              tensor::ReshapeOp, tensor::ExpandShapeOp>(op))
+              tensor::ReshapeOp, tensor::ExpandShapeOp, arith::DivUIOp,
+              arith::RemUIOp, arith::CeilDivUIOp, arith::DivSIOp,
+              arith::RemSIOp, arith::CeilDivSIOp, arith::FloorDivSIOp>(op))
         ops.push_back(op);
     });
     OpBuilder b(&getContext());
@@ -194,6 +263,11 @@ struct InsertRuntimeChecksPass
         checkReshape(reshape, c);
       else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
         checkExpandShape(expand, c);
+      else
+        checkDivision(op,
+                      isa<arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
+                          arith::FloorDivSIOp>(op),
+                      c);
     }
   }
 };
