@@ -147,7 +147,7 @@ def UnshareFillsPass : Pass<"rasp-unshare-fills", "::mlir::func::FuncOp"> {
 }
 
 def InsertRuntimeChecksPass
-    : Pass<"rasp-insert-runtime-checks", "::mlir::func::FuncOp"> {
+    : Pass<"rasp-insert-runtime-checks", "::mlir::ModuleOp"> {
   let summary = "check at run time the indices, slices and shapes of "
                 "untrusted tensor IR";
   let description = [{
@@ -161,9 +161,13 @@ def InsertRuntimeChecksPass
     equal to the source's), `tensor.reshape` (non-negative sizes, static
     sizes as declared, the element count kept) and `tensor.expand_shape`
     (each group's sizes multiply to the source dimension) and integer
-    divisions and remainders (a non-zero divisor, no signed overflow). Ops
-    it cannot check (other dialects, `tensor.pad`, `gather`, rank-reducing
-    inserts with dynamic sizes, ...) are refused with an error. The runtime
+    divisions and remainders (a non-zero divisor, no signed overflow),
+    shifts (by less than the bit width) and, without wrapping around, every
+    slice. Ops it cannot check are refused with an error: other dialects,
+    function declarations and calls to them (the JIT would resolve them in
+    the host process), unranked tensors, arith ops with wrap flags or
+    float-to-integer conversions (poison), `tensor.pad`, `gather`,
+    rank-reducing inserts with dynamic sizes. The runtime
     lowers a failed assert to a call that returns an error from the run
     (`--rasp-convert-to-llvm`), not an abort.
   }];

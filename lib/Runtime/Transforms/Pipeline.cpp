@@ -106,7 +106,7 @@ void mlir::rasp::runtime::buildLowerToLLVMPipeline(
   // On tensors. The checks come first, so that they guard the input's ops
   // and not the correct-by-construction ones the passes below create.
   if (options.runtimeChecks)
-    pm.addNestedPass<func::FuncOp>(createInsertRuntimeChecksPass());
+    pm.addPass(createInsertRuntimeChecksPass());
   pm.addNestedPass<func::FuncOp>(createDecomposeAggregatesPass());
   pm.addNestedPass<func::FuncOp>(createReshapeDynamicExpandShapesPass());
   if (options.approximateMath)

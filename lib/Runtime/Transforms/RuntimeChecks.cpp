@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/RuntimeVerifiableOpInterface.h"
 
 namespace mlir::rasp::runtime {
@@ -83,17 +84,22 @@ struct Checker {
   }
 
   /// True if [offset, offset + (size - 1) * stride] lies in [0, dim) or the
-  /// slice is empty; strides must be positive.
+  /// slice is empty; strides must be positive. Computed without wrapping
+  /// around: size - 1 <= (dim - 1 - offset) / stride, the quotient taken
+  /// only where offset < dim (and by 1 where the stride is not positive).
   Value sliceFits(Value offset, Value size, Value stride, Value dim) {
-    Value last = b.createOrFold<arith::AddIOp>(
-        loc, offset,
-        b.createOrFold<arith::MulIOp>(
-            loc, b.createOrFold<arith::SubIOp>(loc, size, one()), stride));
+    Value positive = cmp(arith::CmpIPredicate::sgt, stride, zero());
+    Value divisor =
+        b.createOrFold<arith::SelectOp>(loc, positive, stride, one());
+    Value room = b.createOrFold<arith::SubIOp>(
+        loc, b.createOrFold<arith::SubIOp>(loc, dim, one()), offset);
+    Value steps = b.createOrFold<arith::DivUIOp>(loc, room, divisor);
+    Value last = b.createOrFold<arith::SubIOp>(loc, size, one());
     Value empty = cmp(arith::CmpIPredicate::eq, size, zero());
-    Value inside = both(cmp(arith::CmpIPredicate::sge, offset, zero()),
-                        cmp(arith::CmpIPredicate::slt, last, dim));
-    Value sane = both(cmp(arith::CmpIPredicate::sge, size, zero()),
-                      cmp(arith::CmpIPredicate::sgt, stride, zero()));
+    Value inside = both(both(cmp(arith::CmpIPredicate::sge, offset, zero()),
+                             cmp(arith::CmpIPredicate::slt, offset, dim)),
+                        cmp(arith::CmpIPredicate::sle, last, steps));
+    Value sane = both(cmp(arith::CmpIPredicate::sge, size, zero()), positive);
     return both(sane, either(empty, inside));
   }
 
@@ -104,6 +110,31 @@ struct Checker {
   }
 };
 } // namespace
+
+/// Upstream's check of an extract_slice computes its last index with
+/// wrapping arithmetic; this one does not.
+static void checkExtractSlice(tensor::ExtractSliceOp op, Checker &c) {
+  for (int64_t i = 0, e = op.getSourceType().getRank(); i < e; ++i) {
+    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, op.getSource(), i);
+    Value fits = c.sliceFits(c.index(op.getMixedOffsets()[i]),
+                             c.index(op.getMixedSizes()[i]),
+                             c.index(op.getMixedStrides()[i]), dim);
+    c.check(fits, op,
+            "reads past dimension " + std::to_string(i) + " of the tensor");
+  }
+}
+
+/// A shift by at least the bit width is poison in the generated code, which
+/// could fold a later check away.
+static void checkShift(Operation *op, Checker &c) {
+  Value amount = op->getOperand(1);
+  Type type = amount.getType();
+  unsigned width = type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+  Value limit = arith::ConstantOp::create(
+      c.b, c.loc, c.b.getIntegerAttr(type, APInt(width, width)));
+  c.check(c.cmp(arith::CmpIPredicate::ult, amount, limit), op,
+          "shifts by the bit width or more");
+}
 
 static void checkInsertSlice(tensor::InsertSliceOp op, Checker &c) {
   RankedTensorType dest = op.getDestType(), source = op.getSourceType();
@@ -195,12 +226,40 @@ static void checkDivision(Operation *op, bool isSigned, Checker &c) {
 /// Whether the runtime accepts `op` in untrusted tensor IR: an op whose
 /// indices, offsets and shapes it checks (or that has none), so that a
 /// corrupt model cannot make the generated code read or write out of
-/// bounds. The compiler's own tensor IR uses only these.
-static bool isAccepted(Operation *op) {
-  StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace() : "";
-  if (dialect == "arith" || dialect == "math")
+/// bounds, call into the host process or compute poison a check could be
+/// folded on. The compiler's own tensor IR uses only these.
+static bool isAccepted(Operation *op, SymbolTable &symbols) {
+  auto unranked = [](Type type) { return isa<UnrankedTensorType>(type); };
+  if (llvm::any_of(op->getOperandTypes(), unranked) ||
+      llvm::any_of(op->getResultTypes(), unranked))
+    return false;
+  // Only functions of the module itself: a declaration would be resolved
+  // in the host process (memset, free, ...).
+  if (auto func = dyn_cast<func::FuncOp>(op))
+    return !func.isExternal() && isa<ModuleOp>(func->getParentOp());
+  if (auto call = dyn_cast<func::CallOp>(op)) {
+    auto callee = symbols.lookup<func::FuncOp>(call.getCallee());
+    return callee && !callee.isExternal();
+  }
+  if (isa<func::ReturnOp>(op))
     return true;
-  if (isa<func::FuncOp, func::CallOp, func::ReturnOp>(op))
+  StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace() : "";
+  if (dialect == "arith") {
+    // Wrap flags and out-of-range conversions make poison.
+    if (auto flags = dyn_cast<arith::ArithIntegerOverflowFlagsInterface>(op))
+      if (flags.getOverflowAttr().getValue() !=
+          arith::IntegerOverflowFlags::none)
+        return false;
+    if (isa<arith::FPToSIOp, arith::FPToUIOp>(op))
+      return false;
+    bool checked =
+        isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp, arith::DivSIOp,
+            arith::RemSIOp, arith::CeilDivSIOp, arith::FloorDivSIOp,
+            arith::ShLIOp, arith::ShRUIOp, arith::ShRSIOp>(op);
+    Type type = op->getResult(0).getType();
+    return !checked || type.isIndex() || isa<IntegerType>(type);
+  }
+  if (dialect == "math")
     return true;
   if (isa<RuntimeVerifiableOpInterface>(op))
     return dialect == "linalg" || dialect == "tensor";
@@ -210,15 +269,10 @@ static bool isAccepted(Operation *op) {
     return insert.getSourceType().getRank() == insert.getDestType().getRank() ||
            insert.getSizes().empty();
   StringRef name = op->getName().getStringRef();
-  return llvm::is_contained({"linalg.index", "linalg.yield",
-                             "tensor.insert_slice", "tensor.reshape",
+  return llvm::is_contained({"linalg.index", "linalg.yield", "tensor.reshape",
                              "tensor.expand_shape", "tensor.collapse_shape",
                              "tensor.empty", "tensor.from_elements"},
                             name);
-}
-
-static bool isScalarInteger(Type type) {
-  return type.isIndex() || isa<IntegerType>(type);
 }
 
 namespace {
@@ -227,12 +281,16 @@ struct InsertRuntimeChecksPass
           InsertRuntimeChecksPass> {
   void runOnOperation() override {
     // Ops the checks do not cover are refused: their indexing is unchecked.
-    WalkResult accepted = getOperation().walk([&](Operation *op) {
-      bool division = isa<arith::DivUIOp, arith::RemUIOp, arith::CeilDivUIOp,
-                          arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
-                          arith::FloorDivSIOp>(op);
-      if (isAccepted(op) &&
-          (!division || isScalarInteger(op->getResult(0).getType())))
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    for (Operation &op : module.getOps())
+      if (!isa<func::FuncOp>(op)) {
+        op.emitOpError("is not accepted at the top of untrusted tensor IR: "
+                       "only functions are");
+        return signalPassFailure();
+      }
+    WalkResult accepted = module.walk([&](Operation *op) {
+      if (op == module || isAccepted(op, symbols))
         return WalkResult::advance();
       op->emitOpError("is not accepted in untrusted tensor IR: the runtime "
                       "cannot check what it indexes");
@@ -244,17 +302,20 @@ struct InsertRuntimeChecksPass
     // Collected first: the checks create ops (tensor.dim, tensor.extract)
     // that would verify themselves again.
     SmallVector<Operation *> ops;
-    getOperation().walk([&](Operation *op) {
+    module.walk([&](Operation *op) {
       if (isa<RuntimeVerifiableOpInterface, tensor::InsertSliceOp,
               tensor::ReshapeOp, tensor::ExpandShapeOp, arith::DivUIOp,
               arith::RemUIOp, arith::CeilDivUIOp, arith::DivSIOp,
-              arith::RemSIOp, arith::CeilDivSIOp, arith::FloorDivSIOp>(op))
+              arith::RemSIOp, arith::CeilDivSIOp, arith::FloorDivSIOp,
+              arith::ShLIOp, arith::ShRUIOp, arith::ShRSIOp>(op))
         ops.push_back(op);
     });
     OpBuilder b(&getContext());
     for (Operation *op : ops) {
       b.setInsertionPoint(op);
       Checker c{b, op->getLoc()};
+      if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op))
+        checkExtractSlice(extract, c);
       if (auto verifiable = dyn_cast<RuntimeVerifiableOpInterface>(op))
         verifiable.generateRuntimeVerification(b, op->getLoc(), describe);
       else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
@@ -263,6 +324,8 @@ struct InsertRuntimeChecksPass
         checkReshape(reshape, c);
       else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
         checkExpandShape(expand, c);
+      else if (isa<arith::ShLIOp, arith::ShRUIOp, arith::ShRSIOp>(op))
+        checkShift(op, c);
       else
         checkDivision(op,
                       isa<arith::DivSIOp, arith::RemSIOp, arith::CeilDivSIOp,
