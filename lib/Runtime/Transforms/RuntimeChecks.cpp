@@ -111,16 +111,20 @@ struct Checker {
 };
 } // namespace
 
-/// Upstream's check of an extract_slice computes its last index with
-/// wrapping arithmetic; this one does not.
-static void checkExtractSlice(tensor::ExtractSliceOp op, Checker &c) {
-  for (int64_t i = 0, e = op.getSourceType().getRank(); i < e; ++i) {
-    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, op.getSource(), i);
+/// The slice of `op` (an extract_slice's or insert_slice's) lies within
+/// `tensor`, computed without wrapping around (upstream's check of an
+/// extract_slice computes its last index with wrapping arithmetic).
+static void checkSliceWithin(OffsetSizeAndStrideOpInterface op, Value tensor,
+                             StringRef verb, Checker &c) {
+  for (int64_t i = 0, e = cast<RankedTensorType>(tensor.getType()).getRank();
+       i < e; ++i) {
+    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, tensor, i);
     Value fits = c.sliceFits(c.index(op.getMixedOffsets()[i]),
                              c.index(op.getMixedSizes()[i]),
                              c.index(op.getMixedStrides()[i]), dim);
-    c.check(fits, op,
-            "reads past dimension " + std::to_string(i) + " of the tensor");
+    c.check(
+        fits, op,
+        (verb + " past dimension " + llvm::Twine(i) + " of the tensor").str());
   }
 }
 
@@ -138,14 +142,7 @@ static void checkShift(Operation *op, Checker &c) {
 
 static void checkInsertSlice(tensor::InsertSliceOp op, Checker &c) {
   RankedTensorType dest = op.getDestType(), source = op.getSourceType();
-  for (int64_t i = 0, e = dest.getRank(); i < e; ++i) {
-    Value dim = c.b.createOrFold<tensor::DimOp>(c.loc, op.getDest(), i);
-    Value fits = c.sliceFits(c.index(op.getMixedOffsets()[i]),
-                             c.index(op.getMixedSizes()[i]),
-                             c.index(op.getMixedStrides()[i]), dim);
-    c.check(fits, op,
-            "writes past dimension " + std::to_string(i) + " of the tensor");
-  }
+  checkSliceWithin(op, op.getDest(), "writes", c);
   // Rank-reducing slices drop unit dimensions; the others must match.
   if (source.getRank() != dest.getRank())
     return;
@@ -315,7 +312,7 @@ struct InsertRuntimeChecksPass
       b.setInsertionPoint(op);
       Checker c{b, op->getLoc()};
       if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op))
-        checkExtractSlice(extract, c);
+        checkSliceWithin(extract, extract.getSource(), "reads", c);
       if (auto verifiable = dyn_cast<RuntimeVerifiableOpInterface>(op))
         verifiable.generateRuntimeVerification(b, op->getLoc(), describe);
       else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
